@@ -1,0 +1,9 @@
+"""`python -m squarecheck` is the `squarecheck` command."""
+
+from __future__ import annotations
+
+import sys
+
+from squarecheck.cli import main
+
+sys.exit(main())
