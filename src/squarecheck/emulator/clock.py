@@ -1,0 +1,46 @@
+"""Identifiers and timestamps in Square's formats."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from datetime import UTC, datetime
+
+_ID_ALPHABET = string.ascii_uppercase + string.digits
+
+
+def new_id() -> str:
+    """26 upper-case alphanumerics, like "2TAT3CMH4Q0A9M87XJZED0WMR3" in Square's examples."""
+    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(26))
+
+
+def new_token() -> str:
+    """An opaque random string (pagination cursors)."""
+    return secrets.token_urlsafe(24)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def rfc3339(moment: datetime) -> str:
+    """RFC 3339 in UTC with milliseconds and a Z, e.g. "2022-04-22T21:54:57.863Z" (spec-head example)."""  # noqa: E501
+    return (
+        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    )
+
+
+def parse_rfc3339(text: str) -> datetime | None:
+    """Parse an RFC 3339 timestamp (search TimeRange bounds); None when malformed."""
+    candidate = text.strip()
+    if not candidate or "T" not in candidate.upper():
+        return None
+    if candidate.endswith(("Z", "z")):
+        candidate = candidate[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(candidate)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return None
+    return parsed.astimezone(UTC)

@@ -1,0 +1,24 @@
+"""How one emulator instance behaves: default Square-Version, search lag, injected faults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class EmulatorConfig:
+    """Immutable settings shared by the app, the store and the version resolver.
+
+    `default_version` stands in for the application's pinned version (used when a request has no
+    Square-Version header); None means the newest version of the behaviour table.
+    `search_lag` is how many seconds a write takes to become visible to SearchCustomers.
+    `faults` names injected bugs from `squarecheck.emulator.faults.CATALOGUE`.
+    """
+
+    default_version: str | None = None
+    search_lag: float = 0.0
+    faults: frozenset[str] = field(default_factory=frozenset)
+
+    def has_fault(self, name: str) -> bool:
+        """True when the named injected bug is switched on (the one place faults are read)."""
+        return name in self.faults

@@ -1,0 +1,65 @@
+"""The path table: method, path, operation name, handler, and whether a JSON body is expected.
+
+Paths and methods from spec-head (square-facts §2). Order matters where paths overlap:
+`/v2/customers/groups` and `/v2/customers/search` come before `/v2/customers/{customer_id}`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from squarecheck.emulator import handlers as h
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    method: str
+    path: str
+    handler: h.Handler
+    has_body: bool = False
+
+
+OPERATIONS: tuple[Operation, ...] = (
+    Operation("ListCustomerGroups", "GET", "/v2/customers/groups", h.list_customer_groups),
+    Operation("CreateCustomerGroup", "POST", "/v2/customers/groups", h.create_customer_group, True),
+    Operation(
+        "RetrieveCustomerGroup", "GET", "/v2/customers/groups/{group_id}", h.retrieve_customer_group
+    ),  # noqa: E501
+    Operation(
+        "UpdateCustomerGroup",
+        "PUT",
+        "/v2/customers/groups/{group_id}",
+        h.update_customer_group,
+        True,
+    ),  # noqa: E501
+    Operation(
+        "DeleteCustomerGroup", "DELETE", "/v2/customers/groups/{group_id}", h.delete_customer_group
+    ),  # noqa: E501
+    Operation("SearchCustomers", "POST", "/v2/customers/search", h.search_customers, True),
+    Operation(
+        "AddGroupToCustomer",
+        "PUT",
+        "/v2/customers/{customer_id}/groups/{group_id}",
+        h.add_group_to_customer,
+    ),  # noqa: E501
+    Operation(
+        "RemoveGroupFromCustomer",
+        "DELETE",
+        "/v2/customers/{customer_id}/groups/{group_id}",
+        h.remove_group_from_customer,
+    ),  # noqa: E501
+    Operation("ListCustomers", "GET", "/v2/customers", h.list_customers),
+    Operation("CreateCustomer", "POST", "/v2/customers", h.create_customer, True),
+    Operation("RetrieveCustomer", "GET", "/v2/customers/{customer_id}", h.retrieve_customer),
+    Operation("UpdateCustomer", "PUT", "/v2/customers/{customer_id}", h.update_customer, True),
+    Operation("DeleteCustomer", "DELETE", "/v2/customers/{customer_id}", h.delete_customer),
+)
+
+
+def by_path() -> dict[str, dict[str, Operation]]:
+    """Operations grouped by path (in table order), then by method."""
+    table: dict[str, dict[str, Operation]] = {}
+    for operation in OPERATIONS:
+        table.setdefault(operation.path, {})[operation.method] = operation
+    return table

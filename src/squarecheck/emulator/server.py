@@ -1,0 +1,98 @@
+"""`EmulatorServer`: the emulator on a real loopback socket, served by uvicorn in a thread.
+
+    with EmulatorServer(port=0) as server:
+        httpx.get(server.url + "/v2/customers/groups", headers=...)
+
+The socket is bound before `start()` returns, so `url` carries the real port even for port 0.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterable
+from types import TracebackType
+
+import uvicorn
+
+from squarecheck.emulator.app import create_app
+from squarecheck.emulator.config import EmulatorConfig
+
+_START_TIMEOUT = 15.0
+
+
+class EmulatorServer:
+    """A running emulator; a context manager, or call `start()` / `stop()` yourself."""
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        default_version: str | None = None,
+        search_lag: float = 0.0,
+        faults: Iterable[str] = (),
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.config = EmulatorConfig(
+            default_version=default_version, search_lag=search_lag, faults=frozenset(faults)
+        )
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+
+    @property
+    def url(self) -> str:
+        """Base URL, e.g. "http://127.0.0.1:54321" (the real port once started)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def start(self) -> EmulatorServer:
+        """Bind the socket and serve in a daemon thread; returns once requests are accepted."""
+        if self._thread is not None:
+            return self
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.port))
+        sock.listen(512)
+        self._socket = sock
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            create_app(self.config), log_level="warning", access_log=False, lifespan="off",
+            timeout_graceful_shutdown=2,
+        )  # fmt: skip
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]}, name="squarecheck-emulator",
+            daemon=True,
+        )  # fmt: skip
+        self._thread.start()
+        started = threading.Event()
+        while not self._server.started and self._thread.is_alive():
+            started.wait(0.01)
+        if not self._server.started:
+            self.stop()
+            raise RuntimeError(f"the emulator could not start on {self.url}")
+        return self
+
+    def stop(self) -> None:
+        """Ask uvicorn to exit and wait for the thread; idempotent."""
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(_START_TIMEOUT)
+        if self._socket is not None:
+            self._socket.close()
+        self._server = self._thread = self._socket = None
+
+    def __enter__(self) -> EmulatorServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

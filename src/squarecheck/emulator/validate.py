@@ -1,0 +1,138 @@
+"""Request-shape checks shared by the handlers: unrecognized fields, types, limits.
+
+Error codes for bad input follow behaviours bad-request-body and group-name-required (the
+codes are Square's; which input provokes which is squarecheck's documented choice).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from squarecheck.emulator.bodyparse import ParsedBody, Path
+from squarecheck.emulator.errors import (
+    EXPECTED_TYPE,
+    ExpectedJsonBody,
+    InvalidValue,
+    MissingRequiredParameter,
+    SquareError,
+    ValueEmpty,
+    by_code,
+)
+from squarecheck.emulator.versioning import VersionContext
+
+_PY_TYPES: dict[str, tuple[type, ...]] = {
+    "object": (dict,),
+    "string": (str,),
+    "integer": (int,),
+    "boolean": (bool,),
+    "array": (list,),
+}
+
+
+def body_object(body: ParsedBody | None) -> dict[str, Any]:
+    """The body as a JSON object; anything else is EXPECTED_JSON_BODY."""
+    if body is None or not isinstance(body.value, dict):
+        raise ExpectedJsonBody("The request body must be a JSON object.")
+    return body.value
+
+
+def reject_unrecognized(
+    body: ParsedBody, known: Mapping[Path, frozenset[str]], ctx: VersionContext, behaviour: str
+) -> None:
+    """Raise for the first unrecognized field in body order, when the version rejects them.
+
+    `known` maps an object's path (`()` for the top level) to the field names it accepts.
+    behaviour unrecognized-field / customers-unrecognized-field, and
+    unrecognized-field-position (1-based line and character of the name's opening quote).
+    """
+    expect = ctx.expect(behaviour)
+    if expect["outcome"] != "rejected":
+        return
+    unknown = [
+        path
+        for path in body.key_offsets
+        if path[:-1] in known and path[-1] not in known[path[:-1]]
+        and _is_object_at(body.value, path[:-1])
+    ]  # fmt: skip
+    if not unknown:
+        return
+    first = min(unknown, key=lambda path: body.key_offsets[path])
+    line, character = body.position(first)
+    name = first[-1]
+    raise by_code(expect["code"])(
+        f"The field named '{name}' is unrecognized (line {line}, character {character})",
+        field=name,
+    )
+
+
+def _is_object_at(value: Any, path: Path) -> bool:
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return False
+        value = value[key]
+    return isinstance(value, dict)
+
+
+def typed(obj: Mapping[str, Any], key: str, kind: str, field: str) -> Any:
+    """`obj[key]` if present and of JSON type `kind`; None if absent or null."""
+    value = obj.get(key)
+    if value is None:
+        return None
+    ok = isinstance(value, _PY_TYPES[kind])
+    if kind == "integer" and isinstance(value, bool):
+        ok = False
+    if not ok:
+        raise EXPECTED_TYPE[kind](f"Expected {field} to be a {kind}.", field=field)
+    return value
+
+
+def required(obj: Mapping[str, Any], key: str, kind: str, field: str) -> Any:
+    """Like `typed`, but absent or null is MISSING_REQUIRED_PARAMETER (behaviour group-name-required)."""  # noqa: E501
+    value = typed(obj, key, kind, field)
+    if value is None:
+        raise MissingRequiredParameter(f"Field must be set: {field}", field=field)
+    return value
+
+
+def non_empty(value: str, field: str) -> str:
+    if value == "":
+        raise ValueEmpty(f"Field must not be empty: {field}", field=field)
+    return value
+
+
+def query_int(query: Mapping[str, str], key: str) -> int | None:
+    """An integer query parameter; not an integer is INVALID_VALUE (squarecheck's choice)."""
+    raw = query.get(key)
+    if raw is None or raw == "":
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise InvalidValue(f"Expected {key} to be an integer.", field=key) from None
+
+
+def page_limit(raw: int | None, ctx: VersionContext, maximum: int) -> int:
+    """Effective page size; out of range is ignored or rejected per behaviour limit-out-of-range."""
+    if raw is None:
+        return maximum
+    if 1 <= raw <= maximum:
+        return raw
+    expect = ctx.expect("limit-out-of-range")
+    if expect["outcome"] != "rejected":
+        return maximum
+    code = expect["code_low"] if raw < 1 else expect["code_high"]
+    bound = "at least 1" if raw < 1 else f"at most {maximum}"
+    error: type[SquareError] = by_code(code)
+    raise error(f"`limit` must be {bound}; got {raw}.", field=expect.get("field", "limit"))
+
+
+def one_of(
+    value: str | None, allowed: tuple[str, ...], field: str, error: type[SquareError]
+) -> str:  # noqa: E501
+    """An enum value (first of `allowed` when absent)."""
+    if value is None:
+        return allowed[0]
+    if value not in allowed:
+        raise error(f"`{field}` must be one of {', '.join(allowed)}.", field=field)
+    return value
