@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
@@ -108,7 +108,14 @@ def validate(name: str, instance: Any) -> list[str]:
     errors = sorted(
         _validator(name).iter_errors(instance), key=lambda e: ([str(p) for p in e.path], e.message)
     )
-    return [f"{error.json_path}: {error.message}" for error in errors]
+    return [f"{error.json_path}: {_message(error)}" for error in errors]
+
+
+def _message(error: ValidationError) -> str:
+    """jsonschema's message, except where it would dump the whole instance."""
+    if error.validator == "not" and error.validator_value == {"required": ["errors"]}:
+        return "a success body must not carry 'errors'"
+    return str(error.message)
 
 
 def _check_operation(operation_id: str) -> None:
