@@ -1,3 +1,500 @@
-"""The squarecheck pytest plugin (registered through the `pytest11` entry point)."""
+"""The squarecheck pytest plugin (registered through the `pytest11` entry point).
+
+It runs the suites in `suites/` against a target under each selected Square-Version and turns
+each test into one check record (results.json). The plugin loads in every pytest run, so it is
+inert unless its options are given or the suites are collected: servers start only when a suite
+asks for the `check` fixture, and results are written only when asked for.
+"""
 
 from __future__ import annotations
+
+import os
+import secrets
+import string
+import time
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from squarecheck import __version__, behaviours, results
+from squarecheck.checks import Check, ConformanceFailure, ToolError, UsageError
+from squarecheck.client import Client, Connection, Redactor
+from squarecheck.ledger import Ledger, cleanup
+from squarecheck.paths import suites_dir
+from squarecheck.target import Target, refuse_production, resolve_target, resolve_token
+
+# (option, env twin, help); every option is also read from SQUARECHECK_<NAME>.
+OPTIONS: list[tuple[str, str, dict[str, Any]]] = [
+    (
+        "--target",
+        "SQUARECHECK_TARGET",
+        {"help": "base URL of the target, or 'sandbox' (default: start the embedded emulator)"},
+    ),
+    (
+        "--square-version",
+        "SQUARECHECK_SQUARE_VERSION",
+        {
+            "action": "append",
+            "help": "a Square-Version to run under (repeatable; default: "
+            "the table's default selection)",
+        },
+    ),
+    (
+        "--token",
+        "SQUARECHECK_TOKEN",
+        {"help": "access token (else SQUARECHECK_TOKEN, then SQUARE_TOKEN); never printed"},
+    ),
+    (
+        "--second-token",
+        "SQUARECHECK_SECOND_TOKEN",
+        {"help": "a second seller's token, for the seller-isolation checks"},
+    ),
+    (
+        "--search-timeout",
+        "SQUARECHECK_SEARCH_TIMEOUT",
+        {
+            "type": float,
+            "help": "seconds to poll eventually consistent search "
+            "(default 60 against a remote target, 5 against the emulator)",
+        },
+    ),
+    (
+        "--allow-production",
+        "SQUARECHECK_ALLOW_PRODUCTION",
+        {"action": "store_true", "default": None, "help": "allow Square's production host"},
+    ),
+    # pytest owns `--strict` (an alias of --strict-markers), hence the longer name here;
+    # `squarecheck run --strict` maps onto it.
+    (
+        "--strict-assumed",
+        "SQUARECHECK_STRICT",
+        {
+            "action": "store_true",
+            "default": None,
+            "help": "checks of assumed behaviours fail instead of warning",
+        },
+    ),
+    ("--results-json", "SQUARECHECK_RESULTS_JSON", {"help": "write results.json here"}),
+    ("--run-id", "SQUARECHECK_RUN_ID", {"help": "run id (names the resources' prefix)"}),
+    (
+        "--target-kind",
+        "SQUARECHECK_TARGET_KIND",
+        {"help": "override the target kind (emulator, url, sandbox, production)"},
+    ),
+]
+TRUE = ("1", "true", "yes", "on")
+
+
+@dataclass
+class Settings:
+    """The plugin's resolved configuration (config.stash)."""
+
+    target: Target | None
+    versions: list[str]
+    token: str | None
+    second_token: str | None
+    search_timeout: float
+    strict: bool
+    results_json: Path | None
+    run_id: str
+    started_at: str = field(default_factory=results.now_iso)
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def prefix(self) -> str:
+        return results.prefix_for(self.run_id)
+
+
+@dataclass
+class RunState:
+    """Per-process state: the connection, the ledger, the emulator, collected records."""
+
+    settings: Settings
+    records: list[dict[str, Any]] = field(default_factory=list)
+    leftovers: int = 0
+    target: Target | None = None
+    conn: Connection | None = None
+    ledger: Ledger | None = None
+    token: str | None = None
+    second_token: str | None = None
+
+
+STATE = pytest.StashKey[RunState]()
+ACTIVE = pytest.StashKey[bool]()
+CHECK = pytest.StashKey[Check]()
+
+
+def _raw(config: pytest.Config, option: str, env: str) -> Any:
+    value = config.getoption(option.lstrip("-").replace("-", "_"))
+    if value in (None, []):
+        value = os.environ.get(env) or None
+        if value is not None and option == "--square-version":
+            value = [v for v in value.replace(",", " ").split() if v]
+    return value
+
+
+def resolve_settings(config: pytest.Config) -> Settings:
+    """Options and env twins -> Settings; a bad value is a UsageError."""
+    get = {opt: _raw(config, opt, env) for opt, env, _ in OPTIONS}
+    table = behaviours.load_table()
+    versions = list(get["--square-version"] or table.default_selection)
+    for version in versions:
+        if not behaviours.is_well_formed(version):
+            raise UsageError(f"--square-version {version!r} is not a YYYY-MM-DD date")
+    target = None
+    if get["--target"]:
+        target = resolve_target(str(get["--target"]), kind=get["--target-kind"])
+        refuse_production(target, str(get["--allow-production"]).lower() in TRUE)
+    timeout = get["--search-timeout"]
+    if timeout is not None:
+        try:
+            timeout = float(timeout)
+        except ValueError:
+            raise UsageError(f"--search-timeout must be a number, not {timeout!r}") from None
+        if timeout <= 0:
+            raise UsageError("--search-timeout must be positive")
+    remote = target is not None and target.kind != "emulator"
+    return Settings(
+        target=target,
+        versions=list(dict.fromkeys(versions)),
+        token=resolve_token(get["--token"]),
+        second_token=get["--second-token"],
+        search_timeout=timeout if timeout is not None else (60.0 if remote else 5.0),
+        strict=str(get["--strict-assumed"]).lower() in TRUE,
+        results_json=Path(get["--results-json"]) if get["--results-json"] else None,
+        run_id=get["--run-id"] or results.new_run_id(),
+    )
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("squarecheck", "squarecheck conformance suites")
+    for option, env, kwargs in OPTIONS:
+        kw = dict(kwargs)
+        kw["help"] = f"{kw['help']} [env {env}]"
+        group.addoption(option, dest=option.lstrip("-").replace("-", "_"), **kw)
+
+
+def _is_active(config: pytest.Config) -> bool:
+    if any(config.getoption(o.lstrip("-").replace("-", "_")) for o, _, _ in OPTIONS):
+        return True
+    try:
+        suites = suites_dir().resolve()
+    except FileNotFoundError:
+        return False
+    for arg in config.args:
+        path = Path(str(arg).split("::")[0]).resolve()
+        if path == suites or suites in path.parents:
+            return True
+    return False
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    table = behaviours.load_table()
+    config.addinivalue_line("markers", "check(behaviour, operation, name): a conformance check")
+    for family in sorted({b.family for b in table.behaviours.values()}):
+        marker = family.replace("-", "_")
+        config.addinivalue_line("markers", f"{marker}: behaviour family {family}")
+    for basis in ("documented", "inferred", "assumed"):
+        config.addinivalue_line("markers", f"{basis}: checks whose expectation is {basis}")
+    config.stash[ACTIVE] = _is_active(config)
+    if not config.stash[ACTIVE]:
+        return
+    try:
+        settings = resolve_settings(config)
+    except UsageError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput and "squarecheck_run_id" in workerinput:
+        settings.run_id = workerinput["squarecheck_run_id"]
+    config.stash[STATE] = RunState(settings)
+    config.pluginmanager.register(Recorder(config), "squarecheck-recorder")
+
+
+def _state(config: pytest.Config) -> RunState:
+    if STATE not in config.stash:
+        raise pytest.UsageError("squarecheck suites need the squarecheck plugin to be active")
+    return config.stash[STATE]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "square_version" in metafunc.fixturenames:
+        versions = _state(metafunc.config).settings.versions
+        metafunc.parametrize("square_version", versions, ids=versions, scope="function")
+
+
+def _check_marker(item: pytest.Item) -> tuple[behaviours.Behaviour, str, str] | None:
+    marker = item.get_closest_marker("check")
+    if marker is None or not hasattr(item, "callspec"):
+        return None
+    behaviour_id, operation, name = marker.args
+    params = {k: v for k, v in item.callspec.params.items() if k != "square_version"}
+    text = {k: getattr(v, "__name__", str(v)) for k, v in params.items()}
+    fmt_name, fmt_op = name.format(**text), operation.format(**text)
+    used = {f for _, f, _, _ in string.Formatter().parse(name + operation) if f}
+    unused = [v for k, v in text.items() if k not in used]
+    if unused:
+        fmt_name = f"{fmt_name} ({', '.join(unused)})"
+    return behaviours.load_table()[behaviour_id], fmt_op, fmt_name
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        found = _check_marker(item)
+        if found is None:
+            continue
+        behaviour, operation, _ = found
+        version = item.callspec.params["square_version"]
+        item.add_marker(behaviour.family.replace("-", "_"))
+        item.add_marker(behaviour.basis_at(version))
+        item.extra_keyword_matches.update({behaviour.id, operation})
+
+
+@pytest.fixture(scope="session")
+def squarecheck_state(request: pytest.FixtureRequest) -> Iterator[RunState]:
+    """Connect to the target (starting the embedded emulator when there is none)."""
+    state = _state(request.config)
+    settings = state.settings
+    emulator = None
+    if settings.target is None:
+        from squarecheck.emulator.server import EmulatorServer
+
+        emulator = EmulatorServer(host="127.0.0.1", port=0)
+        emulator.__enter__()
+        state.target = Target(url=emulator.url, kind="emulator")
+    else:
+        state.target = settings.target
+    on_emulator = state.target.kind == "emulator"
+    state.token = settings.token or (f"sqc-emu-{secrets.token_hex(8)}" if on_emulator else None)
+    if state.token is None:
+        raise pytest.UsageError("a token is needed: --token, SQUARECHECK_TOKEN or SQUARE_TOKEN")
+    state.second_token = settings.second_token or (
+        f"sqc-emu2-{secrets.token_hex(8)}" if on_emulator else None
+    )
+    state.ledger = Ledger(settings.prefix)
+    redactor = Redactor([state.token, state.second_token])
+    state.conn = Connection(state.target.url, redactor, state.ledger)
+    try:
+        yield state
+    finally:
+        state.leftovers += cleanup(state.ledger.pending(), _cleanup_client(state))
+        workeroutput = getattr(request.config, "workeroutput", None)
+        if workeroutput is not None:
+            workeroutput["squarecheck_leftovers"] = state.leftovers
+            state.leftovers = 0
+        state.conn.close()
+        if emulator is not None:
+            emulator.__exit__(None, None, None)
+
+
+def _cleanup_client(state: RunState) -> Any:
+    def client_for(token: str | None) -> Client:
+        assert state.conn is not None
+        return Client(state.conn, token, None, [], validate=False)
+
+    return client_for
+
+
+@pytest.fixture
+def check(
+    request: pytest.FixtureRequest, squarecheck_state: RunState, square_version: str
+) -> Iterator[Check]:
+    """One check: a client bound to the version, a name namespace, cleanup afterwards."""
+    found = _check_marker(request.node)
+    if found is None:
+        raise ToolError(f"{request.node.nodeid} has no @pytest.mark.check(...) marker")
+    behaviour, operation, name = found
+    state = squarecheck_state
+    assert state.conn is not None and state.ledger is not None
+    ctx = Check(
+        version=square_version,
+        behaviour=behaviour,
+        operation=operation,
+        name=name,
+        client=Client(state.conn, state.token, square_version),
+        ledger=state.ledger,
+        second_token=state.second_token,
+        search_timeout=state.settings.search_timeout,
+        nodeid=request.node.nodeid,
+    )
+    request.node.stash[CHECK] = ctx
+    mark = state.ledger.mark()
+    try:
+        yield ctx
+    finally:
+        state.leftovers += cleanup(state.ledger.since(mark), _cleanup_client(state))
+
+
+def _failure_basis(ctx: Check, exc: BaseException) -> str:
+    behaviour_id = getattr(exc, "behaviour", None)
+    if behaviour_id:
+        return behaviours.load_table()[behaviour_id].basis_at(ctx.version)
+    return ctx.basis
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Generator[None, Any, Any]:
+    """Attach evidence to failures; turn failures of assumed behaviours into warnings."""
+    try:
+        return (yield)
+    except AssertionError as exc:
+        ctx = pyfuncitem.stash.get(CHECK, None)
+        if ctx is None:
+            raise
+        message = ctx.redact(str(exc))
+        settings = pyfuncitem.config.stash[STATE].settings
+        if _failure_basis(ctx, exc) == "assumed" and not settings.strict:
+            ctx.warning = message
+            pyfuncitem.user_properties.append(("squarecheck_warning", message))
+            return True
+        exc.args = (ctx.with_evidence(message),)
+        if isinstance(exc, ConformanceFailure):
+            exc.message = exc.args[0]
+        raise
+    except ToolError as exc:
+        ctx = pyfuncitem.stash.get(CHECK, None)
+        if ctx is not None:
+            exc.args = (ctx.with_evidence(ctx.redact(str(exc))),)
+        raise
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    found = _check_marker(item)
+    if found is None or STATE not in item.config.stash:
+        return report
+    ctx = item.stash.get(CHECK, None)
+    redactor = item.config.stash[STATE].conn
+    if redactor is not None and report.longrepr is not None:
+        report.longrepr = redactor.redactor.text(str(report.longrepr))
+    if redactor is not None:
+        report.sections = [(k, redactor.redactor.text(v)) for k, v in report.sections]
+    decides = call.when == "call" or (call.when == "setup" and not report.passed)
+    if not decides:
+        return report
+    outcome = "passed"
+    message = None
+    if report.skipped:
+        outcome = "skipped"
+        longrepr = report.longrepr
+        message = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        message = message.removeprefix("Skipped: ")
+    elif report.failed:
+        excinfo = call.excinfo
+        is_failure = excinfo is not None and excinfo.errisinstance(AssertionError)
+        outcome = "failed" if is_failure and call.when == "call" else "error"
+        message = str(excinfo.value) if excinfo is not None else str(report.longrepr)
+        if redactor is not None:
+            message = redactor.redactor.text(message)
+        if outcome == "error" and call.when == "call":
+            report.when = "setup"  # junit and the terminal show a tool error as an error
+    elif ctx is not None and ctx.warning:
+        outcome, message = "warned", ctx.warning
+        report.sections.append(("squarecheck warning (assumed behaviour)", message))
+    report.squarecheck = _record(item, found, ctx, outcome, message, report.duration)  # type: ignore[attr-defined]
+    return report
+
+
+def _record(
+    item: pytest.Item,
+    found: tuple[behaviours.Behaviour, str, str],
+    ctx: Check | None,
+    outcome: str,
+    message: str | None,
+    duration: float,
+) -> dict[str, Any]:
+    behaviour, operation, name = found
+    version = item.callspec.params["square_version"]  # type: ignore[attr-defined]
+    table = behaviours.load_table()
+    record: dict[str, Any] = {
+        "id": f"{version} > {operation} > {name}",
+        "key": f"{operation} > {name}",
+        "nodeid": item.nodeid,
+        "behaviour": behaviour.id,
+        "family": behaviour.family,
+        "operation": operation,
+        "version": version,
+        "resolved_version": table.resolve(version),
+        "outcome": outcome,
+        "basis": behaviour.basis_at(version),
+        "source": table.source_url(behaviour.source_at(version)),
+        "expected_summary": " ".join(behaviour.summary(version).split()),
+        "duration": round(duration, 4),
+        "status": None,
+        "error_code": None,
+        "observed": {},
+        "message": message,
+        "evidence": [],
+    }
+    if ctx is not None:
+        record.update(ctx.facts())
+    return record
+
+
+class Recorder:
+    """Collects check records (from workers too) and writes results.json at the end."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    @property
+    def state(self) -> RunState:
+        return self.config.stash[STATE]
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        record = getattr(report, "squarecheck", None)
+        if record is not None:
+            self.state.records.append(record)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        node.workerinput["squarecheck_run_id"] = self.state.settings.run_id
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        output = getattr(node, "workeroutput", {}) or {}
+        self.state.leftovers += int(output.get("squarecheck_leftovers", 0))
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        state = self.state
+        settings = state.settings
+        if hasattr(self.config, "workerinput") or settings.results_json is None:
+            return
+        target = settings.target
+        run = {
+            "id": settings.run_id,
+            "target": target.display if target else "emulator",
+            "target_kind": target.kind if target else "emulator",
+            "versions": settings.versions,
+            "upgrade": None,
+            "started_at": settings.started_at,
+            "finished_at": results.now_iso(),
+            "duration": round(time.monotonic() - settings.started, 3),
+            "strict": settings.strict,
+            "squarecheck_version": __version__,
+            "prefix": settings.prefix,
+            "leftovers": state.leftovers,
+            "counts": results.counts(state.records),
+            "exit_code": results.exit_code_for(state.records),
+        }
+        results.write(settings.results_json, run, state.records)
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        records = self.state.records
+        if not records:
+            return
+        terminalreporter.section("squarecheck")
+        for record in records:
+            if record["outcome"] in ("failed", "warned", "error"):
+                terminalreporter.write_line(f"{record['outcome'].upper():7} {record['id']}")
+        counts = ", ".join(f"{v} {k}" for k, v in results.counts(records).items() if v)
+        terminalreporter.write_line(
+            f"{len(records)} checks: {counts}; prefix {self.state.settings.prefix}; "
+            f"leftovers {self.state.leftovers}"
+        )

@@ -1,0 +1,441 @@
+"""The HTTP client the suites talk to the target with.
+
+It sends `Authorization: Bearer <token>` and `Square-Version`, retries 429 with backoff
+(honouring `Retry-After`; a 429 is never a verdict), records every exchange as evidence with the
+token redacted and a curl command that reproduces it, validates every response body against
+specs/ schemas, keeps the run's ledger of created resources up to date, and refuses to modify
+any resource the run did not create.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shlex
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from squarecheck.checks import ConformanceFailure, ToolError
+from squarecheck.ledger import Ledger
+
+TOKEN_VARIABLE = "$SQUARE_TOKEN"
+BODY_LIMIT = 4000  # characters of a body kept as evidence
+OMIT: Any = object()  # "do not send this header / body"
+
+# Operations that change an existing resource: their path ids must be ones the run created.
+MUTATIONS = {
+    "UpdateCustomerGroup",
+    "DeleteCustomerGroup",
+    "AddGroupToCustomer",
+    "RemoveGroupFromCustomer",
+    "UpdateCustomer",
+    "DeleteCustomer",
+}
+
+
+class Redactor:
+    """Replaces every secret (tokens) by a placeholder, in any text or structure."""
+
+    def __init__(self, secrets: list[str | None]) -> None:
+        self.secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+
+    def add(self, secret: str | None) -> None:
+        if secret and secret not in self.secrets:
+            self.secrets = sorted([*self.secrets, secret], key=len, reverse=True)
+
+    def text(self, value: str) -> str:
+        for secret in self.secrets:
+            value = value.replace(secret, "[REDACTED]")
+        return value
+
+    def headers(self, headers: dict[str, str]) -> dict[str, str]:
+        out = {}
+        for key, value in headers.items():
+            out[key] = "Bearer [REDACTED]" if key.lower() == "authorization" else self.text(value)
+        return out
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How 429 answers are retried: bounded tries and total wait."""
+
+    tries: int = 5
+    max_total_wait: float = 60.0
+    base_delay: float = 0.5
+    max_delay: float = 20.0
+
+    def delay(self, attempt: int, retry_after: str | None) -> float:
+        """Seconds before retry number `attempt` (1-based), Retry-After first."""
+        if retry_after:
+            try:
+                return min(max(float(retry_after), 0.0), self.max_delay)
+            except ValueError:
+                pass
+        backoff: float = self.base_delay * 2 ** (attempt - 1)
+        return min(backoff * (0.5 + random.random() / 2), self.max_delay)
+
+
+@dataclass
+class Exchange:
+    """One request and its response, token redacted, with a curl command reproducing it."""
+
+    request: dict[str, Any]
+    response: dict[str, Any]
+    curl: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"request": self.request, "response": self.response, "curl": self.curl}
+
+    def render(self) -> str:
+        """Request and response as text for a failure message."""
+        req, resp = self.request, self.response
+        lines = [f"> {req['method']} {req['url']}"]
+        lines += [f"> {k}: {v}" for k, v in req["headers"].items()]
+        if req.get("body"):
+            lines.append(f"> {req['body']}")
+        lines.append(f"< {resp.get('status')}")
+        lines += [f"< {k}: {v}" for k, v in resp.get("headers", {}).items()]
+        if resp.get("body"):
+            lines.append(f"< {resp['body']}")
+        lines.append(f"reproduce: {self.curl}")
+        return "\n".join(lines)
+
+
+@dataclass
+class Response:
+    """A target's answer, parsed."""
+
+    operation: str
+    status: int
+    headers: dict[str, str]
+    body: Any
+    text: str
+    version: str | None
+    exchange: Exchange
+
+    def first_error(self) -> dict[str, Any]:
+        if isinstance(self.body, dict):
+            errors = self.body.get("errors")
+            if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+                return errors[0]
+        return {}
+
+    @property
+    def error_code(self) -> str | None:
+        code = self.first_error().get("code")
+        return code if isinstance(code, str) else None
+
+    def get(self, key: str) -> Any:
+        return self.body.get(key) if isinstance(self.body, dict) else None
+
+
+@dataclass
+class Connection:
+    """What every client of one run shares: the socket pool, secrets, ledger and policy."""
+
+    base_url: str
+    redactor: Redactor
+    ledger: Ledger
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    timeout: float = 30.0
+    sleep: Callable[[float], None] = time.sleep
+    http: httpx.Client = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.http = httpx.Client(base_url=self.base_url, timeout=self.timeout)
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def _validator() -> Callable[[str, int, Any], list[str]]:
+    from squarecheck.schemas import validate_response
+
+    return validate_response
+
+
+def curl_command(method: str, url: str, headers: dict[str, str], body: str | None) -> str:
+    """A shell command reproducing the request, the token taken from $SQUARE_TOKEN."""
+    parts = ["curl", "-sS", "-X", method, shlex.quote(url)]
+    for key, value in headers.items():
+        if key.lower() == "authorization":
+            parts += ["-H", f'"Authorization: Bearer {TOKEN_VARIABLE}"']
+        elif key.lower() in ("square-version", "content-type"):
+            parts += ["-H", shlex.quote(f"{key}: {value}")]
+    if body is not None:
+        parts += ["--data-raw", shlex.quote(body)]
+    return " ".join(parts)
+
+
+class Client:
+    """One seller's view of the target under one Square-Version, recording a transcript."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        token: str | None,
+        version: str | None,
+        transcript: list[Exchange] | None = None,
+        *,
+        guard: bool = True,
+        validate: bool = True,
+    ) -> None:
+        self.conn = conn
+        self.token = token
+        self.version = version
+        self.transcript: list[Exchange] = [] if transcript is None else transcript
+        self.guard = guard
+        self.validate = validate
+        conn.redactor.add(token)
+
+    def with_token(self, token: str | None) -> Client:
+        """The same client acting for another seller (or for nobody, with None)."""
+        return Client(self.conn, token, self.version, self.transcript, guard=self.guard)
+
+    # -- the one request method ---------------------------------------------------------------
+    def request(
+        self,
+        operation: str,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = OMIT,
+        content: str | bytes | None = None,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        version: Any = None,
+        validate: bool | None = None,
+        path_ids: tuple[str, ...] = (),
+    ) -> Response:
+        """Send one request (429 retried) and return the parsed, validated response."""
+        if self.guard and operation in MUTATIONS:
+            for rid in path_ids:
+                if not self.conn.ledger.owns(rid):
+                    raise ToolError(f"refusing {operation} on {rid!r}: this run did not create it")
+        sent_version = self.version if version is None else version
+        req_headers: dict[str, str] = {"Accept": "application/json"}
+        if self.token is not None:
+            req_headers["Authorization"] = f"Bearer {self.token}"
+        if sent_version is not OMIT and sent_version is not None:
+            req_headers["Square-Version"] = str(sent_version)
+        body_text: str | None = None
+        if json_body is not OMIT:
+            body_text = json.dumps(json_body, indent=4)
+            req_headers["Content-Type"] = "application/json"
+        elif content is not None:
+            body_text = (
+                content.decode("utf-8", "replace") if isinstance(content, bytes) else content
+            )
+            req_headers.setdefault("Content-Type", "application/json")
+        if headers:
+            req_headers.update(headers)
+        raw = content if content is not None else body_text
+        query = {k: v for k, v in (params or {}).items() if v is not None}
+        http_response = self._send(method, path, req_headers, raw, query)
+        resp = self._parse(operation, method, http_response, req_headers, body_text, sent_version)
+        self._track(operation, resp, path_ids)
+        should_validate = self.validate if validate is None else validate
+        if should_validate:
+            self._validate(resp)
+        return resp
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        headers: dict[str, str],
+        content: str | bytes | None,
+        params: dict[str, Any],
+    ) -> httpx.Response:
+        policy, waited = self.conn.retry, 0.0
+        for attempt in range(1, policy.tries + 1):
+            try:
+                response = self.conn.http.request(
+                    method, path, headers=headers, content=content, params=params
+                )
+            except httpx.HTTPError as exc:
+                detail = self.conn.redactor.text(f"{type(exc).__name__}: {exc}")
+                raise ToolError(f"target unreachable at {self.conn.base_url}: {detail}") from None
+            if response.status_code != 429:
+                return response
+            delay = policy.delay(attempt, response.headers.get("Retry-After"))
+            if attempt == policy.tries or waited + delay > policy.max_total_wait:
+                break
+            self.conn.sleep(delay)
+            waited += delay
+        raise ToolError(
+            f"rate limited: {method} {path} still answered 429 after {attempt} tries "
+            f"and {waited:.1f}s of waiting"
+        )
+
+    def _parse(
+        self,
+        operation: str,
+        method: str,
+        http_response: httpx.Response,
+        req_headers: dict[str, str],
+        body_text: str | None,
+        sent_version: Any,
+    ) -> Response:
+        red = self.conn.redactor
+        text = http_response.text
+        try:
+            body: Any = json.loads(text) if text else None
+        except ValueError:
+            body = None
+        url = str(http_response.request.url)
+        shown_body = red.text(body_text)[:BODY_LIMIT] if body_text is not None else None
+        exchange = Exchange(
+            request={
+                "method": method,
+                "url": red.text(url),
+                "headers": red.headers(req_headers),
+                "body": shown_body,
+            },
+            response={
+                "status": http_response.status_code,
+                "headers": red.headers(
+                    {
+                        k: v
+                        for k, v in http_response.headers.items()
+                        if k.lower() in ("square-version", "content-type", "retry-after")
+                    }
+                ),
+                "body": red.text(text)[:BODY_LIMIT],
+            },
+            curl=red.text(curl_command(method, url, req_headers, body_text)),
+        )
+        self.transcript.append(exchange)
+        return Response(
+            operation=operation,
+            status=http_response.status_code,
+            headers=dict(http_response.headers),
+            body=body,
+            text=text,
+            version=None if sent_version is OMIT else sent_version,
+            exchange=exchange,
+        )
+
+    def _track(self, operation: str, resp: Response, path_ids: tuple[str, ...]) -> None:
+        ledger = self.conn.ledger
+        if resp.status == 200 and operation == "CreateCustomerGroup":
+            group = resp.get("group") or {}
+            if isinstance(group, dict) and group.get("id"):
+                ledger.add("group", str(group["id"]), str(group.get("name", "")), self.token)
+        elif resp.status == 200 and operation == "CreateCustomer":
+            customer = resp.get("customer") or {}
+            if isinstance(customer, dict) and customer.get("id"):
+                name = str(customer.get("given_name") or customer.get("company_name") or "")
+                ledger.add("customer", str(customer["id"]), name, self.token)
+        elif operation in ("DeleteCustomerGroup", "DeleteCustomer") and resp.status in (200, 404):
+            if path_ids:
+                ledger.mark_deleted(path_ids[0])
+
+    def _validate(self, resp: Response) -> None:
+        try:
+            problems = _validator()(resp.operation, resp.status, resp.body)
+        except KeyError:
+            return  # an operation the schemas do not describe (e.g. an unknown route)
+        if problems:
+            shown = "; ".join(problems[:5])
+            raise ConformanceFailure(
+                f"{resp.operation} {resp.status} body does not validate against specs/: {shown}",
+                operation=resp.operation,
+                version=resp.version or "",
+                behaviour="error-shape" if resp.status >= 400 else None,
+            )
+
+    # -- the covered operations ------------------------------------------------------------------
+    def list_groups(self, limit: int | None = None, cursor: str | None = None) -> Response:
+        params = {"limit": limit, "cursor": cursor}
+        return self.request("ListCustomerGroups", "GET", "/v2/customers/groups", params=params)
+
+    def create_group(
+        self,
+        name: str | None,
+        *,
+        key: str | None = None,
+        extra: dict[str, Any] | None = None,
+        group_extra: dict[str, Any] | None = None,
+        body: Any = OMIT,
+    ) -> Response:
+        if body is OMIT:
+            group: dict[str, Any] = {} if name is None else {"name": name}
+            group.update(group_extra or {})
+            body = {"group": group}
+            if key is not None:
+                body["idempotency_key"] = key
+            body.update(extra or {})
+        return self.request("CreateCustomerGroup", "POST", "/v2/customers/groups", json_body=body)
+
+    def retrieve_group(self, group_id: str) -> Response:
+        return self.request("RetrieveCustomerGroup", "GET", f"/v2/customers/groups/{group_id}")
+
+    def update_group(
+        self,
+        group_id: str,
+        name: str | None,
+        *,
+        extra: dict[str, Any] | None = None,
+        group_extra: dict[str, Any] | None = None,
+        body: Any = OMIT,
+    ) -> Response:
+        if body is OMIT:
+            group: dict[str, Any] = {} if name is None else {"name": name}
+            group.update(group_extra or {})
+            body = {"group": group, **(extra or {})}
+        return self.request(
+            "UpdateCustomerGroup",
+            "PUT",
+            f"/v2/customers/groups/{group_id}",
+            json_body=body,
+            path_ids=(group_id,),
+        )
+
+    def delete_group(self, group_id: str) -> Response:
+        return self.request(
+            "DeleteCustomerGroup",
+            "DELETE",
+            f"/v2/customers/groups/{group_id}",
+            path_ids=(group_id,),
+        )
+
+    def create_customer(self, given_name: str, extra: dict[str, Any] | None = None) -> Response:
+        body: dict[str, Any] = {"given_name": given_name}
+        body.update(extra or {})
+        return self.request("CreateCustomer", "POST", "/v2/customers", json_body=body)
+
+    def retrieve_customer(self, customer_id: str) -> Response:
+        return self.request("RetrieveCustomer", "GET", f"/v2/customers/{customer_id}")
+
+    def list_customers(self, limit: int | None = None, cursor: str | None = None) -> Response:
+        params = {"limit": limit, "cursor": cursor}
+        return self.request("ListCustomers", "GET", "/v2/customers", params=params)
+
+    def delete_customer(self, customer_id: str) -> Response:
+        return self.request(
+            "DeleteCustomer", "DELETE", f"/v2/customers/{customer_id}", path_ids=(customer_id,)
+        )
+
+    def add_group(self, customer_id: str, group_id: str) -> Response:
+        return self.request(
+            "AddGroupToCustomer",
+            "PUT",
+            f"/v2/customers/{customer_id}/groups/{group_id}",
+            path_ids=(customer_id, group_id),
+        )
+
+    def remove_group(self, customer_id: str, group_id: str) -> Response:
+        return self.request(
+            "RemoveGroupFromCustomer",
+            "DELETE",
+            f"/v2/customers/{customer_id}/groups/{group_id}",
+            path_ids=(customer_id, group_id),
+        )
+
+    def search_customers(self, body: dict[str, Any]) -> Response:
+        return self.request("SearchCustomers", "POST", "/v2/customers/search", json_body=body)

@@ -1,0 +1,172 @@
+"""Unrecognized fields in request bodies (behaviour family unrecognized-fields).
+
+behaviour unrecognized-field; https://developer.squareup.com/docs/customer-groups-api/what-it-does#migration-notes
+behaviour customers-unrecognized-field; https://developer.squareup.com/docs/changelog/connect-logs/2022-03-16
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from squarecheck.checks import (
+    Check,
+    expect_equal,
+    expect_error,
+    expect_match,
+    expect_status,
+    expect_true,
+    fail,
+    group_names,
+    key_positions,
+    token_span,
+)
+from squarecheck.client import Response
+
+VALUES: dict[str, Any] = {
+    "string": "surprise",
+    "number": 42,
+    "object": {"nested": True},
+    "array": [1, "two"],
+    "null": None,
+    "bool": True,
+}
+GROUP_OPS = ["CreateCustomerGroup", "UpdateCustomerGroup"]
+
+
+def _send(
+    check: Check, op: str, unknown: dict[str, Any], nested: dict[str, Any]
+) -> tuple[Response, str, str | None]:
+    """Send Create or Update with unknown fields; returns (response, name sent, group id)."""
+    name = check.new_name()
+    if op == "CreateCustomerGroup":
+        resp = check.client.create_group(
+            name, key=check.new_key(), extra=unknown, group_extra=nested
+        )
+        return resp, name, None
+    original = check.client.create_group(check.new_name("orig"))
+    expect_status(original, 200, "creating the group to update")
+    gid = str(original.body["group"]["id"])
+    resp = check.client.update_group(gid, name, extra=unknown, group_extra=nested)
+    return resp, name, gid
+
+
+def _judge(check: Check, op: str, unknown: dict[str, Any], nested: dict[str, Any]) -> None:
+    """Send the body and judge it against the table's expectation for this version."""
+    resp, name, gid = _send(check, op, unknown, nested)
+    check.judge(resp)
+    names = list(unknown) + list(nested)
+    expect = check.expect
+    if expect["outcome"] == "rejected":
+        check.observe(outcome="rejected" if resp.status == 400 else "accepted")
+        first = expect_error(
+            resp, status=expect["status"], code=expect["code"], category=expect["category"]
+        )
+        match = expect_match(
+            "errors[0].detail", expect["detail_pattern"], first.get("detail"), resp
+        )
+        field = match.group("field")
+        check.observe(field=first.get("field"))
+        expect_true(field in names, f"detail names {field!r}, which was not sent as unknown", resp)
+        expect_equal("errors[0].field", field, first.get("field"), resp)
+        line, character = int(match.group("line")), int(match.group("character"))
+        body = resp.exchange.request["body"] or ""
+        # inferred: the position points at the field in the body sent (on its name token)
+        expect_true(
+            token_span(body, field, line, character) is not None,
+            f'line {line}, character {character} is not on the key "{field}" in the body sent',
+            resp,
+        )
+        _expect_nothing_changed(check, op, name, gid)
+    else:
+        check.observe(outcome="ignored" if resp.status == 200 else "rejected")
+        expect_status(resp, expect["status"], "(unrecognized fields are ignored)")
+        group = resp.get("group") or {}
+        for unknown_name in names:
+            expect_true(
+                unknown_name not in group and unknown_name not in (resp.body or {}),
+                f"the unknown field {unknown_name!r} is echoed in the response",
+                resp,
+            )
+        expect_equal("group.name", name, group.get("name"), resp)
+
+
+def _expect_nothing_changed(check: Check, op: str, name: str, gid: str | None) -> None:
+    """A rejected body neither created a group nor changed the one addressed."""
+    if gid is None:
+        expect_true(name not in group_names(check.client), f"a group named {name!r} was created")
+        return
+    current = check.client.retrieve_group(gid)
+    expect_status(current, 200, "retrieving the group after the rejected update")
+    if current.body["group"].get("name") == name:
+        raise fail("the rejected update changed the group's name", current)
+
+
+@pytest.mark.check("unrecognized-field", "{op}", "unrecognized top-level field ({kind})")
+@pytest.mark.parametrize("kind", list(VALUES))
+@pytest.mark.parametrize("op", GROUP_OPS)
+def test_top_level_field(check: Check, op: str, kind: str) -> None:
+    """The target handles an unknown top-level field of each JSON type as the version says."""
+    _judge(check, op, {"sqc_unknown": VALUES[kind]}, {})
+
+
+@pytest.mark.check("unrecognized-field", "{op}", "unrecognized field in group ({kind})")
+@pytest.mark.parametrize("kind", ["string", "object", "null"])
+@pytest.mark.parametrize("op", GROUP_OPS)
+def test_nested_field(check: Check, op: str, kind: str) -> None:
+    """The target handles an unknown field inside `group` as the version says."""
+    _judge(check, op, {}, {"sqc_unknown": VALUES[kind]})
+
+
+@pytest.mark.check("unrecognized-field", "{op}", "several unrecognized fields")
+@pytest.mark.parametrize("op", GROUP_OPS)
+def test_several_fields(check: Check, op: str) -> None:
+    """The target handles several unknown fields at once as the version says."""
+    _judge(check, op, {"sqc_alpha": 1, "sqc_beta": [True]}, {"sqc_gamma": "x"})
+
+
+@pytest.mark.check("unrecognized-field-position", "{op}", "error position of the first field")
+@pytest.mark.parametrize("op", GROUP_OPS)
+def test_exact_position(check: Check, op: str) -> None:
+    """The error points at the opening quote of the first unknown field in body order."""
+    expect = check.expect
+    resp, _, _ = _send(check, op, {"sqc_late": 1}, {"sqc_early": 2})
+    check.judge(resp)
+    if expect["outcome"] == "none":
+        check.observe(outcome="none" if resp.status == 200 else "reported")
+        expect_status(resp, 200, "(no position: unrecognized fields are ignored)")
+        return
+    first = expect_error(resp, status=400)
+    pattern = check.expect_of("unrecognized-field").get("detail_pattern", "")
+    match = expect_match("errors[0].detail", pattern, first.get("detail"), resp)
+    body = resp.exchange.request["body"] or ""
+    line, col, name = key_positions(body, ["sqc_late", "sqc_early"])[0]
+    got = (match.group("field"), int(match.group("line")), int(match.group("character")))
+    check.observe(outcome="exact" if got == (name, line, col) else "inexact")
+    expect_equal("first unknown field and its opening quote", (name, line, col), got, resp)
+    expect_equal("number of errors", expect["errors"], len(resp.body.get("errors", [])), resp)
+
+
+@pytest.mark.check("customers-unrecognized-field", "{op}", "unrecognized top-level field")
+@pytest.mark.parametrize("op", ["CreateCustomer", "SearchCustomers"])
+def test_customers_field(check: Check, op: str) -> None:
+    """CreateCustomer and SearchCustomers handle an unknown field as the version says."""
+    expect = check.expect
+    unknown = {"sqc_unknown": "surprise"}
+    if op == "CreateCustomer":
+        given = check.new_name("c")
+        resp = check.client.create_customer(given, extra=unknown)
+    else:
+        resp = check.client.search_customers({"limit": 1, **unknown})
+    check.judge(resp)
+    if expect["outcome"] == "rejected":
+        check.observe(outcome="rejected" if resp.status == 400 else "accepted")
+        expect_error(
+            resp, status=expect["status"], code=expect["code"], category=expect["category"]
+        )
+    else:
+        check.observe(outcome="ignored" if resp.status == 200 else "rejected")
+        expect_status(resp, expect["status"], "(unrecognized fields are ignored)")
+        echoed = resp.get("customer") or {}
+        expect_true("sqc_unknown" not in echoed, "the unknown field is echoed", resp)
