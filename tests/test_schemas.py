@@ -157,6 +157,12 @@ def test_empty_or_duplicated_group_ids_fail() -> None:
     assert validate("Customer", {**CUSTOMER, "group_ids": ["A", "A"]})
 
 
+def test_returned_birthday_has_a_year() -> None:
+    """A stored birthday comes back as YYYY-MM-DD, year 0000 when none was given."""
+    assert validate("Customer", {**CUSTOMER, "birthday": "0000-05-16"}) == []
+    assert validate("Customer", {**CUSTOMER, "birthday": "05-16"})
+
+
 def test_create_group_request_refuses_unknown_fields() -> None:
     """CreateCustomerGroup and UpdateCustomerGroup bodies allow no unknown field at either level."""
     body = {"idempotency_key": "k", "group": {"name": "a"}}
@@ -183,6 +189,8 @@ def test_customer_requests() -> None:
     assert validate_request("CreateCustomer", {"given_name": "Amelia"}) == []
     assert validate_request("CreateCustomer", {"note": "no name"})
     assert validate_request("CreateCustomer", {"given_name": "x" * 301})
+    assert validate_request("CreateCustomer", {"given_name": "A", "birthday": "05-16"}) == []
+    assert validate_request("CreateCustomer", {"given_name": "A", "birthday": "00-00"})
     assert validate_request("UpdateCustomer", {"nickname": None, "version": 2}) == []
     assert validate_request("UpdateCustomer", {})
     query = {"query": {"filter": {"group_ids": {"any": ["G1"], "none": ["G2"]}}}, "limit": 10}
