@@ -1,0 +1,120 @@
+"""The version matrix: one row per check key, one cell per version, set against the table.
+
+For each pair of versions a row is judged by two independent facts: did the observations
+differ, and does `specs/behaviours.yaml` have a cutover between the two versions (each resolved
+with `Table.resolve`)? Their four combinations are the findings the reports show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from squarecheck.behaviours import Behaviour, Change, Table
+from squarecheck.reports import runs
+
+DOC_OBSERVED = "documented change observed"
+DOC_NOT_OBSERVED = "documented change not observed"
+UNDOCUMENTED = "undocumented change"
+SAME = "no change"
+UNKNOWN = "not comparable"
+
+# Findings that deserve a reader's attention, in the order reports list them.
+FLAGS = (UNDOCUMENTED, DOC_NOT_OBSERVED)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One row between two versions: the documented cutovers crossed and what was seen."""
+
+    old: str
+    new: str
+    changes: tuple[Change, ...]
+    differs: bool | None  # None: one side did not judge the target or recorded nothing
+
+    @property
+    def finding(self) -> str:
+        if self.differs is None:
+            return UNKNOWN
+        if self.changes:
+            return DOC_OBSERVED if self.differs else DOC_NOT_OBSERVED
+        return UNDOCUMENTED if self.differs else SAME
+
+
+@dataclass
+class Row:
+    """One check key across the run's versions."""
+
+    key: str
+    behaviour_id: str
+    operation: str
+    behaviour: Behaviour | None
+    cells: dict[str, dict[str, Any]] = field(default_factory=dict)
+    transitions: list[Transition] = field(default_factory=list)
+
+    @property
+    def differs(self) -> bool:
+        """True when the observations differ between some two versions."""
+        return any(t.differs for t in self.transitions)
+
+    @property
+    def findings(self) -> list[str]:
+        return [t.finding for t in self.transitions]
+
+    @property
+    def flags(self) -> list[str]:
+        return [f for f in FLAGS if f in self.findings]
+
+    @property
+    def outcomes(self) -> list[str]:
+        return sorted({c["outcome"] for c in self.cells.values()})
+
+
+@dataclass
+class Matrix:
+    versions: list[str]
+    rows: list[Row]
+
+    def behaviours(self) -> list[str]:
+        return sorted({r.behaviour_id for r in self.rows})
+
+
+def documented_changes(
+    behaviour: Behaviour | None, table: Table, old: str, new: str
+) -> tuple[Change, ...]:
+    """Cutovers of `behaviour` between two versions, each resolved with the table first."""
+    if behaviour is None:
+        return ()
+    return tuple(behaviour.changes_between(table.resolve(old), table.resolve(new)))
+
+
+def transition(row: Row, table: Table, old: str, new: str) -> Transition:
+    """Compare the row's cells under `old` and `new` (cells looked up by exact version)."""
+    a, b = row.cells.get(old), row.cells.get(new)
+    differs = None
+    if a is not None and b is not None and runs.comparable(a) and runs.comparable(b):
+        differs = runs.observed(a) != runs.observed(b)
+    return Transition(old, new, documented_changes(row.behaviour, table, old, new), differs)
+
+
+def build(results: dict[str, Any], table: Table) -> Matrix:
+    """Group the run's checks into rows and judge each pair of adjacent versions."""
+    versions = runs.versions_of(results)
+    rows: dict[str, Row] = {}
+    for check in results["checks"]:
+        row = rows.get(check["key"])
+        if row is None:
+            row = Row(
+                key=check["key"],
+                behaviour_id=check["behaviour"],
+                operation=check.get("operation", ""),
+                behaviour=table.behaviours.get(check["behaviour"]),
+            )
+            rows[check["key"]] = row
+        row.cells[check["version"]] = check
+    for row in rows.values():
+        present = [v for v in versions if v in row.cells]
+        row.transitions = [
+            transition(row, table, old, new) for old, new in zip(present, present[1:], strict=False)
+        ]
+    return Matrix(versions=versions, rows=list(rows.values()))

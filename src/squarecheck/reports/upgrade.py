@@ -1,0 +1,177 @@
+"""`upgrade.html` / `upgrade.json`: what changes for a client moving from Square-Version FROM to TO.
+
+Documented changes come from the behaviour table (each version resolved to its cutover first),
+each with whether the run observed it; undocumented ones are rows whose observations differ
+between the two versions although the table predicts no change.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from squarecheck.behaviours import Table
+from squarecheck.reports import matrix as mx
+from squarecheck.reports import runs
+from squarecheck.reports.page import anchor, badge, document, esc, source_link
+
+OBSERVED = "observed"
+NOT_OBSERVED = "not observed"
+PARTLY = "partly observed"
+NOT_CHECKED = "not checked"
+
+
+def _cell_for(row: mx.Row, table: Table, version: str) -> dict[str, Any] | None:
+    """The row's check under `version`, else under a run version that behaves the same."""
+    if version in row.cells:
+        return row.cells[version]
+    target = table.resolve(version)
+    for v, check in row.cells.items():
+        if table.resolve(v) == target:
+            return check
+    return None
+
+
+def _side(check: dict[str, Any] | None) -> dict[str, Any] | None:
+    if check is None:
+        return None
+    return {
+        "id": check["id"],
+        "version": check["version"],
+        "outcome": check["outcome"],
+        "observed": runs.observed(check),
+        "anchor": anchor(check["id"]),
+    }
+
+
+def _compare(row: mx.Row, table: Table, old: str, new: str) -> dict[str, Any]:
+    a, b = _cell_for(row, table, old), _cell_for(row, table, new)
+    differs = None
+    if a is not None and b is not None and runs.comparable(a) and runs.comparable(b):
+        differs = runs.observed(a) != runs.observed(b)
+    return {"key": row.key, "from": _side(a), "to": _side(b), "differs": differs}
+
+
+def _status(checks: list[dict[str, Any]]) -> str:
+    seen = [c["differs"] for c in checks if c["differs"] is not None]
+    if not seen:
+        return NOT_CHECKED
+    if all(seen):
+        return OBSERVED
+    return PARTLY if any(seen) else NOT_OBSERVED
+
+
+def build(results: dict[str, Any], table: Table, old: str, new: str) -> dict[str, Any]:
+    """The upgrade report as data (also written as upgrade.json)."""
+    matrix = mx.build(results, table)
+    rows_by_behaviour: dict[str, list[mx.Row]] = {}
+    for row in matrix.rows:
+        rows_by_behaviour.setdefault(row.behaviour_id, []).append(row)
+    documented = []
+    for behaviour in table.behaviours.values():
+        changes = mx.documented_changes(behaviour, table, old, new)
+        if not changes:
+            continue
+        checks = [_compare(r, table, old, new) for r in rows_by_behaviour.get(behaviour.id, [])]
+        documented.append(
+            {
+                "behaviour": behaviour.id,
+                "title": behaviour.title,
+                "before": behaviour.summary(table.resolve(old)),
+                "after": behaviour.summary(table.resolve(new)),
+                "changes": [
+                    {
+                        "since": c.since,
+                        "basis": c.basis,
+                        "source": table.source_url(c.source),
+                        "summary": c.summary,
+                    }
+                    for c in changes
+                ],
+                "status": _status(checks),
+                "checks": checks,
+            }
+        )
+    undocumented = []
+    for row in matrix.rows:
+        if mx.documented_changes(row.behaviour, table, old, new):
+            continue
+        compared = _compare(row, table, old, new)
+        if compared["differs"]:
+            undocumented.append({"behaviour": row.behaviour_id, **compared})
+    return {
+        "from": old,
+        "to": new,
+        "resolved": {"from": table.resolve(old), "to": table.resolve(new)},
+        "run": results["run"]["id"],
+        "documented": documented,
+        "undocumented": undocumented,
+    }
+
+
+def _side_html(side: dict[str, Any] | None) -> str:
+    if side is None:
+        return '<td class="muted">not run</td>'
+    return (
+        f"<td>{badge(side['outcome'])} <span class=obs>{esc(runs.describe(side['observed']))}"
+        f'</span> <a href="index.html#{esc(side["anchor"])}">evidence</a></td>'
+    )
+
+
+def _checks_table(checks: list[dict[str, Any]], old: str, new: str) -> str:
+    if not checks:
+        return '<p class="muted">No check in this run covers it.</p>'
+    rows = "".join(
+        f"<tr><td>{esc(c['key'])}</td>{_side_html(c['from'])}{_side_html(c['to'])}"
+        f"<td>{esc({True: 'differs', False: 'same', None: 'not comparable'}[c['differs']])}"
+        "</td></tr>"
+        for c in checks
+    )
+    return (
+        f"<table><thead><tr><th>Check</th><th>{esc(old)}</th><th>{esc(new)}</th>"
+        f"<th>Observations</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def render(report: dict[str, Any]) -> str:
+    old, new = report["from"], report["to"]
+    parts = [
+        f"<h1>Upgrading from Square-Version {esc(old)} to {esc(new)}</h1>",
+        '<nav><a href="index.html">run summary and matrix</a>'
+        '<a href="upgrade.json">upgrade.json</a></nav>',
+        f"<p>{esc(old)} behaves as {esc(report['resolved']['from'])}; {esc(new)} behaves as "
+        f"{esc(report['resolved']['to'])}. {len(report['documented'])} documented changes, "
+        f"{len(report['undocumented'])} undocumented differences observed.</p>",
+        "<h2>Documented changes</h2>",
+    ]
+    if not report["documented"]:
+        parts.append("<p>The behaviour table documents no change between these versions.</p>")
+    for item in report["documented"]:
+        sources = ", ".join(
+            f"{esc(c['since'])} ({esc(c['basis'])}, {source_link(c['source'])})"
+            for c in item["changes"]
+        )
+        parts.append(
+            f'<section class="upgrade-item" id="b-{esc(item["behaviour"])}">'
+            f"<h3>{esc(item['behaviour'])}: {esc(item['title'])} "
+            f'<span class="finding">{esc(item["status"])}</span></h3>'
+            f"<p><em>before:</em> {esc(item['before'])}<br><em>after:</em> {esc(item['after'])}"
+            f"<br><span class=muted>changes in {sources}</span></p>"
+            f"{_checks_table(item['checks'], old, new)}</section>"
+        )
+    parts.append("<h2>Undocumented differences</h2>")
+    if not report["undocumented"]:
+        parts.append("<p>No check observed a difference the table does not predict.</p>")
+    else:
+        parts.append(_checks_table(report["undocumented"], old, new))
+    return document(f"squarecheck upgrade {old} → {new}", "".join(parts))
+
+
+def write(
+    results: dict[str, Any], table: Table, run_dir: Path, old: str, new: str
+) -> dict[str, Any]:
+    report = build(results, table, old, new)
+    (run_dir / "upgrade.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    (run_dir / "upgrade.html").write_text(render(report), encoding="utf-8")
+    return report

@@ -1,0 +1,84 @@
+"""`--baseline FILE`: known failures pass the run, stale entries fail it, unknown ids are named."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import NEW, OLD, check_id
+
+from squarecheck.reports import post_run, runs
+from squarecheck.reports.baseline import parse_text
+
+REUSE = "CreateCustomerGroup > reused idempotency key"
+TOP = "CreateCustomerGroup > unrecognized top-level field"
+INSIDE = "UpdateCustomerGroup > unrecognized field inside group"
+
+
+def test_parse_accepts_both_reason_styles() -> None:
+    """Lines read as `id  # reason` or `id<TAB>reason`; blanks and comments are skipped."""
+    entries = parse_text(
+        "# known failures\n\n"
+        f"{check_id(OLD, TOP)}  # proxy drops the header\n"
+        f"{check_id(OLD, REUSE)}\tupstream bug 12\n"
+        f"{check_id(NEW, INSIDE)}\n"
+    )
+    assert [(e.id, e.reason, e.line) for e in entries] == [
+        (check_id(OLD, TOP), "proxy drops the header", 3),
+        (check_id(OLD, REUSE), "upstream bug 12", 4),
+        (check_id(NEW, INSIDE), "", 5),
+    ]
+
+
+def test_known_failures_do_not_fail_the_run(tmp_path: Path, ignoring_run: Path) -> None:
+    """Every listed failure is marked known and the run no longer fails."""
+    baseline = tmp_path / "baseline.txt"
+    baseline.write_text(
+        "".join(
+            f"{check_id(OLD, k)}  # target ignores the version\n" for k in (TOP, INSIDE, REUSE)
+        ),
+        encoding="utf-8",
+    )
+    result = post_run(ignoring_run, baseline=baseline)
+    assert result.failing == 0
+    saved = runs.load(ignoring_run)
+    marked = {c["id"]: c["baseline"] for c in saved["checks"] if "baseline" in c}
+    assert set(marked) == {check_id(OLD, k) for k in (TOP, INSIDE, REUSE)}
+    assert {m["status"] for m in marked.values()} == {"known-failure"}
+    assert saved["run"]["failing"] == 0 and saved["run"]["exit_code"] == 0
+    assert saved["run"]["baseline"]["known_failures"] == 3
+
+
+def test_unlisted_failures_still_fail(tmp_path: Path, ignoring_run: Path) -> None:
+    """Failures missing from the baseline keep failing the run."""
+    baseline = tmp_path / "baseline.txt"
+    baseline.write_text(f"{check_id(OLD, REUSE)}\tknown\n", encoding="utf-8")
+    result = post_run(ignoring_run, baseline=baseline)
+    assert result.failing == 2
+    saved = json.loads((ignoring_run / "results.json").read_text(encoding="utf-8"))
+    assert saved["run"]["exit_code"] == 1 and saved["run"]["failing"] == 2
+
+
+def test_stale_entry_fails_the_run(tmp_path: Path, emulator_run: Path) -> None:
+    """A listed check that now passes is a stale entry: it fails the run and is named."""
+    baseline = tmp_path / "baseline.txt"
+    baseline.write_text(f"{check_id(NEW, REUSE)}  # was broken\n", encoding="utf-8")
+    result = post_run(emulator_run, baseline=baseline)
+    assert result.failing == 1
+    assert any("stale" in m and check_id(NEW, REUSE) in m for m in result.messages)
+    saved = runs.load(emulator_run)
+    stale = [c for c in saved["checks"] if c.get("baseline", {}).get("status") == "stale"]
+    assert [c["id"] for c in stale] == [check_id(NEW, REUSE)]
+    assert saved["run"]["exit_code"] == 1
+
+
+def test_unknown_id_is_reported_not_fatal(tmp_path: Path, emulator_run: Path) -> None:
+    """An id no check has is named in the messages and does not fail the run."""
+    baseline = tmp_path / "baseline.txt"
+    baseline.write_text("\n2099-01-01 > Nothing > here  # gone\n", encoding="utf-8")
+    result = post_run(emulator_run, baseline=baseline)
+    assert result.failing == 0
+    assert any("line 2" in m and "2099-01-01 > Nothing > here" in m for m in result.messages)
+    assert runs.load(emulator_run)["run"]["baseline"]["unknown_ids"] == [
+        "2099-01-01 > Nothing > here"
+    ]
