@@ -1,0 +1,67 @@
+"""Error envelopes, malformed bodies and unknown routes (behaviour family errors).
+
+behaviour error-shape; https://developer.squareup.com/docs/build-basics/handling-errors
+bad-request-body and unknown-route are assumed: Square documents the codes, not the triggers.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from squarecheck.checks import Check, expect_error, expect_status, expect_true
+from squarecheck.client import Response
+
+
+@pytest.mark.check("error-shape", "{op}", "error envelope")
+@pytest.mark.parametrize("op", ["RetrieveCustomerGroup", "UpdateCustomerGroup"])
+def test_envelope(check: Check, op: str) -> None:
+    """An error body is {"errors": [...]} whose first error's status matches the response."""
+    unknown = check.unknown_id()
+    if op == "RetrieveCustomerGroup":
+        resp = check.client.retrieve_group(unknown)
+    else:
+        resp = check.client.update_group(unknown, check.new_name())
+    check.judge(resp)
+    first = expect_error(resp, status=404)  # the body itself was validated by the client
+    expect_true(bool(first.get("category")), "errors[0].category is missing", resp)
+
+
+BAD_BODIES = {
+    "invalid JSON": ('{"group": {"name": ', "application/json", "code_invalid_json"),
+    "not an object": ('["a group"]', "application/json", "code_not_object"),
+    "name not a string": ('{"group": {"name": 7}}', "application/json", "code_wrong_type_string"),
+    "text content type": ('{"group": {"name": "NAME"}}', "text/plain", "code_content_type"),
+}
+
+
+@pytest.mark.check("bad-request-body", "CreateCustomerGroup", "{case}")
+@pytest.mark.parametrize("case", list(BAD_BODIES))
+def test_bad_body(check: Check, case: str) -> None:
+    """A malformed or ill-typed body is a Square-shaped 400 with the table's code."""
+    content, content_type, code_key = BAD_BODIES[case]
+    content = content.replace("NAME", check.new_name())  # should it be accepted: a run's name
+    resp = check.judge(check.client.request(
+        "CreateCustomerGroup", "POST", "/v2/customers/groups",
+        content=content, headers={"Content-Type": content_type},
+    ))  # fmt: skip
+    expect = check.expect
+    expect_error(resp, status=expect["status"], code=expect[code_key], category=expect["category"])
+
+
+def _raw(check: Check, method: str, path: str) -> Response:
+    return check.client.request("UnknownRoute", method, path, validate=False)
+
+
+@pytest.mark.check("unknown-route", "UnknownRoute", "unknown path")
+def test_unknown_path(check: Check) -> None:
+    """An unknown path is 404 NOT_FOUND."""
+    resp = check.judge(_raw(check, "GET", "/v2/customers/groups-sqc-nowhere/x"))
+    expect_status(resp, check.expect["status_path"])
+    expect_error(resp, status=check.expect["status_path"], code=check.expect["code_path"])
+
+
+@pytest.mark.check("unknown-route", "UnknownRoute", "unsupported method")
+def test_unknown_method(check: Check) -> None:
+    """A known path with an unsupported method is 405 METHOD_NOT_ALLOWED."""
+    resp = check.judge(_raw(check, "PATCH", "/v2/customers/groups"))
+    expect_error(resp, status=check.expect["status_method"], code=check.expect["code_method"])

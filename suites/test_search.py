@@ -1,0 +1,103 @@
+"""SearchCustomers by group membership (behaviour family search).
+
+behaviour search-group-filter, search-unknown-group, search-eventual-consistency (spec-head,
+SearchCustomers and CustomerQuery descriptions). Search is eventually consistent, so each check
+polls until the result equals the expectation or --search-timeout passes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from squarecheck.checks import Check, expect_equal, expect_status
+from squarecheck.client import Response
+
+# Customers c1..c4 and groups A, B: c1 in A, c2 in A and B, c3 in B, c4 in none.
+MEMBERS = {"c1": ["A"], "c2": ["A", "B"], "c3": ["B"], "c4": []}
+CASES: dict[str, tuple[dict[str, list[str]], set[str]]] = {
+    "any": ({"any": ["A"]}, {"c1", "c2"}),
+    "any of two": ({"any": ["A", "B"]}, {"c1", "c2", "c3"}),
+    "all": ({"all": ["A", "B"]}, {"c2"}),
+    "none": ({"none": ["A", "B"]}, {"c4"}),
+    "any and none": ({"any": ["A", "B"], "none": ["B"]}, {"c1"}),
+    "all and none": ({"all": ["A"], "none": ["B"]}, {"c1"}),
+    "any and all": ({"any": ["A", "B"], "all": ["B"]}, {"c2", "c3"}),
+    "any, all and none": ({"any": ["A", "B"], "all": ["A"], "none": ["B"]}, {"c1"}),
+}
+
+
+def _setup(check: Check, reference: str) -> tuple[dict[str, str], dict[str, str]]:
+    groups = {}
+    for label in ("A", "B"):
+        resp = check.client.create_group(check.new_name(label), key=check.new_key())
+        expect_status(resp, 200, "creating a group")
+        groups[label] = str(resp.body["group"]["id"])
+    customers = {}
+    for label, member_of in MEMBERS.items():
+        resp = check.client.create_customer(check.new_name(label), {"reference_id": reference})
+        expect_status(resp, 200, "creating a customer")
+        customers[label] = cid = str(resp.body["customer"]["id"])
+        for group in member_of:
+            expect_status(check.client.add_group(cid, groups[group]), 200, "adding to a group")
+    return groups, customers
+
+
+def _own(resp: Response, customers: dict[str, str]) -> set[str]:
+    by_id = {cid: label for label, cid in customers.items()}
+    return {by_id[c["id"]] for c in resp.get("customers") or [] if c.get("id") in by_id}
+
+
+@pytest.mark.check("search-group-filter", "SearchCustomers", "group_ids {case}")
+@pytest.mark.parametrize("case", list(CASES))
+def test_group_filter(check: Check, case: str) -> None:
+    """The group_ids filter returns exactly the customers the any/all/none rules select."""
+    reference = check.new_name("ref")
+    groups, customers = _setup(check, reference)
+    spec, wanted = CASES[case]
+    filter_value = {k: [groups[g] for g in v] for k, v in spec.items()}
+    # reference_id keeps `none` (and every case) to this check's own customers on a real account
+    query: dict[str, Any] = {
+        "filter": {"group_ids": filter_value, "reference_id": {"exact": reference}}
+    }
+    resp = check.poll(
+        lambda: check.judge(check.client.search_customers({"query": query, "limit": 100})),
+        lambda r: r.status != 200 or _own(r, customers) == wanted,
+        f"expected customers {sorted(wanted)} for group_ids {spec}",
+    )
+    expect_status(resp, check.expect["status"])
+    got = _own(resp, customers)
+    check.observe(matched=sorted(got))
+    expect_equal(f"customers matching group_ids {spec}", sorted(wanted), sorted(got), resp)
+
+
+@pytest.mark.check("search-unknown-group", "SearchCustomers", "unknown group id")
+def test_unknown_group(check: Check) -> None:
+    """A group id that does not exist gives 200 with an empty object."""
+    body = {"query": {"filter": {"group_ids": {"any": [check.unknown_id()]}}}}
+    resp = check.judge(check.client.search_customers(body))
+    expect = check.expect
+    expect_status(resp, expect["status"])
+    check.observe(body="{}" if resp.body == {} else "other")
+    expect_equal("response body", expect["body"], resp.body, resp)
+
+
+@pytest.mark.check("search-eventual-consistency", "SearchCustomers", "a new member shows up")
+def test_converges(check: Check) -> None:
+    """A customer added to a group shows up in a search by that group within the timeout."""
+    resp = check.client.create_group(check.new_name(), key=check.new_key())
+    expect_status(resp, 200, "creating a group")
+    gid = str(resp.body["group"]["id"])
+    created = check.client.create_customer(check.new_name("c"))
+    expect_status(created, 200, "creating a customer")
+    cid = str(created.body["customer"]["id"])
+    expect_status(check.client.add_group(cid, gid), 200, "adding to the group")
+    body = {"query": {"filter": {"group_ids": {"any": [gid]}}}}
+    found = check.poll(
+        lambda: check.judge(check.client.search_customers(body)),
+        lambda r: r.status != 200 or any(c.get("id") == cid for c in r.get("customers") or []),
+        f"customer {cid} never appeared in a search by group {gid}",
+    )
+    expect_status(found, 200)
+    check.observe(converges=True)
