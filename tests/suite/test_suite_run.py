@@ -1,0 +1,89 @@
+"""`squarecheck run` end to end: the emulator conforms; reports and exit codes."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+
+from conftest import RunResult, closed_port
+
+from squarecheck import results
+from squarecheck.behaviours import load_table
+
+# Table rows whose note says the suites do not check them (no test can provoke them safely).
+NOT_CHECKED = {"square-version-unreleased", "customer-version-mismatch"}
+
+
+def test_emulator_passes_every_suite(run_cli: Callable[..., RunResult]) -> None:
+    """The emulator conforms under both default versions and the run writes the three reports."""
+    run = run_cli()
+    assert run.code == 0, run.stdout[-3000:] + run.stderr
+    for name in ("report.html", "junit.xml", "results.json"):
+        assert (run.run_dir / name).is_file()
+    assert str(run.run_dir) in run.stdout
+    doc = run.results
+    assert results.problems(doc) == []
+    table = load_table()
+    assert doc["run"]["versions"] == list(table.default_selection)
+    assert doc["run"]["leftovers"] == 0
+    assert doc["run"]["prefix"].startswith("sqc-")
+    assert doc["run"]["exit_code"] == 0
+    assert {c["outcome"] for c in doc["checks"]} <= {"passed"}
+    assert {c["version"] for c in doc["checks"]} == set(table.default_selection)
+    behaviours = {c["behaviour"] for c in doc["checks"]}
+    assert behaviours == set(table.behaviours) - NOT_CHECKED
+    for check in doc["checks"]:
+        assert check["id"] == f"{check['version']} > {check['key']}"
+        assert check["source"].startswith(("https://", "square/", "no public source"))
+    html = (run.run_dir / "report.html").read_text()
+    assert "<script" in html and 'src="assets' not in html  # self-contained
+    tree = ET.parse(run.run_dir / "junit.xml")
+    assert len(tree.findall(".//testcase")) == len(doc["checks"])
+
+
+def test_version_option_selects_versions(run_cli: Callable[..., RunResult]) -> None:
+    """--square-version takes any well-formed date and the table decides what it expects."""
+    run = run_cli("--square-version", "2023-01-01", "-k", "unrecognized and top_level")
+    assert run.code == 0, run.stdout[-3000:]
+    checks = run.results["checks"]
+    assert {c["version"] for c in checks} == {"2023-01-01"}
+    assert {c["resolved_version"] for c in checks} == {"2022-03-16"}
+    assert {c["observed"]["outcome"] for c in checks} == {"rejected"}
+
+
+def test_bad_version_is_a_usage_error(run_cli: Callable[..., RunResult]) -> None:
+    """A malformed --square-version exits 2 with one line on stderr."""
+    run = run_cli("--square-version", "2022-13-01")
+    assert run.code == 2
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert "2022-13-01" in run.stderr
+
+
+def test_bad_target_is_a_usage_error(run_cli: Callable[..., RunResult]) -> None:
+    """A --target that is no http(s) URL exits 2."""
+    run = run_cli("--target", "ftp://example.invalid", "--token", "t")
+    assert run.code == 2
+    assert len(run.stderr.strip().splitlines()) == 1
+
+
+def test_unreachable_target_is_a_tool_error(run_cli: Callable[..., RunResult]) -> None:
+    """A closed port exits 3 and says the target is unreachable."""
+    run = run_cli("--target", f"http://127.0.0.1:{closed_port()}", "--token", "t")
+    assert run.code == 3
+    assert "unreachable" in run.stderr
+
+
+def test_selection_matching_nothing_is_a_usage_error(run_cli: Callable[..., RunResult]) -> None:
+    """A -k expression that selects no check exits 2."""
+    run = run_cli("-k", "no_such_check_anywhere")
+    assert run.code == 2
+
+
+def test_workers_run_in_parallel(run_cli: Callable[..., RunResult]) -> None:
+    """--workers 2 runs the checks in two processes and still records every one."""
+    run = run_cli("--workers", "2", "-m", "lifecycle")
+    assert run.code == 0, run.stdout[-3000:]
+    doc = run.results
+    assert results.problems(doc) == []
+    assert doc["checks"] and {c["family"] for c in doc["checks"]} == {"lifecycle"}
+    assert doc["run"]["leftovers"] == 0
