@@ -71,7 +71,7 @@ def test_changed_observation_without_outcome_change(tmp_path: Path) -> None:
     """A check that passes in both runs but observed something else is listed, exit 0."""
     first, second = build_run("emulator", "a"), build_run("emulator", "b")
     changed = next(c for c in second["checks"] if c["behaviour"] == "group-not-found")
-    changed["observed"]["detail"] = "Group not found"
+    changed["observed"]["code"] = "GROUP_NOT_FOUND"
     code, data = diff_json(
         tmp_path, write_run(tmp_path / "a", first), write_run(tmp_path / "b", second)
     )

@@ -20,6 +20,10 @@ def test_summary_lists_failures_and_findings(tmp_path: Path, ignoring_run: Path)
         in text
     )
     assert "- Documented change not observed: 3" in text
+    assert (
+        "  - idempotency-key-reuse (2022-02-16 → 2022-03-16): "
+        "CreateCustomerGroup > reused idempotency key" in text
+    )
     assert "- Documented change observed: 0" in text
     assert "secret" not in text
     assert not re.search(r"\]\(https?://|https?://[^\s`]*/docs", text)
@@ -33,5 +37,5 @@ def test_summary_of_a_clean_run(tmp_path: Path, emulator_run: Path) -> None:
     assert text.startswith("## squarecheck PASS")
     assert "### Failing checks" not in text
     assert "- Documented change observed: 3" in text
-    assert "  - unrecognized-field (2022-02-16 → 2022-03-16)" in text
+    assert "  - unrecognized-field (2022-02-16 → 2022-03-16): 2 checks" in text
     assert len(text.splitlines()) < 40

@@ -1,9 +1,10 @@
 """Comparing two runs: new failures, fixes, other outcome changes, changed observations,
 checks added or removed.
 
-Checks match by `id` (version included); observations compare in their `runs.stable` form so
-ids, timestamps and cursors never count as a change. A regression is a check that passed (or
-warned) in the old run and failed in the new one; only regressions fail `squarecheck diff`.
+Checks match by `id` (version included); observations compare in their `runs.stable` form
+(see `runs.differ`), so ids, timestamps and cursors never count as a change. A regression is a
+check that passed (or warned) in the old run and failed in the new one; only regressions fail
+`squarecheck diff`.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> Diff:
             diff.fixes.append(change)
         elif was != now:
             diff.outcome_changes.append(change)
-        if runs.comparable(a) and runs.comparable(b) and runs.observed(a) != runs.observed(b):
+        if runs.comparable(a) and runs.comparable(b) and runs.differ(a, b):
             diff.observation_changes.append(change)
     diff.added = [_change(i, None, c) for i, c in after.items() if i not in before]
     return diff

@@ -93,7 +93,7 @@ def transition(row: Row, table: Table, old: str, new: str) -> Transition:
     a, b = row.cells.get(old), row.cells.get(new)
     differs = None
     if a is not None and b is not None and runs.comparable(a) and runs.comparable(b):
-        differs = runs.observed(a) != runs.observed(b)
+        differs = runs.differ(a, b)
     return Transition(old, new, documented_changes(row.behaviour, table, old, new), differs)
 
 

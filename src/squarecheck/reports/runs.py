@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
-from jsonschema.exceptions import best_match  # type: ignore[import-untyped]
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
 
 from squarecheck.paths import specs_dir
 
@@ -100,6 +100,20 @@ def observed(check: dict[str, Any]) -> dict[str, Any]:
     """The comparable observations of a check (empty when it recorded none)."""
     obs = check.get("observed")
     return dict(stable(obs)) if isinstance(obs, dict) else {}
+
+
+def differ(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """True when two checks' observations disagree on a fact both recorded.
+
+    A fact only one side recorded is not a difference: a check that fails early records fewer
+    facts (no `field` when the request was not even rejected), and that must not read as a
+    change of its own. With no fact in common, any difference counts.
+    """
+    left, right = observed(a), observed(b)
+    shared = left.keys() & right.keys()
+    if not shared:
+        return left != right
+    return any(left[k] != right[k] for k in shared)
 
 
 def comparable(check: dict[str, Any] | None) -> bool:

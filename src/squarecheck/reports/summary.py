@@ -8,6 +8,8 @@ from squarecheck.behaviours import Table
 from squarecheck.reports import matrix as mx
 from squarecheck.reports import runs
 
+MAX_KEYS = 5
+
 
 def _cell(text: str) -> str:
     """Text safe inside a Markdown table cell."""
@@ -60,17 +62,25 @@ def render(results: dict[str, Any], table: Table, failing: int) -> str:
     ]
     if known:
         lines += [f"{len(known)} known failures listed in the baseline.", ""]
-    findings: dict[str, set[str]] = {}
+    # finding -> behaviour and versions -> keys; observed changes are counted per behaviour,
+    # the two flags name their checks (capped, the page has the rest).
+    findings: dict[str, dict[str, list[str]]] = {}
     for row in matrix.rows:
         for t in row.transitions:
             if t.finding in (mx.DOC_OBSERVED, mx.DOC_NOT_OBSERVED, mx.UNDOCUMENTED):
-                findings.setdefault(t.finding, set()).add(
-                    f"{row.behaviour_id} ({t.old} → {t.new}): {row.key}"
-                )
+                group = f"{row.behaviour_id} ({t.old} → {t.new})"
+                findings.setdefault(t.finding, {}).setdefault(group, []).append(row.key)
     lines += ["### Version behaviour", ""]
     for name in (mx.DOC_OBSERVED, mx.DOC_NOT_OBSERVED, mx.UNDOCUMENTED):
-        items = sorted(findings.get(name, set()))
-        lines.append(f"- {name[0].upper() + name[1:]}: {len(items)}")
-        lines += [f"  - {item}" for item in items]
+        groups = findings.get(name, {})
+        total = sum(len(keys) for keys in groups.values())
+        lines.append(f"- {name[0].upper() + name[1:]}: {total}")
+        for group, keys in sorted(groups.items()):
+            if name == mx.DOC_OBSERVED:
+                lines.append(f"  - {group}: {len(keys)} checks")
+                continue
+            shown = ", ".join(sorted(keys)[:MAX_KEYS])
+            more = f" and {len(keys) - MAX_KEYS} more" if len(keys) > MAX_KEYS else ""
+            lines.append(f"  - {group}: {_cell(shown)}{more}")
     lines += ["", "Details: `index.html` in the run's report folder.", ""]
     return "\n".join(lines)

@@ -49,7 +49,7 @@ def _compare(row: mx.Row, table: Table, old: str, new: str) -> dict[str, Any]:
     a, b = _cell_for(row, table, old), _cell_for(row, table, new)
     differs = None
     if a is not None and b is not None and runs.comparable(a) and runs.comparable(b):
-        differs = runs.observed(a) != runs.observed(b)
+        differs = runs.differ(a, b)
     return {"key": row.key, "from": _side(a), "to": _side(b), "differs": differs}
 
 

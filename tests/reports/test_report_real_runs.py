@@ -1,0 +1,75 @@
+"""Real runs of the suites against the emulator and a version-ignoring proxy, then the reports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from proxy import VersionStrippingProxy
+
+from squarecheck.behaviours import load_table
+from squarecheck.cli import main
+from squarecheck.emulator.server import EmulatorServer
+from squarecheck.paths import suites_dir
+from squarecheck.reports import matrix as mx
+from squarecheck.reports import post_run, runs
+
+SEEDS = {"unrecognized-field", "idempotency-key-reuse"}
+OLD, NEW = "2022-02-16", "2022-03-16"
+
+
+def run_suites(target: str, folder: Path) -> Path:
+    """Run the seed families' suites against `target`, results into `folder`."""
+    folder.mkdir(parents=True)
+    command = [
+        sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+        # hypothesis and schemathesis plugins are unused here and cost seconds to import
+        "-p", "no:hypothesispytest", "-p", "no:schemathesis",
+        "-c", str(suites_dir() / "pytest.ini"), str(suites_dir()),
+        "-m", "unrecognized_fields or idempotency",
+        "--target", target, "--token", "sqc-test-token",
+        "--results-json", str(folder / "results.json"),
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, cwd=folder, timeout=300)
+    assert (folder / "results.json").is_file(), done.stdout[-2000:] + done.stderr[-2000:]
+    return folder
+
+
+@pytest.fixture(scope="module")
+def real_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """An emulator run and a run through a proxy that drops Square-Version."""
+    root = tmp_path_factory.mktemp("real")
+    with EmulatorServer(port=0) as server:
+        good = run_suites(server.url, root / "emulator")
+        with VersionStrippingProxy(server.url) as proxy:
+            bad = run_suites(proxy.url, root / "ignoring")
+    return good, bad
+
+
+def test_real_runs_show_seed_changes_and_regressions(
+    real_runs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Emulator: seeds observed; stripped header: seeds not observed; diff lists the regressions."""
+    good, bad = real_runs
+    assert post_run(good).failing == 0
+    bad_result = post_run(bad)
+    assert bad_result.failing > 0
+    table = load_table()
+    good_rows = mx.build(runs.load(good), table).rows
+    bad_rows = mx.build(runs.load(bad), table).rows
+    for rows, wanted in ((good_rows, mx.DOC_OBSERVED), (bad_rows, mx.DOC_NOT_OBSERVED)):
+        seeds = [r for r in rows if r.behaviour_id in SEEDS]
+        assert seeds
+        assert {f for r in seeds for f in r.findings} == {wanted}
+    out = tmp_path / "diff.json"
+    assert main(["diff", str(good), str(bad), "--json", str(out)]) == 1
+    regressed = json.loads(out.read_text(encoding="utf-8"))["regressions"]
+    failed_now = {c["id"] for c in runs.load(bad)["checks"] if c["outcome"] == "failed"}
+    assert {c["id"] for c in regressed} == failed_now
+    assert {c["version"] for c in regressed} == {OLD}
+    changing = {b.id for b in table.behaviours.values() if b.changes_between(OLD, NEW)}
+    assert SEEDS <= {c["behaviour"] for c in regressed} <= changing
+    assert "documented change not observed" in (bad / "index.html").read_text(encoding="utf-8")
