@@ -1,0 +1,161 @@
+"""Bad input, auth, routing and isolation: always a Square error envelope, never a traceback."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from emulator_helpers import NEW, Api, error_of
+
+from squarecheck.emulator.server import EmulatorServer
+
+GROUPS = "/v2/customers/groups"
+JSON = {"Content-Type": "application/json"}
+BODY_ROUTES = [
+    ("POST", GROUPS),
+    ("POST", "/v2/customers"),
+    ("POST", "/v2/customers/search"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), BODY_ROUTES)
+def test_malformed_json_says_where(new_api: Api, method: str, path: str) -> None:
+    """Invalid JSON is 400 BAD_REQUEST whose detail names the line and character."""
+    response = new_api.request(method, path, content=b'{\n  "group": {"name": }\n}', headers=JSON)
+    assert response.status_code == 400
+    error = error_of(response)
+    assert (error["code"], error["category"]) == ("BAD_REQUEST", "INVALID_REQUEST_ERROR")
+    assert "line 2, character 21" in error["detail"]
+
+
+@pytest.mark.parametrize("text", ["[]", '"x"', "3", "null", "", "   "])
+def test_body_that_is_not_an_object(new_api: Api, text: str) -> None:
+    """A JSON body that is not an object (or is empty) is 400 EXPECTED_JSON_BODY."""
+    response = new_api.request("POST", GROUPS, content=text.encode(), headers=JSON)
+    assert (response.status_code, error_of(response)["code"]) == (400, "EXPECTED_JSON_BODY")
+
+
+def test_invalid_utf8_is_bad_request(new_api: Api) -> None:
+    """A body that is not UTF-8 is 400 BAD_REQUEST."""
+    response = new_api.request("POST", GROUPS, content=b'{"group": {"name": "\xff"}}', headers=JSON)
+    assert (response.status_code, error_of(response)["code"]) == (400, "BAD_REQUEST")
+
+
+@pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded"])
+def test_wrong_content_type(new_api: Api, content_type: str | None) -> None:
+    """A body-carrying request that is not application/json is 400 INVALID_CONTENT_TYPE."""
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = new_api.request("POST", GROUPS, content=b'{"group": {"name": "x"}}', headers=headers)
+    assert (response.status_code, error_of(response)["code"]) == (400, "INVALID_CONTENT_TYPE")
+
+
+def test_json_with_charset_is_accepted(new_api: Api) -> None:
+    """application/json; charset=utf-8 is a JSON content type."""
+    headers = {"Content-Type": "application/json; charset=utf-8"}
+    response = new_api.request("POST", GROUPS, content=b'{"group": {"name": "x"}}', headers=headers)
+    assert response.status_code == 200
+
+
+def test_body_over_one_mebibyte(new_api: Api) -> None:
+    """A body over 1 MiB is 413 REQUEST_ENTITY_TOO_LARGE; exactly 1 MiB is processed."""
+    padding = 1024 * 1024 - len('{"group": {"name": ""}}')
+    exact = ('{"group": {"name": "' + "x" * padding + '"}}').encode()
+    assert len(exact) == 1024 * 1024
+    assert new_api.request("POST", GROUPS, content=exact, headers=JSON).status_code == 200
+    response = new_api.request("POST", GROUPS, content=exact + b" ", headers=JSON)
+    assert (response.status_code, error_of(response)["code"]) == (413, "REQUEST_ENTITY_TOO_LARGE")
+
+    def chunks() -> object:
+        yield b'{"group": {"name": "'
+        for _ in range(33):
+            yield b"y" * 32768
+        yield b'"}}'
+
+    response = new_api.request("POST", GROUPS, content=chunks(), headers=JSON)
+    assert (response.status_code, error_of(response)["code"]) == (413, "REQUEST_ENTITY_TOO_LARGE")
+
+
+def test_unknown_path(new_api: Api) -> None:
+    """An unknown path is 404 NOT_FOUND in a Square envelope."""
+    for path in ("/v2/nothing", "/", "/v2/customers/groups/a/b", "/v2/customers/groups/"):
+        response = new_api.request("GET", path)
+        assert (response.status_code, error_of(response)["code"]) == (404, "NOT_FOUND"), path
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("PATCH", GROUPS), ("POST", f"{GROUPS}/X"), ("GET", "/v2/customers/search"),
+     ("PATCH", "/v2/customers/X/groups/Y")],
+)  # fmt: skip
+def test_wrong_method(new_api: Api, method: str, path: str) -> None:
+    """A known path with an unsupported method is 405 METHOD_NOT_ALLOWED."""
+    response = new_api.request(method, path)
+    if method == "GET" and path.endswith("/search"):
+        # GET /v2/customers/search is RetrieveCustomer with id "search", which does not exist.
+        assert (response.status_code, error_of(response)["code"]) == (404, "NOT_FOUND")
+        return
+    assert (response.status_code, error_of(response)["code"]) == (405, "METHOD_NOT_ALLOWED")
+
+
+@pytest.mark.parametrize(
+    "authorization", [None, "", "Bearer", "bearer", "Basic abc", "Bearer a b", "token"]
+)
+def test_missing_or_malformed_authorization(
+    server: EmulatorServer, authorization: str | None
+) -> None:
+    """Without `Bearer <token>` every endpoint is 401 UNAUTHORIZED, AUTHENTICATION_ERROR."""
+    headers = {"Square-Version": NEW}
+    if authorization is not None:
+        headers["Authorization"] = authorization
+    for method, path in (("GET", GROUPS), ("POST", GROUPS), ("GET", "/v2/customers/X")):
+        response = httpx.request(
+            method, server.url + path, headers=headers, json={"group": {"name": "x"}}
+        )
+        assert response.status_code == 401
+        assert error_of(response) == {
+            "code": "UNAUTHORIZED",
+            "detail": "This request could not be authorized.",
+            "category": "AUTHENTICATION_ERROR",
+        }
+
+
+def test_sellers_are_isolated(server: EmulatorServer) -> None:
+    """One seller never sees another seller's groups or customers."""
+    alice, bob = Api(server.url, NEW), Api(server.url, NEW)
+    group, customer = alice.group("mine"), alice.customer()
+    assert bob.ok("GET", GROUPS) == {}
+    assert bob.ok("GET", "/v2/customers") == {}
+    assert bob.ok("POST", "/v2/customers/search", json={}) == {}
+    for method, path in (
+        ("GET", f"{GROUPS}/{group['id']}"),
+        ("DELETE", f"{GROUPS}/{group['id']}"),
+        ("GET", f"/v2/customers/{customer['id']}"),
+        ("PUT", f"/v2/customers/{customer['id']}/groups/{group['id']}"),
+    ):
+        response = bob.request(method, path)
+        assert (response.status_code, error_of(response)["code"]) == (404, "NOT_FOUND")
+    assert alice.ok("GET", f"{GROUPS}/{group['id']}")["group"] == group
+    alice.close()
+    bob.close()
+
+
+def test_unexpected_exception_is_a_square_500(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An internal failure is 500 INTERNAL_SERVER_ERROR in a Square envelope, no traceback."""
+    with EmulatorServer(port=0) as server:
+        assert server.app is not None
+
+        def broken(*args: object) -> None:
+            raise RuntimeError("boom")
+
+        # No request can provoke an internal error, so one store method is replaced.
+        monkeypatch.setattr(server.app.state.store, "list_groups", broken)
+        api = Api(server.url, NEW)
+        response = api.request("GET", GROUPS)
+        assert response.status_code == 500
+        assert error_of(response) == {
+            "code": "INTERNAL_SERVER_ERROR",
+            "detail": "An internal error occurred.",
+            "category": "API_ERROR",
+        }
+        assert "boom" not in response.text and "Traceback" not in response.text
+        assert api.ok("POST", GROUPS, json={"group": {"name": "still fine"}})
+        api.close()
