@@ -151,6 +151,8 @@ def _finding(row: mx.Row) -> str:
     items = []
     for t in row.transitions:
         css = "flag" if t.finding in mx.FLAGS else "finding"
+        if t.finding in (mx.SAME, mx.UNKNOWN):
+            css = "muted"
         items.append(f'<span class="{css}">{esc(t.old)} → {esc(t.new)}: {esc(t.finding)}</span>')
     return f"<td>{''.join(items) or '<span class=muted>one version only</span>'}</td>"
 
