@@ -13,29 +13,27 @@ from proxy import VersionStrippingProxy
 from squarecheck.behaviours import load_table
 from squarecheck.cli import main
 from squarecheck.emulator.server import EmulatorServer
-from squarecheck.paths import suites_dir
 from squarecheck.reports import matrix as mx
-from squarecheck.reports import post_run, runs
+from squarecheck.reports import runs
 
 SEEDS = {"unrecognized-field", "idempotency-key-reuse"}
 OLD, NEW = "2022-02-16", "2022-03-16"
 
 
 def run_suites(target: str, folder: Path) -> Path:
-    """Run the seed families' suites against `target`, results into `folder`."""
+    """`squarecheck run` of the seed families against `target`; returns the run folder."""
     folder.mkdir(parents=True)
     command = [
-        sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-        # hypothesis and schemathesis plugins are unused here and cost seconds to import
-        "-p", "no:hypothesispytest", "-p", "no:schemathesis",
-        "-c", str(suites_dir() / "pytest.ini"), str(suites_dir()),
-        "-m", "unrecognized_fields or idempotency",
-        "--target", target, "--token", "sqc-test-token",
-        "--results-json", str(folder / "results.json"),
+        sys.executable, "-m", "squarecheck", "run", "--target", target,
+        "--token", "sqc-test-token", "--report-dir", str(folder), "--workers", "1",
+        "-m", "unrecognized_fields or idempotency", "--upgrade", OLD, NEW,
+        "--summary-md", str(folder / "summary.md"),
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, cwd=folder, timeout=300)
-    assert (folder / "results.json").is_file(), done.stdout[-2000:] + done.stderr[-2000:]
-    return folder
+    found = sorted(folder.glob("*/results.json"))
+    assert len(found) == 1, done.stdout[-2000:] + done.stderr[-2000:]
+    assert done.returncode == runs.load(found[0])["run"]["exit_code"]
+    return found[0].parent
 
 
 @pytest.fixture(scope="module")
@@ -54,9 +52,9 @@ def test_real_runs_show_seed_changes_and_regressions(
 ) -> None:
     """Emulator: seeds observed; stripped header: seeds not observed; diff lists the regressions."""
     good, bad = real_runs
-    assert post_run(good).failing == 0
-    bad_result = post_run(bad)
-    assert bad_result.failing > 0
+    assert runs.load(good)["run"]["failing"] == 0
+    assert runs.load(bad)["run"]["failing"] > 0
+    assert runs.load(bad)["run"]["exit_code"] == 1
     table = load_table()
     good_rows = mx.build(runs.load(good), table).rows
     bad_rows = mx.build(runs.load(bad), table).rows
@@ -73,3 +71,9 @@ def test_real_runs_show_seed_changes_and_regressions(
     changing = {b.id for b in table.behaviours.values() if b.changes_between(OLD, NEW)}
     assert SEEDS <= {c["behaviour"] for c in regressed} <= changing
     assert "documented change not observed" in (bad / "index.html").read_text(encoding="utf-8")
+    for folder, wanted in ((good, "observed"), (bad, "not observed")):
+        report = json.loads((folder / "upgrade.json").read_text(encoding="utf-8"))
+        status = {d["behaviour"]: d["status"] for d in report["documented"]}
+        assert {status[b] for b in SEEDS} == {wanted}
+    summary = (bad.parent / "summary.md").read_text(encoding="utf-8")
+    assert summary.startswith("## squarecheck FAIL")
