@@ -84,6 +84,11 @@ OPTIONS: list[tuple[str, str, dict[str, Any]]] = [
         "SQUARECHECK_TARGET_KIND",
         {"help": "override the target kind (emulator, url, sandbox, production)"},
     ),
+    (
+        "--fuzz-examples",
+        "SQUARECHECK_FUZZ_EXAMPLES",
+        {"help": "generated cases per operation and mode in the fuzz suite (default 20)"},
+    ),
 ]
 TRUE = ("1", "true", "yes", "on")
 
@@ -100,6 +105,7 @@ class Settings:
     strict: bool
     results_json: Path | None
     run_id: str
+    fuzz_examples: int = 20
     started_at: str = field(default_factory=results.now_iso)
     started: float = field(default_factory=time.monotonic)
 
@@ -157,6 +163,7 @@ def resolve_settings(config: pytest.Config) -> Settings:
         if timeout <= 0:
             raise UsageError("--search-timeout must be positive")
     remote = target is not None and target.kind != "emulator"
+    fuzz_examples = _fuzz_examples(get["--fuzz-examples"])
     return Settings(
         target=target,
         versions=list(dict.fromkeys(versions)),
@@ -166,7 +173,21 @@ def resolve_settings(config: pytest.Config) -> Settings:
         strict=str(get["--strict-assumed"]).lower() in TRUE,
         results_json=Path(get["--results-json"]) if get["--results-json"] else None,
         run_id=get["--run-id"] or results.new_run_id(),
+        fuzz_examples=fuzz_examples,
     )
+
+
+def _fuzz_examples(raw: Any) -> int:
+    """--fuzz-examples: a positive whole number (default 20)."""
+    if raw is None:
+        return 20
+    try:
+        value = int(str(raw))
+    except ValueError:
+        raise UsageError(f"--fuzz-examples must be a whole number, not {raw!r}") from None
+    if value < 1:
+        raise UsageError("--fuzz-examples must be at least 1")
+    return value
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -199,6 +220,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{marker}: behaviour family {family}")
     for basis in ("documented", "inferred", "assumed"):
         config.addinivalue_line("markers", f"{basis}: checks whose expectation is {basis}")
+    config.addinivalue_line("markers", "fuzz: generated requests from the OpenAPI document")
     config.stash[ACTIVE] = _is_active(config)
     if not config.stash[ACTIVE]:
         return
@@ -327,6 +349,12 @@ def check(
         state.leftovers += cleanup(state.ledger.since(mark), _cleanup_client(state))
 
 
+@pytest.fixture
+def fuzz_examples(request: pytest.FixtureRequest) -> int:
+    """Generated cases per operation and mode for the fuzz suite (--fuzz-examples)."""
+    return _state(request.config).settings.fuzz_examples
+
+
 def _failure_basis(ctx: Check, exc: BaseException) -> str:
     behaviour_id = getattr(exc, "behaviour", None)
     if behaviour_id:
@@ -370,7 +398,10 @@ def pytest_runtest_makereport(
         return report
     ctx = item.stash.get(CHECK, None)
     redactor = item.config.stash[STATE].conn
-    if redactor is not None and report.longrepr is not None:
+    if redactor is not None and isinstance(report.longrepr, tuple):
+        path, line, text = report.longrepr
+        report.longrepr = (path, line, redactor.redactor.text(text))
+    elif redactor is not None and report.longrepr is not None:
         report.longrepr = redactor.redactor.text(str(report.longrepr))
     if redactor is not None:
         report.sections = [(k, redactor.redactor.text(v)) for k, v in report.sections]

@@ -28,7 +28,7 @@ from squarecheck.target import Target, refuse_production, resolve_target, resolv
 EMULATOR_SEARCH_TIMEOUT = 5.0
 REMOTE_SEARCH_TIMEOUT = 60.0
 # pytest's own exit codes (pytest.ExitCode) that are not verdicts on the target
-PYTEST_USAGE, PYTEST_NO_TESTS = 4, 5
+PYTEST_INTERRUPTED, PYTEST_INTERNAL_ERROR, PYTEST_USAGE, PYTEST_NO_TESTS = 2, 3, 4, 5
 
 
 def _env(name: str) -> str | None:
@@ -58,6 +58,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add("--strict", action="store_true", help="assumed behaviours fail instead of warning")
     add("--baseline", metavar="FILE", help="known failures file for the report stage [BASELINE]")
     add("--summary-md", metavar="FILE", help="write a Markdown summary here [SUMMARY_MD]")
+    add("--fuzz-examples", type=int, metavar="N", help="generated cases per operation and "
+        "mode in the fuzz suite (default 20) [FUZZ_EXAMPLES]")  # fmt: skip
     add("--upgrade", nargs=2, metavar=("FROM", "TO"), help="run under FROM and TO and report "
         "what changes for a client moving between them [UPGRADE]")  # fmt: skip
 
@@ -92,6 +94,7 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
             raise UsageError(f"--square-version {version!r} is not a YYYY-MM-DD date")
     opts["versions"], opts["upgrade"] = list(dict.fromkeys(versions)), upgrade
     opts["workers"] = _number(args.workers, "WORKERS", int, "--workers")
+    opts["fuzz_examples"] = _number(args.fuzz_examples, "FUZZ_EXAMPLES", int, "--fuzz-examples")
     opts["search_timeout"] = _number(
         args.search_timeout, "SEARCH_TIMEOUT", float, "--search-timeout"
     )
@@ -164,6 +167,8 @@ def _pytest_args(opts: dict[str, Any], target: Target, run_id: str, run_dir: Pat
         argv += ["-m", opts["markers"]]
     if opts["workers"]:
         argv += ["-n", str(opts["workers"])]
+    if opts.get("fuzz_examples"):
+        argv += ["--fuzz-examples", str(opts["fuzz_examples"])]
     return argv
 
 
@@ -233,7 +238,10 @@ def _run(opts: dict[str, Any], target: Target) -> int:
     for message in outcome.messages:
         print(message)
     counts = results.counts(doc["checks"])
-    if outcome.failing:
+    if code in (PYTEST_INTERRUPTED, PYTEST_INTERNAL_ERROR):
+        print(f"squarecheck run: pytest stopped early ({code}); see above", file=sys.stderr)
+        exit_code = exitcodes.TOOL_ERROR
+    elif outcome.failing:
         exit_code = exitcodes.CONFORMANCE_FAILURE
     elif counts["error"]:
         exit_code = exitcodes.TOOL_ERROR
