@@ -18,6 +18,7 @@ from starlette.applications import Starlette
 
 from squarecheck.emulator.app import create_app
 from squarecheck.emulator.config import EmulatorConfig
+from squarecheck.emulator.faults import CATALOGUE
 
 _START_TIMEOUT = 15.0
 
@@ -33,10 +34,14 @@ class EmulatorServer:
         search_lag: float = 0.0,
         faults: Iterable[str] = (),
     ) -> None:
+        chosen = frozenset(faults)
+        unknown = sorted(chosen - set(CATALOGUE))
+        if unknown:
+            raise ValueError(f"unknown fault(s): {', '.join(unknown)}")
         self.host = host
         self.port = port
         self.config = EmulatorConfig(
-            default_version=default_version, search_lag=search_lag, faults=frozenset(faults)
+            default_version=default_version, search_lag=search_lag, faults=chosen
         )
         self.app: Starlette | None = None
         self._server: uvicorn.Server | None = None

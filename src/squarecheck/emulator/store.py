@@ -142,7 +142,7 @@ class Store:
                 start = 0
         end = start + limit
         next_cursor = None
-        if end < len(items) or self._bug("cursor-on-last-page"):
+        if end < len(items) or (self._bug("cursor-on-last-page") and start < len(items)):
             next_cursor = clock.new_token()
             if len(seller.cursors) >= MAX_CURSORS:
                 seller.cursors.pop(next(iter(seller.cursors)))
@@ -315,8 +315,8 @@ class Store:
 
     @staticmethod
     def _check_version(customer: Customer, version: int | None) -> None:
+        # behaviour customer-version-mismatch (assumed: the code is undocumented);
         # https://developer.squareup.com/docs/build-basics/common-api-patterns/optimistic-concurrency
-        # The error code for a stale version is undocumented; squarecheck answers 409 CONFLICT.
         if version is not None and version != customer.version:
             raise Conflict(
                 f"Version mismatch: customer is at version {customer.version}, not {version}.",

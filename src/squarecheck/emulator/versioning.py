@@ -115,8 +115,8 @@ def context_for(
 ) -> VersionContext:
     """Resolve a request's Square-Version header; raises InvalidSquareVersionFormat if malformed.
 
-    Any well-formed date is accepted (a version between two cutovers behaves like the earlier
-    one; behaviour square-version-malformed covers only the format).
+    Any well-formed date is accepted and behaves like the nearest earlier cutover (behaviour
+    square-version-unreleased); only a malformed value is refused (square-version-malformed).
     """
     table = load_table()
     if header is None:
