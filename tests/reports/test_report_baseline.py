@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import NEW, OLD, check_id
+from report_fixtures import NEW, OLD, check_id
 
 from squarecheck.reports import post_run, runs
 from squarecheck.reports.baseline import parse_text

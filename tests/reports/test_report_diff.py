@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import NEW, OLD, build_run, check_id, write_run
+from report_fixtures import NEW, OLD, build_run, check_id, write_run
 
 from squarecheck.cli import main
 

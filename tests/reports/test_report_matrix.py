@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import NEW, OLD, build_run, check_id, write_run
+from report_fixtures import NEW, OLD, build_run, check_id, write_run
 
 from squarecheck.behaviours import load_table
 from squarecheck.cli import main

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import NEW, OLD, build_run, write_run
 from playwright.sync_api import Browser, BrowserContext, Page, Request, sync_playwright
+from report_fixtures import NEW, OLD, build_run, write_run
 
 from squarecheck.reports import post_run
 

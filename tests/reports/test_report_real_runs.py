@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from proxy import VersionStrippingProxy
+from version_proxy import VersionStrippingProxy
 
 from squarecheck.behaviours import load_table
 from squarecheck.cli import main

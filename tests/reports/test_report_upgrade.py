@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from conftest import NEW, OLD, build_run, write_run
+from report_fixtures import NEW, OLD, build_run, write_run
 
 from squarecheck.behaviours import load_table
 from squarecheck.reports import post_run
