@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -47,6 +48,8 @@ class LocalServer:
 
     def __enter__(self) -> LocalServer:
         sock = socket.socket()
+        # without TCP_NODELAY small responses wait for the peer's delayed ACK (~40 ms each)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind(("127.0.0.1", 0))
         sock.listen(128)
         self.port = sock.getsockname()[1]
@@ -75,6 +78,7 @@ class Proxy:
     on_response: ResponseHook | None = None
     intercept: Interceptor | None = None
     seen: list[tuple[str, str]] = field(default_factory=list)
+    client: httpx.AsyncClient | None = None
 
     def app(self) -> Starlette:
         async def forward(request: Request) -> Response:
@@ -92,10 +96,12 @@ class Proxy:
                 for k, v in request.headers.items()
                 if k.lower() not in ("host", "content-length")
             }
-            async with httpx.AsyncClient(base_url=self.upstream) as client:
-                upstream = await client.request(
-                    method, path, params=request.query_params, headers=headers, content=body
-                )
+            if self.client is None:  # one pool per proxy: building a client costs an SSL context
+                self.client = httpx.AsyncClient(base_url=self.upstream)
+            raw = request.scope.get("raw_path") or path.encode()
+            query = request.scope.get("query_string") or b""
+            target = raw.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
+            upstream = await self.client.request(method, target, headers=headers, content=body)
             out_headers = {
                 k: v
                 for k, v in upstream.headers.items()
@@ -147,9 +153,9 @@ class RunResult:
 
     @property
     def run_dir(self) -> Path:
-        folders = [p for p in self.report_dir.iterdir() if p.is_dir()]
-        assert len(folders) == 1, folders
-        return folders[0]
+        match = re.search(r"^reports: (.+)/ \(", self.stdout, re.MULTILINE)
+        assert match, self.stdout[-2000:] + self.stderr
+        return Path(match.group(1))
 
     @property
     def results(self) -> dict[str, Any]:
