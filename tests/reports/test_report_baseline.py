@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from report_fixtures import NEW, OLD, check_id
 
-from squarecheck.reports import post_run, runs
+from squarecheck.reports import ReportError, post_run, runs
 from squarecheck.reports.baseline import parse_text
 
 REUSE = "CreateCustomerGroup > reused idempotency key"
@@ -82,3 +83,9 @@ def test_unknown_id_is_reported_not_fatal(tmp_path: Path, emulator_run: Path) ->
     assert runs.load(emulator_run)["run"]["baseline"]["unknown_ids"] == [
         "2099-01-01 > Nothing > here"
     ]
+
+
+def test_unreadable_baseline_is_a_report_error(tmp_path: Path, emulator_run: Path) -> None:
+    """A baseline path that cannot be read is a ReportError."""
+    with pytest.raises(ReportError, match="cannot read baseline"):
+        post_run(emulator_run, baseline=tmp_path)

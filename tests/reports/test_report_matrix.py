@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from report_fixtures import NEW, OLD, build_run, check_id, write_run
 
 from squarecheck.behaviours import load_table
 from squarecheck.cli import main
+from squarecheck.reports import ReportError, post_run, runs
 from squarecheck.reports import matrix as mx
-from squarecheck.reports import post_run, runs
 
 SEEDS = {"unrecognized-field", "idempotency-key-reuse"}
 
@@ -122,3 +123,13 @@ def test_acceptance_emulator_vs_version_ignoring_target(
             "CreateCustomerGroup > reused idempotency key",
         )
     )
+
+
+def test_post_run_rejects_a_malformed_results_file(tmp_path: Path) -> None:
+    """A results.json that breaks the schema is a ReportError naming where, not a traceback."""
+    results = build_run("emulator")
+    del results["checks"][0]["key"]
+    folder = write_run(tmp_path / "run", results)
+    with pytest.raises(ReportError, match="checks/0"):
+        post_run(folder)
+    assert not (folder / "index.html").exists()

@@ -15,6 +15,9 @@ from squarecheck.reports import baseline as bl
 from squarecheck.reports import index, runs, summary
 from squarecheck.reports import matrix as mx
 from squarecheck.reports import upgrade as up
+from squarecheck.reports.runs import ReportError
+
+__all__ = ["PostRunResult", "ReportError", "post_run"]
 
 
 @dataclass
@@ -35,8 +38,8 @@ def post_run(
     """Apply the baseline, write index.html (and the optional reports), rewrite results.json.
 
     A check fails the run when it failed and is not a known failure, or when it is a stale
-    baseline entry (listed, but passes now). Raises `runs.ResultsError` for a missing or
-    malformed results.json and `baseline.BaselineError` for an unreadable baseline file.
+    baseline entry (listed, but passes now). Raises `ReportError` (one line, no traceback
+    needed) for a missing or malformed results.json or an unreadable baseline file.
     """
     results_file = run_dir / "results.json"
     results = runs.load(results_file)

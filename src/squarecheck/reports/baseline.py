@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from squarecheck.reports.runs import ReportError
+
 _INLINE_COMMENT = re.compile(r"^(?P<id>.*?)\s+#\s?(?P<reason>.*)$")
 
 KNOWN = "known-failure"
@@ -20,7 +22,7 @@ STALE = "stale"
 UNJUDGED = "unjudged"
 
 
-class BaselineError(Exception):
+class BaselineError(ReportError):
     """The baseline file cannot be read."""
 
 

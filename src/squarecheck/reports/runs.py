@@ -33,7 +33,11 @@ OUTCOMES = ("passed", "failed", "warned", "error", "skipped")
 JUDGED = frozenset({"passed", "failed", "warned"})
 
 
-class ResultsError(Exception):
+class ReportError(Exception):
+    """The report stage cannot read one of its inputs (a tool error, never a verdict)."""
+
+
+class ResultsError(ReportError):
     """A results.json that is missing, unreadable or not in the documented format."""
 
 
