@@ -53,11 +53,12 @@ def test_volatile_values_are_ignored(tmp_path: Path) -> None:
     """Ids, timestamps and cursors in observations never count as a change."""
     first, second = build_run("emulator", "a"), build_run("emulator", "b")
     for results, group_id, stamp, cursor in (
-        (first, "2TAT3CMH4Q0A9M87XJZED0WMR3", "2026-11-28T23:00:00Z", "c1"),
-        (second, "9XQ2B7K4M1N6P3R8S5T0V2W4YZ", "2026-11-29T01:02:03.456+00:00", "c2"),
+        (first, "2TAT3CMH4Q0A9M87XJZED0WMR3", "2026-11-28T23:00:00Z", "CAASEgoQ1"),
+        (second, "9XQ2B7K4M1N6P3R8S5T0V2W4YZ", "2026-11-29T01:02:03.456+00:00", "CAASEgoQ2"),
     ):
         for check in results["checks"]:
             check["observed"]["detail"] = f"group {group_id} created at {stamp}"
+            check["observed"]["name"] = f"sqc-{stamp[:10].replace('-', '')}t230010-b307-g1"
             check["observed"]["cursor"] = cursor
             check["observed"]["page"] = {"next_cursor": cursor, "count": 1}
     code, data = diff_json(
@@ -127,3 +128,15 @@ def test_invalid_input_is_a_usage_error(
     assert main(["diff", str(bad), str(emulator_run)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "bad.json" in err
+
+
+def test_cursor_fact_words_still_compare(tmp_path: Path) -> None:
+    """A cursor that was present and is now absent is a changed observation."""
+    first, second = build_run("emulator", "a"), build_run("emulator", "b")
+    first["checks"][0]["observed"]["cursor"] = "present"
+    second["checks"][0]["observed"]["cursor"] = "absent"
+    code, data = diff_json(
+        tmp_path, write_run(tmp_path / "a", first), write_run(tmp_path / "b", second)
+    )
+    assert code == 0
+    assert [c["id"] for c in data["observation_changes"]] == [first["checks"][0]["id"]]

@@ -2,8 +2,8 @@
 
 Two runs (or two versions in one run) compare by their `observed` facts. The suites already
 leave volatile values out; `stable()` is the safety net that masks whatever still looks like a
-Square object id, an RFC 3339 timestamp or a pagination cursor, so a fresh id never reads as a
-changed behaviour.
+Square object id, an RFC 3339 timestamp, a pagination cursor or a run's name prefix, so a
+fresh id never reads as a changed behaviour. Words about a cursor ("present") are facts, kept.
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ _ID_RE = re.compile(r"\b[A-Z0-9]{26}\b")
 _TIMESTAMP_RE = re.compile(
     r"\b\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})"
 )
+# The name prefix of everything a run creates (squarecheck.results.prefix_for).
+_PREFIX_RE = re.compile(r"\bsqc-\d{8}t\d{6}-[0-9a-f]{4}-")
+_FACT_WORD = re.compile(r"^[a-z_-]{1,20}$")
 _SECRET_QUERY = re.compile(r"token|secret|key|password|auth", re.IGNORECASE)
 
 OUTCOMES = ("passed", "failed", "warned", "error", "skipped")
@@ -89,13 +92,23 @@ def _is_cursor_key(key: str) -> bool:
     return key.lower() == "cursor" or key.lower().endswith("_cursor")
 
 
+def _mask_cursor(value: Any) -> Any:
+    """A real cursor becomes `<cursor>`; a fact word about it ("present", "absent") stays."""
+    if isinstance(value, str) and not _FACT_WORD.match(value):
+        return "<cursor>"
+    return value
+
+
 def stable(value: Any) -> Any:
-    """`value` with cursor keys dropped and ids / timestamps masked, for comparison."""
+    """`value` with cursors, ids, timestamps and run name prefixes masked, for comparison."""
     if isinstance(value, dict):
-        return {k: stable(v) for k, v in value.items() if not _is_cursor_key(str(k))}
+        return {
+            k: _mask_cursor(v) if _is_cursor_key(str(k)) else stable(v) for k, v in value.items()
+        }
     if isinstance(value, list):
         return [stable(v) for v in value]
     if isinstance(value, str):
+        value = _PREFIX_RE.sub("<prefix>-", value)
         return _ID_RE.sub("<id>", _TIMESTAMP_RE.sub("<timestamp>", value))
     return value
 
