@@ -160,3 +160,50 @@ def test_profile_without_public_fields_is_not_listed(api: Api) -> None:
     customer = api.customer(given_name="Gone")
     api.ok("PUT", f"{CUSTOMERS}/{customer['id']}", json={"given_name": None, "note": "x"})
     assert api.ok("GET", CUSTOMERS) == {}
+
+
+@pytest.mark.parametrize(
+    ("fields", "code", "field"),
+    [
+        ({"given_name": "x" * 301}, "VALUE_TOO_LONG", "given_name"),
+        ({"given_name": "a", "phone_number": "12"}, "INVALID_PHONE_NUMBER", "phone_number"),
+        ({"email_address": "no-at-sign"}, "INVALID_EMAIL_ADDRESS", "email_address"),
+        ({"given_name": "a", "birthday": "1990-13-01"}, "INVALID_VALUE", "birthday"),
+        ({"given_name": "a", "address": {"country": "us"}}, "INVALID_ENUM_VALUE",
+         "address.country"),
+        ({"given_name": "a", "tax_ids": {"eu_vat": "X" * 21}}, "VALUE_TOO_LONG", "tax_ids.eu_vat"),
+        ({"given_name": None, "family_name": "b"}, "EXPECTED_STRING", "given_name"),
+        ({"given_name": "a", "idempotency_key": None}, "EXPECTED_STRING", "idempotency_key"),
+    ],
+)  # fmt: skip
+def test_create_field_constraints(
+    api: Api, fields: dict[str, object], code: str, field: str
+) -> None:
+    """Documented lengths, formats and types are enforced with Square's codes."""
+    response = api.request("POST", CUSTOMERS, json=fields)
+    assert response.status_code == 400
+    assert (error_of(response)["code"], error_of(response)["field"]) == (code, field)
+
+
+def test_birthday_without_year_is_returned_with_0000(api: Api) -> None:
+    """A MM-DD birthday comes back as 0000-MM-DD."""
+    assert api.customer(given_name="a", birthday="05-31")["birthday"] == "0000-05-31"
+
+
+def test_nested_unrecognized_field(api: Api, version: str) -> None:
+    """Unknown address members are dropped (old) or rejected by name (new)."""
+    body = {"given_name": "a", "address": {"locality": "Paris", "planet": "Earth"}}
+    response = api.request("POST", CUSTOMERS, json=body)
+    if version == OLD:
+        assert response.json()["customer"]["address"] == {"locality": "Paris"}
+    else:
+        assert (response.status_code, error_of(response)["field"]) == (400, "planet")
+
+
+def test_update_validates_version_and_fields(api: Api) -> None:
+    """UpdateCustomer refuses a negative version and an invalid email."""
+    path = f"{CUSTOMERS}/{api.customer()['id']}"
+    response = api.request("PUT", path, json={"note": "x", "version": -1})
+    assert (error_of(response)["code"], error_of(response)["field"]) == ("VALUE_TOO_LOW", "version")
+    response = api.request("PUT", path, json={"email_address": "bad"})
+    assert error_of(response)["code"] == "INVALID_EMAIL_ADDRESS"

@@ -90,9 +90,13 @@ def test_out_of_range_limit(api: Api, version: str, limit: int, code: str) -> No
 
 def test_non_integer_limit(api: Api) -> None:
     """A limit that is not an integer is 400 INVALID_VALUE on field limit."""
-    response = api.request("GET", "/v2/customers/groups", params={"limit": "ten"})
-    assert response.status_code == 400
-    assert (error_of(response)["code"], error_of(response)["field"]) == ("INVALID_VALUE", "limit")
+    for value in ("ten", "", "1.5"):
+        response = api.request("GET", "/v2/customers/groups", params={"limit": value})
+        assert response.status_code == 400
+        assert (error_of(response)["code"], error_of(response)["field"]) == (
+            "INVALID_VALUE",
+            "limit",
+        )
 
 
 def test_unknown_cursor(api: Api) -> None:

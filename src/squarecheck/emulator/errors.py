@@ -77,6 +77,18 @@ class ValueTooHigh(SquareError):
     code = "VALUE_TOO_HIGH"
 
 
+class ValueTooLong(SquareError):
+    code = "VALUE_TOO_LONG"
+
+
+class InvalidEmailAddress(SquareError):
+    code = "INVALID_EMAIL_ADDRESS"
+
+
+class InvalidPhoneNumber(SquareError):
+    code = "INVALID_PHONE_NUMBER"
+
+
 class ValueEmpty(SquareError):
     code = "VALUE_EMPTY"
 

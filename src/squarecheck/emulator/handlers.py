@@ -20,7 +20,9 @@ from squarecheck.emulator.errors import (
     InvalidSortOrder,
     InvalidTime,
     InvalidValue,
+    ValueTooLow,
 )
+from squarecheck.emulator.profile import ADDRESS_FIELDS, TAX_ID_FIELDS, profile_fields
 from squarecheck.emulator.search import CustomerQuery, TextFilter
 from squarecheck.emulator.store import CUSTOMER_FIELDS, PUBLIC_FIELDS, Page, Reuse, Store
 from squarecheck.emulator.versioning import VersionContext
@@ -37,10 +39,48 @@ UPDATE_GROUP_FIELDS: dict[Path, frozenset[str]] = {
     ("group",): GROUP_FIELDS,
 }
 CREATE_CUSTOMER_FIELDS: dict[Path, frozenset[str]] = {
-    (): frozenset({"idempotency_key", *CUSTOMER_FIELDS})
+    (): frozenset({"idempotency_key", *CUSTOMER_FIELDS}),
+    ("address",): ADDRESS_FIELDS,
+    ("tax_ids",): TAX_ID_FIELDS,
 }
-SEARCH_FIELDS: dict[Path, frozenset[str]] = {(): frozenset({"cursor", "limit", "query", "count"})}
-_OBJECT_FIELDS = frozenset({"address", "tax_ids"})
+_FILTER = ("query", "filter")
+_RANGE = frozenset({"start_at", "end_at"})
+_TEXT = frozenset({"exact", "fuzzy"})
+_IDS = frozenset({"all", "any", "none"})
+#: SearchCustomersRequest and its nested objects (spec-head CustomerQuery, CustomerFilter, ...).
+SEARCH_FIELDS: dict[Path, frozenset[str]] = {
+    (): frozenset({"cursor", "limit", "query", "count"}),
+    ("query",): frozenset({"filter", "sort"}),
+    _FILTER: frozenset(
+        {
+            "creation_source",
+            "created_at",
+            "updated_at",
+            "email_address",
+            "phone_number",
+            "reference_id",
+            "group_ids",
+            "segment_ids",
+            "custom_attribute",
+        }
+    ),  # fmt: skip
+    (*_FILTER, "creation_source"): frozenset({"values", "rule"}),
+    (*_FILTER, "created_at"): _RANGE,
+    (*_FILTER, "updated_at"): _RANGE,
+    (*_FILTER, "email_address"): _TEXT,
+    (*_FILTER, "phone_number"): _TEXT,
+    (*_FILTER, "reference_id"): _TEXT,
+    (*_FILTER, "group_ids"): _IDS,
+    (*_FILTER, "segment_ids"): _IDS,
+    ("query", "sort"): frozenset({"field", "order"}),
+}
+#: spec-head CustomerCreationSource.
+CREATION_SOURCES = (
+    "OTHER", "APPOINTMENTS", "COUPON", "DELETION_RECOVERY", "DIRECTORY", "EGIFTING",
+    "EMAIL_COLLECTION", "FEEDBACK", "IMPORT", "INVOICES", "LOYALTY", "MARKETING", "MERGE",
+    "ONLINE_STORE", "INSTANT_PROFILE", "TERMINAL", "THIRD_PARTY", "THIRD_PARTY_IMPORT",
+    "UNMERGE_RECOVERY",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -122,23 +162,13 @@ def remove_group_from_customer(call: Call) -> Body:
 # --- customers --------------------------------------------------------------------------------
 
 
-def _customer_fields(body: Mapping[str, Any]) -> dict[str, Any]:
-    """The profile fields present in a Create/UpdateCustomer body, type-checked; null kept."""
-    fields: dict[str, Any] = {}
-    for name in CUSTOMER_FIELDS:
-        if name in body:
-            kind = "object" if name in _OBJECT_FIELDS else "string"
-            fields[name] = v.typed(body, name, kind, name)
-    return fields
-
-
 def create_customer(call: Call) -> Body:
     assert call.body is not None
     body = v.body_object(call.body)
     v.reject_unrecognized(
         call.body, CREATE_CUSTOMER_FIELDS, call.version, "customers-unrecognized-field"
     )  # noqa: E501
-    fields = _customer_fields(body)
+    fields = profile_fields(body, nullable=False)
     key = v.typed(body, "idempotency_key", "string", "idempotency_key")
     if not any(fields.get(name) for name in PUBLIC_FIELDS):
         # spec-head CreateCustomer: one of these is required; the code is squarecheck's choice.
@@ -159,8 +189,10 @@ def update_customer(call: Call) -> Body:
         # An empty UpdateCustomer body is 400 BAD_REQUEST from 2021-10-20 on
         # (square-python-sdk CHANGELOG.md, 2021-10-20 release notes).
         raise BadRequest("The request body must set at least one field.")
-    fields = _customer_fields(body)
+    fields = profile_fields(body, nullable=True)
     version = v.typed(body, "version", "integer", "version")
+    if version is not None and version < 0:
+        raise ValueTooLow("`version` must be at least 0.", field="version")
     customer = call.store.update_customer(call.token, call.path["customer_id"], fields, version)
     return {"customer": customer}
 
@@ -228,6 +260,10 @@ def _query(body: Mapping[str, Any]) -> CustomerQuery:
     creation_source = None
     if source is not None:
         values = _ids(source, "values", "query.filter.creation_source.values")
+        for value in values:
+            v.one_of(
+                value, CREATION_SOURCES, "query.filter.creation_source.values", InvalidEnumValue
+            )  # noqa: E501
         rule = v.one_of(
             v.typed(source, "rule", "string", "query.filter.creation_source.rule"),
             ("INCLUDE", "EXCLUDE"),
@@ -235,6 +271,12 @@ def _query(body: Mapping[str, Any]) -> CustomerQuery:
             InvalidEnumValue,
         )  # noqa: E501
         creation_source = (values, rule)
+    segments = v.typed(flt, "segment_ids", "object", "query.filter.segment_ids") or {}
+    for rule in ("any", "all", "none"):
+        for segment in _ids(segments, rule, f"query.filter.segment_ids.{rule}"):
+            # No segments exist here; spec-head: a non-existent segment id is 400 BAD_REQUEST.
+            raise BadRequest(f"Segment with id '{segment}' not found.", field="segment_ids")
+    attributes = v.typed(flt, "custom_attribute", "object", "query.filter.custom_attribute") or {}
     text = []
     for name in ("email_address", "phone_number", "reference_id"):
         wanted = v.typed(flt, name, "object", f"query.filter.{name}")
@@ -250,6 +292,8 @@ def _query(body: Mapping[str, Any]) -> CustomerQuery:
         created_at=_time_range(flt, "created_at", "query.filter.created_at"),
         updated_at=_time_range(flt, "updated_at", "query.filter.updated_at"),
         text=tuple(text),
+        # No profile has custom attributes here, so any attribute filter matches none.
+        match_nothing=bool(attributes.get("filters")),
         sort_field=v.one_of(
             v.typed(sort, "field", "string", "query.sort.field"),
             ("DEFAULT", "CREATED_AT"),

@@ -37,6 +37,7 @@ class CustomerQuery:
     created_at: tuple[datetime | None, datetime | None] | None = None
     updated_at: tuple[datetime | None, datetime | None] | None = None
     text: tuple[tuple[str, TextFilter], ...] = ()
+    match_nothing: bool = False
     sort_field: str = "DEFAULT"
     sort_order: str = "ASC"
 
@@ -62,6 +63,8 @@ def _text_matches(value: Any, wanted: TextFilter, name: str) -> bool:
 
 def matches(customer: Customer, query: CustomerQuery, config: EmulatorConfig) -> bool:
     """True when the customer meets every filter of the query (AND)."""
+    if query.match_nothing:
+        return False
     groups = set(customer.group_ids)
     if query.group_any and not groups.intersection(query.group_any):
         return False

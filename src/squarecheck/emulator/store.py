@@ -283,7 +283,7 @@ class Store:
             stamp = clock.rfc3339(moment)
             customer = Customer(
                 id=clock.new_id(), created=moment, created_at=stamp, updated_at=stamp,
-                fields={k: v for k, v in fields.items() if v is not None}, updated=moment,
+                fields={k: v for k, v in fields.items() if v not in (None, "")}, updated=moment,
             )  # fmt: skip
             seller.customers[customer.id] = customer
             self._record(seller, customer.id, customer)
@@ -306,7 +306,7 @@ class Store:
             customer = self._customer(seller, customer_id)
             self._check_version(customer, version)
             for name, value in changes.items():
-                if value is None:
+                if value is None or value == "":
                     customer.fields.pop(name, None)
                 else:
                     customer.fields[name] = value

@@ -74,11 +74,14 @@ def _is_object_at(value: Any, path: Path) -> bool:
     return isinstance(value, dict)
 
 
-def typed(obj: Mapping[str, Any], key: str, kind: str, field: str) -> Any:
-    """`obj[key]` if present and of JSON type `kind`; None if absent or null."""
-    value = obj.get(key)
-    if value is None:
+def typed(obj: Mapping[str, Any], key: str, kind: str, field: str, nullable: bool = False) -> Any:
+    """`obj[key]` if present and of JSON type `kind`; None if absent (or null, when nullable).
+
+    An explicit null where the schema has no null is a wrong type (EXPECTED_<TYPE>).
+    """
+    if key not in obj or (obj[key] is None and nullable):
         return None
+    value = obj[key]
     ok = isinstance(value, _PY_TYPES[kind])
     if kind == "integer" and isinstance(value, bool):
         ok = False
@@ -89,7 +92,7 @@ def typed(obj: Mapping[str, Any], key: str, kind: str, field: str) -> Any:
 
 def required(obj: Mapping[str, Any], key: str, kind: str, field: str) -> Any:
     """Like `typed`, but absent or null is MISSING_REQUIRED_PARAMETER (behaviour group-name-required)."""  # noqa: E501
-    value = typed(obj, key, kind, field)
+    value = typed(obj, key, kind, field, nullable=True)
     if value is None:
         raise MissingRequiredParameter(f"Field must be set: {field}", field=field)
     return value
@@ -104,7 +107,7 @@ def non_empty(value: str, field: str) -> str:
 def query_int(query: Mapping[str, str], key: str) -> int | None:
     """An integer query parameter; not an integer is INVALID_VALUE (squarecheck's choice)."""
     raw = query.get(key)
-    if raw is None or raw == "":
+    if raw is None:
         return None
     try:
         return int(raw)
