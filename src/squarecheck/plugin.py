@@ -87,7 +87,7 @@ OPTIONS: list[tuple[str, str, dict[str, Any]]] = [
     (
         "--fuzz-examples",
         "SQUARECHECK_FUZZ_EXAMPLES",
-        {"help": "generated cases per operation and mode in the fuzz suite (default 20)"},
+        {"help": "generated cases per operation and mode in the fuzz suite (default 10)"},
     ),
 ]
 TRUE = ("1", "true", "yes", "on")
@@ -105,7 +105,7 @@ class Settings:
     strict: bool
     results_json: Path | None
     run_id: str
-    fuzz_examples: int = 20
+    fuzz_examples: int = 10
     started_at: str = field(default_factory=results.now_iso)
     started: float = field(default_factory=time.monotonic)
 
@@ -178,9 +178,9 @@ def resolve_settings(config: pytest.Config) -> Settings:
 
 
 def _fuzz_examples(raw: Any) -> int:
-    """--fuzz-examples: a positive whole number (default 20)."""
+    """--fuzz-examples: a positive whole number (default 10 per generation mode)."""
     if raw is None:
-        return 20
+        return 10
     try:
         value = int(str(raw))
     except ValueError:

@@ -59,7 +59,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add("--baseline", metavar="FILE", help="known failures file for the report stage [BASELINE]")
     add("--summary-md", metavar="FILE", help="write a Markdown summary here [SUMMARY_MD]")
     add("--fuzz-examples", type=int, metavar="N", help="generated cases per operation and "
-        "mode in the fuzz suite (default 20) [FUZZ_EXAMPLES]")  # fmt: skip
+        "mode in the fuzz suite (default 10) [FUZZ_EXAMPLES]")  # fmt: skip
     add("--upgrade", nargs=2, metavar=("FROM", "TO"), help="run under FROM and TO and report "
         "what changes for a client moving between them [UPGRADE]")  # fmt: skip
 
