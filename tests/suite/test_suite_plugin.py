@@ -1,0 +1,88 @@
+"""The pytest plugin: inert for other test runs, usable directly as `pytest suites ...`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from conftest import clean_env, closed_port
+
+from squarecheck import results
+from squarecheck.paths import suites_dir
+
+
+def _pytest(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", *args],
+        cwd=cwd, env=clean_env(**env), capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+def test_plugin_is_inert_for_other_test_runs(tmp_path: Path) -> None:
+    """An unrelated test run starts no server, writes no report and checks no option."""
+    (tmp_path / "test_other.py").write_text(
+        "def test_other():\n    '''Adds.'''\n    assert 1 + 1 == 2\n"
+    )
+    done = _pytest(
+        tmp_path, "-q", "-p", "no:cacheprovider", "test_other.py",
+        SQUARECHECK_TARGET="https://connect.squareup.com",
+        SQUARECHECK_RESULTS_JSON=str(tmp_path / "results.json"),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 passed" in done.stdout
+    assert "squarecheck" not in done.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["test_other.py"]
+
+
+def test_options_have_their_own_group(tmp_path: Path) -> None:
+    """`pytest --help` lists the squarecheck options in their own group with env twins."""
+    done = _pytest(tmp_path, "--help")
+    assert "squarecheck conformance suites:" in done.stdout
+    for option in ("--target", "--square-version", "--token", "--search-timeout"):
+        assert option in done.stdout
+    assert "SQUARECHECK_SEARCH_TIMEOUT" in done.stdout
+
+
+def test_suites_run_directly_against_their_own_emulator(tmp_path: Path) -> None:
+    """`pytest <suites> --square-version V` from any folder starts the emulator itself."""
+    out = tmp_path / "results.json"
+    done = _pytest(
+        tmp_path, str(suites_dir()), "-q", "--square-version", "2022-03-16",
+        "-m", "idempotency and not fuzz", "--results-json", str(out),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:]
+    doc = json.loads(out.read_text())
+    assert results.problems(doc) == []
+    assert doc["run"]["target_kind"] == "emulator"
+    assert {c["version"] for c in doc["checks"]} == {"2022-03-16"}
+    assert {c["family"] for c in doc["checks"]} == {"idempotency"}
+    replayed = [c for c in doc["checks"] if c["behaviour"] == "idempotency-key-reuse"]
+    assert replayed and {c["observed"]["outcome"] for c in replayed} == {"replayed"}
+
+
+def test_unreachable_target_is_an_error_not_a_failure(tmp_path: Path) -> None:
+    """Against a closed port each check is a tool error in results.json and in junit."""
+    out, junit = tmp_path / "results.json", tmp_path / "junit.xml"
+    done = _pytest(
+        tmp_path, str(suites_dir()), "-q", "-k", "echo",
+        "--target", f"http://127.0.0.1:{closed_port()}", "--token", "sqc-test-token",
+        "--results-json", str(out), "--junitxml", str(junit),
+    )  # fmt: skip
+    assert done.returncode == 1
+    doc = json.loads(out.read_text())
+    assert {c["outcome"] for c in doc["checks"]} == {"error"}
+    assert all("unreachable" in c["message"] for c in doc["checks"])
+    assert doc["run"]["exit_code"] == 3
+    tree = ET.parse(junit)
+    assert len(tree.findall(".//testcase/error")) == len(doc["checks"])
+    assert not tree.findall(".//testcase/failure")
+
+
+def test_bad_option_is_a_usage_error(tmp_path: Path) -> None:
+    """A malformed --square-version stops pytest with a usage error before any check."""
+    done = _pytest(tmp_path, str(suites_dir()), "--square-version", "16/03/2022")
+    assert done.returncode == 4
+    assert "16/03/2022" in done.stderr
