@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from report_fixtures import NEW, OLD, check_id
+from report_fixtures import NEW, OLD, build_run, check_id, write_run
 
 from squarecheck.reports import ReportError, post_run, runs
 from squarecheck.reports.baseline import parse_text
@@ -89,3 +89,15 @@ def test_unreadable_baseline_is_a_report_error(tmp_path: Path, emulator_run: Pat
     """A baseline path that cannot be read is a ReportError."""
     with pytest.raises(ReportError, match="cannot read baseline"):
         post_run(emulator_run, baseline=tmp_path)
+
+
+def test_warned_entry_is_not_stale(tmp_path: Path) -> None:
+    """A listed check that warned (assumed behaviour, not --strict) stays a known failure."""
+    results = build_run("emulator")
+    results["checks"][0]["outcome"] = "warned"
+    folder = write_run(tmp_path / "run", results)
+    baseline = tmp_path / "baseline.txt"
+    baseline.write_text(results["checks"][0]["id"] + "\tassumed position\n", encoding="utf-8")
+    assert post_run(folder, baseline=baseline).failing == 0
+    saved = runs.load(folder)["checks"][0]
+    assert saved["baseline"] == {"status": "known-failure", "reason": "assumed position", "line": 1}

@@ -1,9 +1,9 @@
 """Known failures (`--baseline FILE`): listed failures do not fail the run; stale entries do.
 
 File format: one check id per line, `ID  # reason` or `ID<TAB>reason`; blank lines and lines
-starting with `#` are ignored. A listed check that now passes is a stale entry and fails the
-run, so the list only ever shrinks; an id no check has is reported but not fatal (it may
-belong to a version this run did not select).
+starting with `#` are ignored. A listed check that failed (or warned) is a known failure; one
+that now passes is a stale entry and fails the run, so the list only ever shrinks; an id no
+check has is reported but not fatal (it may belong to a version this run did not select).
 """
 
 from __future__ import annotations
@@ -85,10 +85,12 @@ def apply(results: dict[str, Any], entries: list[Entry], source: str) -> Applied
         if entry is None:
             continue
         seen.add(entry.id)
-        if check["outcome"] == "failed":
+        # A warned check (an assumed behaviour failing without --strict) still misbehaves:
+        # its entry is not stale, it becomes a plain failure again under --strict.
+        if check["outcome"] in ("failed", "warned"):
             status = KNOWN
             applied.known.append(check["id"])
-        elif check["outcome"] in ("passed", "warned"):
+        elif check["outcome"] == "passed":
             status = STALE
             applied.stale.append(check["id"])
         else:
