@@ -8,6 +8,7 @@ asks for the `check` fixture, and results are written only when asked for.
 
 from __future__ import annotations
 
+import html
 import os
 import secrets
 import string
@@ -233,6 +234,23 @@ def pytest_configure(config: pytest.Config) -> None:
         settings.run_id = workerinput["squarecheck_run_id"]
     config.stash[STATE] = RunState(settings)
     config.pluginmanager.register(Recorder(config), "squarecheck-recorder")
+    if config.pluginmanager.hasplugin("html"):
+        config.pluginmanager.register(HtmlColumns(), "squarecheck-html")
+
+
+class HtmlColumns:
+    """report.html: the human check id and the squarecheck outcome next to pytest's."""
+
+    def pytest_html_results_table_header(self, cells: list[str]) -> None:
+        cells.insert(1, "<th>Check</th>")
+        cells.insert(2, "<th>squarecheck</th>")
+
+    def pytest_html_results_table_row(self, report: pytest.TestReport, cells: list[str]) -> None:
+        record = getattr(report, "squarecheck", None) or {}
+        check_id = html.escape(str(record.get("id", "")))
+        outcome = html.escape(str(record.get("outcome", "")))
+        cells.insert(1, f"<td>{check_id}</td>")
+        cells.insert(2, f"<td>{outcome}</td>")
 
 
 def _state(config: pytest.Config) -> RunState:
@@ -268,7 +286,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if found is None:
             continue
         behaviour, operation, _ = found
-        version = item.callspec.params["square_version"]
+        version = item.callspec.params["square_version"]  # type: ignore[attr-defined]
         item.add_marker(behaviour.family.replace("-", "_"))
         item.add_marker(behaviour.basis_at(version))
         item.extra_keyword_matches.update({behaviour.id, operation})
@@ -342,6 +360,15 @@ def check(
         nodeid=request.node.nodeid,
     )
     request.node.stash[CHECK] = ctx
+    table = behaviours.load_table()
+    request.node.user_properties.extend(
+        [
+            ("check", f"{square_version} > {operation} > {name}"),
+            ("behaviour", behaviour.id),
+            ("basis", ctx.basis),
+            ("source", table.source_url(behaviour.source_at(square_version))),
+        ]
+    )
     mark = state.ledger.mark()
     try:
         yield ctx
