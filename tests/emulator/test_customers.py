@@ -147,7 +147,7 @@ def test_list_sorting(api: Api) -> None:
 @pytest.mark.parametrize(
     ("params", "code"),
     [({"sort_field": "NAME"}, "INVALID_ENUM_VALUE"), ({"sort_order": "UP"}, "INVALID_SORT_ORDER"),
-     ({"count": "maybe"}, "INVALID_VALUE")],
+     ({"count": "maybe"}, "INVALID_VALUE"), ({"count": ""}, "INVALID_VALUE")],
 )  # fmt: skip
 def test_list_bad_query_values(api: Api, params: dict[str, str], code: str) -> None:
     """Bad sort_field, sort_order or count values are 400 with a Square code."""

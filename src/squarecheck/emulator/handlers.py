@@ -204,7 +204,7 @@ def delete_customer(call: Call) -> Body:
 
 
 def _flag(raw: str | None, field: str) -> bool:
-    if raw is None or raw == "":
+    if raw is None:
         return False
     if raw.lower() not in ("true", "false"):
         raise InvalidValue(f"Expected {field} to be true or false.", field=field)
