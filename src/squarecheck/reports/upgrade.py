@@ -145,6 +145,13 @@ def render(report: dict[str, Any]) -> str:
         f"{len(report['undocumented'])} undocumented differences observed.</p>",
         "<h2>Documented changes</h2>",
     ]
+    if report["documented"]:
+        overview = "".join(
+            f'<li><a href="#b-{esc(d["behaviour"])}">{esc(d["behaviour"])}</a>: '
+            f"{esc(d['status'])}</li>"
+            for d in report["documented"]
+        )
+        parts.append(f'<ul id="overview">{overview}</ul>')
     if not report["documented"]:
         parts.append("<p>The behaviour table documents no change between these versions.</p>")
     for item in report["documented"]:
