@@ -101,3 +101,16 @@ def test_warned_entry_is_not_stale(tmp_path: Path) -> None:
     assert post_run(folder, baseline=baseline).failing == 0
     saved = runs.load(folder)["checks"][0]
     assert saved["baseline"] == {"status": "known-failure", "reason": "assumed position", "line": 1}
+
+
+def test_a_later_report_stage_without_baseline_drops_the_marks(
+    tmp_path: Path, ignoring_run: Path
+) -> None:
+    """Known-failure marks of an earlier report stage do not excuse failures later."""
+    baseline = tmp_path / "baseline.txt"
+    baseline.write_text(f"{check_id(OLD, REUSE)}\tknown\n", encoding="utf-8")
+    assert post_run(ignoring_run, baseline=baseline).failing == 2
+    assert post_run(ignoring_run).failing == 3
+    saved = runs.load(ignoring_run)
+    assert "baseline" not in saved["run"]
+    assert not any("baseline" in c for c in saved["checks"])

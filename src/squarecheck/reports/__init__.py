@@ -46,6 +46,10 @@ def post_run(
     table = load_table()
     messages: list[str] = []
 
+    # Marks of an earlier report stage on this folder never carry over: this call decides.
+    results["run"].pop("baseline", None)
+    for check in results["checks"]:
+        check.pop("baseline", None)
     stale = 0
     if baseline is not None:
         applied = bl.apply(results, bl.parse(baseline), str(baseline))
