@@ -60,7 +60,10 @@ def validate(results: Any) -> None:
     error = best_match(_validator().iter_errors(results))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise ResultsError(f"not a squarecheck results file: {where}: {error.message}")
+        message = " ".join(error.message.split())
+        if len(message) > 160:
+            message = message[:157] + "..."
+        raise ResultsError(f"not a squarecheck results file: {where}: {message}")
 
 
 def load(path: Path) -> dict[str, Any]:
