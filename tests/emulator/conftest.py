@@ -22,7 +22,7 @@ def server() -> Iterator[EmulatorServer]:
 
 @pytest.fixture(scope="session")
 def lagged_server() -> Iterator[EmulatorServer]:
-    with EmulatorServer(port=0, search_lag=0.6) as running:
+    with EmulatorServer(port=0, search_lag=2.0) as running:
         yield running
 
 

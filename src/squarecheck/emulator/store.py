@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -127,7 +128,7 @@ class Store:
         self,
         seller: Seller,
         endpoint: str,
-        items: list[dict[str, Any]],
+        items: Sequence[Group | Customer],
         limit: int,
         cursor: str | None,
     ) -> Page:
@@ -147,7 +148,7 @@ class Store:
             if len(seller.cursors) >= MAX_CURSORS:
                 seller.cursors.pop(next(iter(seller.cursors)))
             seller.cursors[next_cursor] = (endpoint, end)
-        return Page(items[start:end], next_cursor)
+        return Page([item.to_dict() for item in items[start:end]], next_cursor)
 
     def _limit(self, limit: int, default: int) -> int:
         return default if self._bug("limit-ignored") else limit
@@ -157,7 +158,7 @@ class Store:
     def list_groups(self, token: str, limit: int, cursor: str | None) -> Page:
         seller = self.seller(token)
         with seller.lock:
-            items = [g.to_dict() for g in seller.groups.values()]  # creation order
+            items = list(seller.groups.values())  # creation order
             return self._page(seller, "ListCustomerGroups", items, self._limit(limit, 50), cursor)
 
     def create_group(
@@ -263,6 +264,8 @@ class Store:
         self._record(seller, customer.id, customer)
 
     def _record(self, seller: Seller, customer_id: str, customer: Customer | None) -> None:
+        if self._immediate_search():
+            return
         snapshot = copy.deepcopy(customer)
         entries = seller.history.setdefault(customer_id, [])
         entries.append((time.monotonic(), snapshot))
@@ -347,7 +350,7 @@ class Store:
             page = self._page(
                 seller,
                 "ListCustomers",
-                [c.to_dict() for c in ordered],
+                ordered,
                 self._limit(limit, 100),
                 cursor,
             )
@@ -370,14 +373,20 @@ class Store:
             page = self._page(
                 seller,
                 "SearchCustomers",
-                [c.to_dict() for c in ordered],
+                ordered,
                 self._limit(limit, 100),
                 cursor,
             )
             return Page(page.items, page.cursor, len(found) if count else None)
 
+    def _immediate_search(self) -> bool:
+        """Without lag, search reads live profiles and no snapshots are kept."""
+        return self.config.search_lag <= 0 and not self._bug("search-never-consistent")
+
     def _search_view(self, seller: Seller) -> list[Customer]:
         """Each customer as it was `search_lag` seconds ago (behaviour search-eventual-consistency)."""  # noqa: E501
+        if self._immediate_search():
+            return list(seller.customers.values())
         if self._bug("search-never-consistent"):
             horizon = float("-inf")
         else:
