@@ -94,6 +94,7 @@ def test_wrong_method(new_api: Api, method: str, path: str) -> None:
         assert (response.status_code, error_of(response)["code"]) == (404, "NOT_FOUND")
         return
     assert (response.status_code, error_of(response)["code"]) == (405, "METHOD_NOT_ALLOWED")
+    assert response.headers["Allow"]
 
 
 @pytest.mark.parametrize(

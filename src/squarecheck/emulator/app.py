@@ -53,9 +53,16 @@ def render(status: int, body: dict[str, Any], headers: dict[str, str] | None = N
     return Response(payload, status_code=status, headers=headers, media_type="application/json")
 
 
-def error_response(error: SquareError, config: EmulatorConfig, operation: str = "") -> Response:
-    status, body, headers = faults.transform(config, operation, error.status, error.to_body(), {})
-    return render(status, body, headers)
+def error_response(
+    error: SquareError,
+    config: EmulatorConfig,
+    operation: str = "",
+    headers: dict[str, str] | None = None,
+) -> Response:
+    status, body, out = faults.transform(
+        config, operation, error.status, error.to_body(), dict(headers or {})
+    )
+    return render(status, body, out)
 
 
 def authenticate(request: Request, config: EmulatorConfig) -> str:
@@ -165,7 +172,8 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
             error = MethodNotAllowed(f"{request.method} is not allowed on {request.url.path}.")
         else:
             error = InternalServerError("An internal error occurred.")
-        return error_response(error, config)
+        allow = (getattr(exc, "headers", None) or {}).get("Allow")
+        return error_response(error, config, headers={"Allow": allow} if allow else None)
 
     routes = [
         Route(path, endpoint=_endpoint(ops, store, config), methods=list(ops))
