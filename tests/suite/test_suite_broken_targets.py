@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from typing import Any
 
-from conftest import LocalServer, RunResult, rewrite_json
+from suite_support import LocalServer, RunResult, rewrite_json
 
 TOKEN = "sqc-test-token"
 

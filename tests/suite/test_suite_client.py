@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from conftest import LocalServer, RunResult
 from starlette.responses import JSONResponse, Response
+from suite_support import LocalServer, RunResult
 
 from squarecheck.checks import ToolError, UsageError
 from squarecheck.client import Client, Connection, Redactor, RetryPolicy

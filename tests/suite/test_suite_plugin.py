@@ -8,7 +8,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from conftest import clean_env, closed_port
+from suite_support import clean_env, closed_port
 
 from squarecheck import results
 from squarecheck.paths import suites_dir

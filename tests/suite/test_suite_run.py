@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
-from conftest import RunResult, closed_port
+from suite_support import RunResult, closed_port
 
 from squarecheck import results
 from squarecheck.behaviours import load_table

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
-from conftest import LocalServer, RunResult
+from suite_support import LocalServer, RunResult
 
 from squarecheck.emulator.server import EmulatorServer
 from squarecheck.target import PRODUCTION_URL
