@@ -43,7 +43,7 @@ def main() -> None:
             headers=headers))  # fmt: skip
         listing = _rate(
             n, lambda _: client.get("/v2/customers/groups", params={"limit": 50}, headers=headers)
-        )  # noqa: E501
+        )
         small = _search_rate(client, "small", 10, n)
         large = _search_rate(client, "large", 1000, n)
     print(f"CreateCustomerGroup        {create:8.0f} req/s")

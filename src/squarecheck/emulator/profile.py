@@ -76,11 +76,11 @@ def _object(body: Mapping[str, Any], name: str, known: frozenset[str], nullable:
     if "country" in kept and not _COUNTRY.match(kept["country"]):
         raise InvalidEnumValue(
             "`address.country` must be an ISO 3166 alpha-2 code.", field="address.country"
-        )  # noqa: E501
+        )
     if len(kept.get("eu_vat", "")) > 20:
         raise ValueTooLong(
             "`tax_ids.eu_vat` must be at most 20 characters.", field="tax_ids.eu_vat"
-        )  # noqa: E501
+        )
     return kept or None
 
 

@@ -25,30 +25,30 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("CreateCustomerGroup", "POST", "/v2/customers/groups", h.create_customer_group, True),
     Operation(
         "RetrieveCustomerGroup", "GET", "/v2/customers/groups/{group_id}", h.retrieve_customer_group
-    ),  # noqa: E501
+    ),
     Operation(
         "UpdateCustomerGroup",
         "PUT",
         "/v2/customers/groups/{group_id}",
         h.update_customer_group,
         True,
-    ),  # noqa: E501
+    ),
     Operation(
         "DeleteCustomerGroup", "DELETE", "/v2/customers/groups/{group_id}", h.delete_customer_group
-    ),  # noqa: E501
+    ),
     Operation("SearchCustomers", "POST", "/v2/customers/search", h.search_customers, True),
     Operation(
         "AddGroupToCustomer",
         "PUT",
         "/v2/customers/{customer_id}/groups/{group_id}",
         h.add_group_to_customer,
-    ),  # noqa: E501
+    ),
     Operation(
         "RemoveGroupFromCustomer",
         "DELETE",
         "/v2/customers/{customer_id}/groups/{group_id}",
         h.remove_group_from_customer,
-    ),  # noqa: E501
+    ),
     Operation("ListCustomers", "GET", "/v2/customers", h.list_customers),
     Operation("CreateCustomer", "POST", "/v2/customers", h.create_customer, True),
     Operation("RetrieveCustomer", "GET", "/v2/customers/{customer_id}", h.retrieve_customer),

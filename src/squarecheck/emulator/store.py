@@ -163,7 +163,7 @@ class Store:
 
     def create_group(
         self, token: str, name: str, key: str | None, on_reuse: Reuse
-    ) -> dict[str, Any]:  # noqa: E501
+    ) -> dict[str, Any]:
         """Create a group; a reused key replays the original response or is an error.
 
         behaviour idempotency-key-reuse; https://developer.squareup.com/docs/customer-groups-api/what-it-does
@@ -276,7 +276,7 @@ class Store:
 
     def create_customer(
         self, token: str, fields: dict[str, Any], key: str | None
-    ) -> dict[str, Any]:  # noqa: E501
+    ) -> dict[str, Any]:
         """Create a profile; a reused key replays the original (assumed, as Square's general rule)."""  # noqa: E501
         seller = self.seller(token)
         with seller.lock:

@@ -132,7 +132,7 @@ def page_limit(raw: int | None, ctx: VersionContext, maximum: int) -> int:
 
 def one_of(
     value: str | None, allowed: tuple[str, ...], field: str, error: type[SquareError]
-) -> str:  # noqa: E501
+) -> str:
     """An enum value (first of `allowed` when absent)."""
     if value is None:
         return allowed[0]

@@ -1,0 +1,140 @@
+"""SearchCustomers bodies: the recognized fields and the validated CustomerQuery.
+
+Shapes from spec-head SearchCustomersRequest, CustomerQuery, CustomerFilter, CustomerSort,
+FilterValue, TimeRange and CustomerTextFilter
+(https://developer.squareup.com/reference/square/customers-api/search-customers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from squarecheck.emulator import validate as v
+from squarecheck.emulator.bodyparse import Path
+from squarecheck.emulator.clock import parse_rfc3339
+from squarecheck.emulator.errors import BadRequest, InvalidEnumValue, InvalidSortOrder, InvalidTime
+from squarecheck.emulator.search import CustomerQuery, TextFilter
+
+_FILTER = ("query", "filter")
+_RANGE = frozenset({"start_at", "end_at"})
+_TEXT = frozenset({"exact", "fuzzy"})
+_IDS = frozenset({"all", "any", "none"})
+#: SearchCustomersRequest and its nested objects (spec-head CustomerQuery, CustomerFilter, ...).
+SEARCH_FIELDS: dict[Path, frozenset[str]] = {
+    (): frozenset({"cursor", "limit", "query", "count"}),
+    ("query",): frozenset({"filter", "sort"}),
+    _FILTER: frozenset(
+        {
+            "creation_source",
+            "created_at",
+            "updated_at",
+            "email_address",
+            "phone_number",
+            "reference_id",
+            "group_ids",
+            "segment_ids",
+            "custom_attribute",
+        }
+    ),  # fmt: skip
+    (*_FILTER, "creation_source"): frozenset({"values", "rule"}),
+    (*_FILTER, "created_at"): _RANGE,
+    (*_FILTER, "updated_at"): _RANGE,
+    (*_FILTER, "email_address"): _TEXT,
+    (*_FILTER, "phone_number"): _TEXT,
+    (*_FILTER, "reference_id"): _TEXT,
+    (*_FILTER, "group_ids"): _IDS,
+    (*_FILTER, "segment_ids"): _IDS,
+    ("query", "sort"): frozenset({"field", "order"}),
+}
+#: spec-head CustomerCreationSource.
+CREATION_SOURCES = (
+    "OTHER", "APPOINTMENTS", "COUPON", "DELETION_RECOVERY", "DIRECTORY", "EGIFTING",
+    "EMAIL_COLLECTION", "FEEDBACK", "IMPORT", "INVOICES", "LOYALTY", "MARKETING", "MERGE",
+    "ONLINE_STORE", "INSTANT_PROFILE", "TERMINAL", "THIRD_PARTY", "THIRD_PARTY_IMPORT",
+    "UNMERGE_RECOVERY",
+)  # fmt: skip
+
+
+def _ids(obj: Mapping[str, Any], key: str, field: str) -> tuple[str, ...]:
+    values = v.typed(obj, key, "array", field) or []
+    for index, item in enumerate(values):
+        if not isinstance(item, str):
+            v.typed({"x": item}, "x", "string", f"{field}[{index}]")
+    return tuple(values)
+
+
+def _time_range(obj: Mapping[str, Any], key: str, field: str) -> Any:
+    bounds = v.typed(obj, key, "object", field)
+    if bounds is None:
+        return None
+    parsed = []
+    for end in ("start_at", "end_at"):
+        raw = v.typed(bounds, end, "string", f"{field}.{end}")
+        moment = None if raw is None else parse_rfc3339(raw)
+        if raw is not None and moment is None:
+            raise InvalidTime(
+                f"Expected {field}.{end} to be an RFC 3339 timestamp.", field=f"{field}.{end}"
+            )
+        parsed.append(moment)
+    return (parsed[0], parsed[1])
+
+
+def parse_query(body: Mapping[str, Any]) -> CustomerQuery:
+    """The validated `query` of a SearchCustomers body (filters, sort)."""
+    query = v.typed(body, "query", "object", "query") or {}
+    flt = v.typed(query, "filter", "object", "query.filter") or {}
+    sort = v.typed(query, "sort", "object", "query.sort") or {}
+    groups = v.typed(flt, "group_ids", "object", "query.filter.group_ids") or {}
+    prefix = "query.filter.group_ids"
+    source = v.typed(flt, "creation_source", "object", "query.filter.creation_source")
+    creation_source = None
+    if source is not None:
+        values = _ids(source, "values", "query.filter.creation_source.values")
+        for value in values:
+            v.one_of(
+                value, CREATION_SOURCES, "query.filter.creation_source.values", InvalidEnumValue
+            )
+        rule = v.one_of(
+            v.typed(source, "rule", "string", "query.filter.creation_source.rule"),
+            ("INCLUDE", "EXCLUDE"),
+            "query.filter.creation_source.rule",
+            InvalidEnumValue,
+        )
+        creation_source = (values, rule)
+    segments = v.typed(flt, "segment_ids", "object", "query.filter.segment_ids") or {}
+    for rule in ("any", "all", "none"):
+        for segment in _ids(segments, rule, f"query.filter.segment_ids.{rule}"):
+            # No segments exist here; spec-head: a non-existent segment id is 400 BAD_REQUEST.
+            raise BadRequest(f"Segment with id '{segment}' not found.", field="segment_ids")
+    attributes = v.typed(flt, "custom_attribute", "object", "query.filter.custom_attribute") or {}
+    text = []
+    for name in ("email_address", "phone_number", "reference_id"):
+        wanted = v.typed(flt, name, "object", f"query.filter.{name}")
+        if wanted is not None:
+            exact = v.typed(wanted, "exact", "string", f"query.filter.{name}.exact")
+            fuzzy = v.typed(wanted, "fuzzy", "string", f"query.filter.{name}.fuzzy")
+            text.append((name, TextFilter(exact=exact, fuzzy=fuzzy)))
+    return CustomerQuery(
+        group_any=_ids(groups, "any", f"{prefix}.any"),
+        group_all=_ids(groups, "all", f"{prefix}.all"),
+        group_none=_ids(groups, "none", f"{prefix}.none"),
+        creation_source=creation_source,
+        created_at=_time_range(flt, "created_at", "query.filter.created_at"),
+        updated_at=_time_range(flt, "updated_at", "query.filter.updated_at"),
+        text=tuple(text),
+        # No profile has custom attributes here, so any attribute filter matches none.
+        match_nothing=bool(attributes.get("filters")),
+        sort_field=v.one_of(
+            v.typed(sort, "field", "string", "query.sort.field"),
+            ("DEFAULT", "CREATED_AT"),
+            "query.sort.field",
+            InvalidEnumValue,
+        ),
+        sort_order=v.one_of(
+            v.typed(sort, "order", "string", "query.sort.order"),
+            ("ASC", "DESC"),
+            "query.sort.order",
+            InvalidSortOrder,
+        ),
+    )
