@@ -1,0 +1,60 @@
+"""`squarecheck selftest` end to end: representative faults die, the clean emulator passes."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import Cli
+
+from squarecheck.emulator.faults import CATALOGUE
+
+# One fault per point where faults act: version resolution, the store, finished responses,
+# and a crash. The full catalogue is measured by `squarecheck selftest` itself.
+REPRESENTATIVE = (
+    "old-rejects-unknown-fields",
+    "remove-group-keeps-membership",
+    "version-not-echoed",
+    "malformed-json-500",
+)
+
+
+def test_representative_faults_are_all_killed(
+    selftest_cli: Callable[..., Cli], tmp_path: Path
+) -> None:
+    """Each fault fails a check of a behaviour it targets; the clean emulator passes; exit 0."""
+    args = [f"--fault={name}" for name in REPRESENTATIVE]
+    done = selftest_cli(*args, "--report-dir", str(tmp_path / "reports"), "--workers", "2")
+    assert done.code == 0, done.stdout[-3000:] + done.stderr
+    match = re.search(r"^kill matrix: (.+)/selftest\.html", done.stdout, re.MULTILINE)
+    assert match, done.stdout
+    doc = json.loads((Path(match.group(1)) / "selftest.json").read_text())
+    assert doc["clean"]["passed"] and doc["clean"]["failing"] == []
+    assert [row["name"] for row in doc["faults"]] == list(REPRESENTATIVE)
+    for row in doc["faults"]:
+        assert row["killed"] and row["intended_caught"], row["name"]
+        assert row["description"] == CATALOGUE[row["name"]].description
+        assert row["behaviours"] == list(CATALOGUE[row["name"]].behaviours)
+        assert any(c["intended"] for c in row["caught_by"])
+    assert doc["summary"] == {
+        "faults": 4, "killed": 4, "intended_caught": 4, "survived": [], "tool_errors": [],
+    }  # fmt: skip
+    for name in REPRESENTATIVE:
+        assert re.search(rf"^{re.escape(name)}\s+killed\s+yes", done.stdout, re.MULTILINE)
+
+
+def test_unknown_fault_is_a_usage_error(selftest_cli: Callable[..., Cli]) -> None:
+    """An unknown --fault name is one line on stderr and exit 2."""
+    done = selftest_cli("--fault", "no-such-fault")
+    assert done.code == 2
+    assert done.stderr.strip().count("\n") == 0 and "no-such-fault" in done.stderr
+
+
+def test_list_names_every_fault(selftest_cli: Callable[..., Cli]) -> None:
+    """--list prints every fault of the catalogue with its description."""
+    done = selftest_cli("--list")
+    assert done.code == 0
+    for name, fault in CATALOGUE.items():
+        assert f"{name}: {fault.description}" in done.stdout
