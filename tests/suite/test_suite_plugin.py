@@ -16,7 +16,9 @@ from squarecheck.paths import suites_dir
 
 def _pytest(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pytest", *args],
+        # hypothesis' and schemathesis' plugins only slow these runs down
+        [sys.executable, "-m", "pytest", "-p", "no:hypothesispytest", "-p", "no:schemathesis",
+         *args],
         cwd=cwd, env=clean_env(**env), capture_output=True, text=True, timeout=300,
     )  # fmt: skip
 
