@@ -1,0 +1,79 @@
+"""Fuzzing the emulator: generated cases per version, failures, wall time and cases per second.
+
+Run: python bench/bench_fuzz.py [--cases 2000] [--square-version V ...] [--show 10]. For each
+version it fuzzes every operation (positive and negative cases), then stateful sequences, until
+at least --cases cases were sent; every distinct failure is printed with its curl command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import time
+
+from squarecheck import fuzzing
+from squarecheck.behaviours import load_table
+from squarecheck.client import Client, Connection, Redactor
+from squarecheck.emulator.server import EmulatorServer
+from squarecheck.ledger import Ledger, cleanup
+
+SEQUENCES = (
+    ("CreateCustomerGroup", "RetrieveCustomerGroup", "UpdateCustomerGroup", "DeleteCustomerGroup"),
+    ("CreateCustomer", "CreateCustomerGroup", "AddGroupToCustomer", "RetrieveCustomer",
+     "RemoveGroupFromCustomer"),
+)  # fmt: skip
+
+
+def fuzz_version(conn: Connection, token: str, version: str, cases: int) -> fuzzing.FuzzReport:
+    """Every operation, then sequences, until `cases` cases were sent under `version`."""
+    total = fuzzing.FuzzReport()
+    ops = fuzzing.operation_ids()
+    per_mode = max(1, cases // (2 * len(ops)))
+    rounds = 0
+    while total.cases < cases:
+        plan = [(op, None) for op in ops] if rounds == 0 else [(None, s) for s in SEQUENCES]
+        for op, sequence in plan:
+            fuzzer = fuzzing.Fuzzer(Client(conn, token, version, []), per_mode + rounds)
+            report = fuzzer.run_operation(op) if op else fuzzer.run_stateful(sequence or ())
+            total.cases += report.cases
+            total.findings += report.findings
+            for name, count in report.by_check.items():
+                total.by_check[name] = total.by_check.get(name, 0) + count
+            cleanup(
+                conn.ledger.pending(), Client(conn, token, version, [], validate=False).with_token
+            )
+        rounds += 1
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=2000)
+    parser.add_argument("--square-version", action="append", dest="versions")
+    parser.add_argument("--show", type=int, default=10, help="distinct failures to print")
+    args = parser.parse_args()
+    versions = args.versions or list(load_table().default_selection)
+    with EmulatorServer(port=0) as server:
+        for version in versions:
+            token = f"sqc-emu-{secrets.token_hex(8)}"
+            conn = Connection(server.url, Redactor([token]), Ledger("sqc-bench-"))
+            start = time.perf_counter()
+            report = fuzz_version(conn, token, version, args.cases)
+            wall = time.perf_counter() - start
+            distinct = {(f.operation, f.mode, tuple(f.checks)): f for f in report.findings}
+            print(
+                f"{version}: {report.cases} cases, {len(report.findings)} failing "
+                f"({len(distinct)} distinct), {wall:.1f}s wall, {report.cases / wall:.1f} cases/s"
+            )
+            for name, count in sorted(report.by_check.items()):
+                print(f"  {count:5d} x {name}")
+            for finding in list(distinct.values())[: args.show]:
+                print(f"  - {finding.summary()[:400]}")
+                print(f"    < {finding.exchange.response.get('status')} "
+                      f"{str(finding.exchange.response.get('body'))[:300]}")  # fmt: skip
+                print(f"    {finding.exchange.curl[:600]}")
+            conn.close()
+
+
+if __name__ == "__main__":
+    main()
