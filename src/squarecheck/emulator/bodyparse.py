@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _WHITESPACE = " \t\n\r"
-_LITERALS: dict[str, Any] = {"true": True, "false": False, "null": None}
+_LITERALS: Mapping[str, Any] = MappingProxyType({"true": True, "false": False, "null": None})
 MAX_DEPTH = 200
 
 Path = tuple[str, ...]

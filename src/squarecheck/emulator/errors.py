@@ -9,6 +9,8 @@ inferred from the code names ("Not Found - ..."), as Square documents no code-to
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 INVALID_REQUEST = "INVALID_REQUEST_ERROR"
@@ -158,13 +160,15 @@ class InternalServerError(SquareError):
 
 
 #: JSON type name -> the EXPECTED_<TYPE> error for a value of the wrong type.
-EXPECTED_TYPE: dict[str, type[SquareError]] = {
-    "object": ExpectedObject,
-    "string": ExpectedString,
-    "integer": ExpectedInteger,
-    "boolean": ExpectedBoolean,
-    "array": ExpectedArray,
-}
+EXPECTED_TYPE: Mapping[str, type[SquareError]] = MappingProxyType(
+    {
+        "object": ExpectedObject,
+        "string": ExpectedString,
+        "integer": ExpectedInteger,
+        "boolean": ExpectedBoolean,
+        "array": ExpectedArray,
+    }
+)
 
 
 def by_code(code: str) -> type[SquareError]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from squarecheck.emulator import validate as v
@@ -28,19 +29,25 @@ from squarecheck.emulator.versioning import VersionContext
 Body = dict[str, Any]
 
 GROUP_FIELDS = frozenset({"id", "name", "created_at", "updated_at"})
-CREATE_GROUP_FIELDS: dict[Path, frozenset[str]] = {
-    (): frozenset({"idempotency_key", "group"}),
-    ("group",): GROUP_FIELDS,
-}
-UPDATE_GROUP_FIELDS: dict[Path, frozenset[str]] = {
-    (): frozenset({"group"}),
-    ("group",): GROUP_FIELDS,
-}
-CREATE_CUSTOMER_FIELDS: dict[Path, frozenset[str]] = {
-    (): frozenset({"idempotency_key", *CUSTOMER_FIELDS}),
-    ("address",): ADDRESS_FIELDS,
-    ("tax_ids",): TAX_ID_FIELDS,
-}
+CREATE_GROUP_FIELDS: Mapping[Path, frozenset[str]] = MappingProxyType(
+    {
+        (): frozenset({"idempotency_key", "group"}),
+        ("group",): GROUP_FIELDS,
+    }
+)
+UPDATE_GROUP_FIELDS: Mapping[Path, frozenset[str]] = MappingProxyType(
+    {
+        (): frozenset({"group"}),
+        ("group",): GROUP_FIELDS,
+    }
+)
+CREATE_CUSTOMER_FIELDS: Mapping[Path, frozenset[str]] = MappingProxyType(
+    {
+        (): frozenset({"idempotency_key", *CUSTOMER_FIELDS}),
+        ("address",): ADDRESS_FIELDS,
+        ("tax_ids",): TAX_ID_FIELDS,
+    }
+)
 
 
 @dataclass(frozen=True)

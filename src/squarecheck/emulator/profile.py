@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from squarecheck.emulator import validate as v
@@ -33,10 +34,10 @@ STRING_FIELDS = (
     "given_name", "family_name", "nickname", "company_name", "email_address", "phone_number",
     "birthday", "reference_id", "note",
 )  # fmt: skip
-MAX_LENGTH = {
+MAX_LENGTH: Mapping[str, int] = MappingProxyType({
     "given_name": 300, "family_name": 300, "company_name": 500, "nickname": 100,
     "email_address": 254, "reference_id": 100,
-}  # fmt: skip
+})  # fmt: skip
 _PHONE = re.compile(r"^\+?\(?(?:[0-9][ ().-]{0,2}){8,15}[0-9]$")
 _BIRTHDAY = re.compile(r"^(?:([0-9]{4})-)?(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")

@@ -8,6 +8,7 @@ FilterValue, TimeRange and CustomerTextFilter
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from squarecheck.emulator import validate as v
@@ -21,32 +22,34 @@ _RANGE = frozenset({"start_at", "end_at"})
 _TEXT = frozenset({"exact", "fuzzy"})
 _IDS = frozenset({"all", "any", "none"})
 #: SearchCustomersRequest and its nested objects (spec-head CustomerQuery, CustomerFilter, ...).
-SEARCH_FIELDS: dict[Path, frozenset[str]] = {
-    (): frozenset({"cursor", "limit", "query", "count"}),
-    ("query",): frozenset({"filter", "sort"}),
-    _FILTER: frozenset(
-        {
-            "creation_source",
-            "created_at",
-            "updated_at",
-            "email_address",
-            "phone_number",
-            "reference_id",
-            "group_ids",
-            "segment_ids",
-            "custom_attribute",
-        }
-    ),  # fmt: skip
-    (*_FILTER, "creation_source"): frozenset({"values", "rule"}),
-    (*_FILTER, "created_at"): _RANGE,
-    (*_FILTER, "updated_at"): _RANGE,
-    (*_FILTER, "email_address"): _TEXT,
-    (*_FILTER, "phone_number"): _TEXT,
-    (*_FILTER, "reference_id"): _TEXT,
-    (*_FILTER, "group_ids"): _IDS,
-    (*_FILTER, "segment_ids"): _IDS,
-    ("query", "sort"): frozenset({"field", "order"}),
-}
+SEARCH_FIELDS: Mapping[Path, frozenset[str]] = MappingProxyType(
+    {
+        (): frozenset({"cursor", "limit", "query", "count"}),
+        ("query",): frozenset({"filter", "sort"}),
+        _FILTER: frozenset(
+            {
+                "creation_source",
+                "created_at",
+                "updated_at",
+                "email_address",
+                "phone_number",
+                "reference_id",
+                "group_ids",
+                "segment_ids",
+                "custom_attribute",
+            }
+        ),  # fmt: skip
+        (*_FILTER, "creation_source"): frozenset({"values", "rule"}),
+        (*_FILTER, "created_at"): _RANGE,
+        (*_FILTER, "updated_at"): _RANGE,
+        (*_FILTER, "email_address"): _TEXT,
+        (*_FILTER, "phone_number"): _TEXT,
+        (*_FILTER, "reference_id"): _TEXT,
+        (*_FILTER, "group_ids"): _IDS,
+        (*_FILTER, "segment_ids"): _IDS,
+        ("query", "sort"): frozenset({"field", "order"}),
+    }
+)
 #: spec-head CustomerCreationSource.
 CREATION_SOURCES = (
     "OTHER", "APPOINTMENTS", "COUPON", "DELETION_RECOVERY", "DIRECTORY", "EGIFTING",

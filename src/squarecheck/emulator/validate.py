@@ -7,6 +7,7 @@ codes are Square's; which input provokes which is squarecheck's documented choic
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from squarecheck.emulator.bodyparse import ParsedBody, Path
@@ -21,13 +22,15 @@ from squarecheck.emulator.errors import (
 )
 from squarecheck.emulator.versioning import VersionContext
 
-_PY_TYPES: dict[str, tuple[type, ...]] = {
-    "object": (dict,),
-    "string": (str,),
-    "integer": (int,),
-    "boolean": (bool,),
-    "array": (list,),
-}
+_PY_TYPES: Mapping[str, tuple[type, ...]] = MappingProxyType(
+    {
+        "object": (dict,),
+        "string": (str,),
+        "integer": (int,),
+        "boolean": (bool,),
+        "array": (list,),
+    }
+)
 
 
 def body_object(body: ParsedBody | None) -> dict[str, Any]:
