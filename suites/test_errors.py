@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from squarecheck.checks import Check, expect_error, expect_status, expect_true
+from squarecheck.checks import Check, ConformanceFailure, expect_error, expect_status, expect_true
 from squarecheck.client import Response
 
 
@@ -44,6 +44,14 @@ def test_bad_body(check: Check, case: str) -> None:
         "CreateCustomerGroup", "POST", "/v2/customers/groups",
         content=content, headers={"Content-Type": content_type},
     ))  # fmt: skip
+    # Enforced whatever the basis (see the table's note): a Square-shaped client error.
+    if not 400 <= resp.status < 500:
+        raise ConformanceFailure(
+            f"a malformed body must be a 4xx client error; {resp.operation} answered {resp.status}",
+            operation=resp.operation,
+            version=check.version,
+            behaviour="error-shape",
+        )
     expect = check.expect
     expect_error(resp, status=expect["status"], code=expect[code_key], category=expect["category"])
 

@@ -48,6 +48,8 @@ def test_pages(check: Check) -> None:
         groups = resp.get("groups") or []
         expect_true(len(groups) <= PAGE, f"a page holds {len(groups)} groups, limit {PAGE}", resp)
         seen.update(g["id"] for g in groups if g.get("id") in created)
+        # a cursor promises more results: following one to an empty page breaks that promise
+        expect_true(pages == 0 or bool(groups), "a cursor led to an empty page", resp)
         pages += 1
         cursor = resp.get("cursor")
         if not cursor:
