@@ -300,3 +300,20 @@ def key_positions(body: str, names: list[str]) -> list[tuple[int, int, str]]:
             for match in re.finditer(rf'"{re.escape(name)}"\s*:', text):
                 found.append((number, match.start() + 1, name))
     return sorted(found)
+
+
+def settled(attempt: Callable[[], None], attempts: int = 3) -> None:
+    """Run a listing judgement again if it fails, up to `attempts` times.
+
+    Pages go stale while records change (https://developer.squareup.com/docs/build-basics/
+    common-api-patterns/pagination), e.g. through other work on the same account, so one
+    listing that misses or repeats an item is not yet a verdict; a target that pages wrongly
+    fails every attempt.
+    """
+    for number in range(1, attempts + 1):
+        try:
+            attempt()
+            return
+        except ConformanceFailure:
+            if number == attempts:
+                raise

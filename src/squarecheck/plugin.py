@@ -8,19 +8,16 @@ asks for the `check` fixture, and results are written only when asked for.
 
 from __future__ import annotations
 
-import html
 import os
 import secrets
 import string
-import time
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from squarecheck import __version__, behaviours, results
+from squarecheck import behaviours, results
 from squarecheck.checks import Check, ConformanceFailure, ToolError, UsageError
 from squarecheck.client import Client, Connection, Redactor
 from squarecheck.ledger import Ledger, cleanup
@@ -94,42 +91,7 @@ OPTIONS: list[tuple[str, str, dict[str, Any]]] = [
 TRUE = ("1", "true", "yes", "on")
 
 
-@dataclass
-class Settings:
-    """The plugin's resolved configuration (config.stash)."""
-
-    target: Target | None
-    versions: list[str]
-    token: str | None
-    second_token: str | None
-    search_timeout: float
-    strict: bool
-    results_json: Path | None
-    run_id: str
-    fuzz_examples: int = 10
-    started_at: str = field(default_factory=results.now_iso)
-    started: float = field(default_factory=time.monotonic)
-
-    @property
-    def prefix(self) -> str:
-        return results.prefix_for(self.run_id)
-
-
-@dataclass
-class RunState:
-    """Per-process state: the connection, the ledger, the emulator, collected records."""
-
-    settings: Settings
-    records: list[dict[str, Any]] = field(default_factory=list)
-    leftovers: int = 0
-    target: Target | None = None
-    conn: Connection | None = None
-    ledger: Ledger | None = None
-    token: str | None = None
-    second_token: str | None = None
-
-
-STATE = pytest.StashKey[RunState]()
+STATE = pytest.StashKey[results.RunState]()
 ACTIVE = pytest.StashKey[bool]()
 CHECK = pytest.StashKey[Check]()
 
@@ -143,7 +105,7 @@ def _raw(config: pytest.Config, option: str, env: str) -> Any:
     return value
 
 
-def resolve_settings(config: pytest.Config) -> Settings:
+def resolve_settings(config: pytest.Config) -> results.Settings:
     """Options and env twins -> Settings; a bad value is a UsageError."""
     get = {opt: _raw(config, opt, env) for opt, env, _ in OPTIONS}
     table = behaviours.load_table()
@@ -165,7 +127,7 @@ def resolve_settings(config: pytest.Config) -> Settings:
             raise UsageError("--search-timeout must be positive")
     remote = target is not None and target.kind != "emulator"
     fuzz_examples = _fuzz_examples(get["--fuzz-examples"])
-    return Settings(
+    return results.Settings(
         target=target,
         versions=list(dict.fromkeys(versions)),
         token=resolve_token(get["--token"]),
@@ -232,28 +194,13 @@ def pytest_configure(config: pytest.Config) -> None:
     workerinput = getattr(config, "workerinput", None)
     if workerinput and "squarecheck_run_id" in workerinput:
         settings.run_id = workerinput["squarecheck_run_id"]
-    config.stash[STATE] = RunState(settings)
-    config.pluginmanager.register(Recorder(config), "squarecheck-recorder")
+    config.stash[STATE] = results.RunState(settings)
+    config.pluginmanager.register(results.Recorder(config.stash[STATE]), "squarecheck-recorder")
     if config.pluginmanager.hasplugin("html"):
-        config.pluginmanager.register(HtmlColumns(), "squarecheck-html")
+        config.pluginmanager.register(results.HtmlColumns(), "squarecheck-html")
 
 
-class HtmlColumns:
-    """report.html: the human check id and the squarecheck outcome next to pytest's."""
-
-    def pytest_html_results_table_header(self, cells: list[str]) -> None:
-        cells.insert(1, "<th>Check</th>")
-        cells.insert(2, "<th>squarecheck</th>")
-
-    def pytest_html_results_table_row(self, report: pytest.TestReport, cells: list[str]) -> None:
-        record = getattr(report, "squarecheck", None) or {}
-        check_id = html.escape(str(record.get("id", "")))
-        outcome = html.escape(str(record.get("outcome", "")))
-        cells.insert(1, f"<td>{check_id}</td>")
-        cells.insert(2, f"<td>{outcome}</td>")
-
-
-def _state(config: pytest.Config) -> RunState:
+def _state(config: pytest.Config) -> results.RunState:
     if STATE not in config.stash:
         raise pytest.UsageError("squarecheck suites need the squarecheck plugin to be active")
     return config.stash[STATE]
@@ -293,7 +240,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def squarecheck_state(request: pytest.FixtureRequest) -> Iterator[RunState]:
+def squarecheck_state(request: pytest.FixtureRequest) -> Iterator[results.RunState]:
     """Connect to the target (starting the embedded emulator when there is none)."""
     state = _state(request.config)
     settings = state.settings
@@ -329,7 +276,7 @@ def squarecheck_state(request: pytest.FixtureRequest) -> Iterator[RunState]:
             emulator.__exit__(None, None, None)
 
 
-def _cleanup_client(state: RunState) -> Any:
+def _cleanup_client(state: results.RunState) -> Any:
     def client_for(token: str | None) -> Client:
         assert state.conn is not None
         return Client(state.conn, token, None, [], validate=False)
@@ -339,7 +286,7 @@ def _cleanup_client(state: RunState) -> Any:
 
 @pytest.fixture
 def check(
-    request: pytest.FixtureRequest, squarecheck_state: RunState, square_version: str
+    request: pytest.FixtureRequest, squarecheck_state: results.RunState, square_version: str
 ) -> Iterator[Check]:
     """One check: a client bound to the version, a name namespace, cleanup afterwards."""
     found = _check_marker(request.node)
@@ -454,105 +401,5 @@ def pytest_runtest_makereport(
     elif ctx is not None and ctx.warning:
         outcome, message = "warned", ctx.warning
         report.sections.append(("squarecheck warning (assumed behaviour)", message))
-    report.squarecheck = _record(item, found, ctx, outcome, message, report.duration)  # type: ignore[attr-defined]
+    report.squarecheck = results.build_record(item, found, ctx, outcome, message, report.duration)  # type: ignore[attr-defined]
     return report
-
-
-def _record(
-    item: pytest.Item,
-    found: tuple[behaviours.Behaviour, str, str],
-    ctx: Check | None,
-    outcome: str,
-    message: str | None,
-    duration: float,
-) -> dict[str, Any]:
-    behaviour, operation, name = found
-    version = item.callspec.params["square_version"]  # type: ignore[attr-defined]
-    table = behaviours.load_table()
-    record: dict[str, Any] = {
-        "id": f"{version} > {operation} > {name}",
-        "key": f"{operation} > {name}",
-        "nodeid": item.nodeid,
-        "behaviour": behaviour.id,
-        "family": behaviour.family,
-        "operation": operation,
-        "version": version,
-        "resolved_version": table.resolve(version),
-        "outcome": outcome,
-        "basis": behaviour.basis_at(version),
-        "source": table.source_url(behaviour.source_at(version)),
-        "expected_summary": " ".join(behaviour.summary(version).split()),
-        "duration": round(duration, 4),
-        "status": None,
-        "error_code": None,
-        "observed": {},
-        "message": message,
-        "evidence": [],
-    }
-    if ctx is not None:
-        record.update(ctx.facts())
-    return record
-
-
-class Recorder:
-    """Collects check records (from workers too) and writes results.json at the end."""
-
-    def __init__(self, config: pytest.Config) -> None:
-        self.config = config
-
-    @property
-    def state(self) -> RunState:
-        return self.config.stash[STATE]
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        record = getattr(report, "squarecheck", None)
-        if record is not None:
-            self.state.records.append(record)
-
-    @pytest.hookimpl(optionalhook=True)
-    def pytest_configure_node(self, node: Any) -> None:
-        node.workerinput["squarecheck_run_id"] = self.state.settings.run_id
-
-    @pytest.hookimpl(optionalhook=True)
-    def pytest_testnodedown(self, node: Any, error: Any) -> None:
-        output = getattr(node, "workeroutput", {}) or {}
-        self.state.leftovers += int(output.get("squarecheck_leftovers", 0))
-
-    @pytest.hookimpl(trylast=True)
-    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        state = self.state
-        settings = state.settings
-        if hasattr(self.config, "workerinput") or settings.results_json is None:
-            return
-        target = settings.target
-        run = {
-            "id": settings.run_id,
-            "target": target.display if target else "emulator",
-            "target_kind": target.kind if target else "emulator",
-            "versions": settings.versions,
-            "upgrade": None,
-            "started_at": settings.started_at,
-            "finished_at": results.now_iso(),
-            "duration": round(time.monotonic() - settings.started, 3),
-            "strict": settings.strict,
-            "squarecheck_version": __version__,
-            "prefix": settings.prefix,
-            "leftovers": state.leftovers,
-            "counts": results.counts(state.records),
-            "exit_code": results.exit_code_for(state.records),
-        }
-        results.write(settings.results_json, run, state.records)
-
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        records = self.state.records
-        if not records:
-            return
-        terminalreporter.section("squarecheck")
-        for record in records:
-            if record["outcome"] in ("failed", "warned", "error"):
-                terminalreporter.write_line(f"{record['outcome'].upper():7} {record['id']}")
-        counts = ", ".join(f"{v} {k}" for k, v in results.counts(records).items() if v)
-        terminalreporter.write_line(
-            f"{len(records)} checks: {counts}; prefix {self.state.settings.prefix}; "
-            f"leftovers {self.state.leftovers}"
-        )
