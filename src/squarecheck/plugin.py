@@ -117,6 +117,8 @@ def resolve_settings(config: pytest.Config) -> results.Settings:
     if get["--target"]:
         target = resolve_target(str(get["--target"]), kind=get["--target-kind"])
         refuse_production(target, str(get["--allow-production"]).lower() in TRUE)
+        if target.kind != "emulator" and not resolve_token(get["--token"]):
+            raise UsageError("a token is needed: --token, SQUARECHECK_TOKEN or SQUARE_TOKEN")
     timeout = get["--search-timeout"]
     if timeout is not None:
         try:
