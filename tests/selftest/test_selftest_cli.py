@@ -58,3 +58,15 @@ def test_list_names_every_fault(selftest_cli: Callable[..., Cli]) -> None:
     assert done.code == 0
     for name, fault in CATALOGUE.items():
         assert f"{name}: {fault.description}" in done.stdout
+
+
+def test_selection_of_no_check_is_a_usage_error(
+    selftest_cli: Callable[..., Cli], tmp_path: Path
+) -> None:
+    """A -k expression that selects no check is one line on stderr and exit 2."""
+    done = selftest_cli(
+        "--fault", REPRESENTATIVE[0], "-k", "no_such_check_anywhere",
+        "--report-dir", str(tmp_path / "reports"),
+    )  # fmt: skip
+    assert done.code == 2, done.stdout + done.stderr
+    assert "no check matches" in done.stderr and done.stderr.strip().count("\n") == 0

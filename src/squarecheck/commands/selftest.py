@@ -66,6 +66,8 @@ def execute(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"squarecheck selftest: {exc}", file=sys.stderr)
         return exitcodes.TOOL_ERROR
+    if doc["clean"]["error"] is None and not any(doc["clean"]["counts"].values()):
+        return _fail(f"no check matches -k {args.keyword!r}")
     print(selftest.terminal_table(doc))
     print(f"kill matrix: {run_dir / 'selftest.html'} and selftest.json")
     code: int = doc["exit_code"]
