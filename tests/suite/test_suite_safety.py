@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+from starlette.responses import JSONResponse, Response
 from suite_support import LocalServer, RunResult
 
 from squarecheck.emulator.server import EmulatorServer
@@ -129,3 +130,30 @@ def test_sweep_refuses_a_short_prefix(
         assert run.code == 2
         assert len(run.stderr.strip().splitlines()) == 1
     assert len(_snapshot(emulator.url, SECRET)[0]) == 1
+
+
+def test_leftovers_are_counted_and_swept_afterwards(
+    emulator: EmulatorServer,
+    proxy: Callable[..., LocalServer],
+    run_cli: Callable[..., RunResult],
+) -> None:
+    """When deletes fail, results.json counts the leftovers and sweep --prefix removes them."""
+
+    def refuse_deletes(count: int, method: str, path: str) -> Response | None:
+        if method == "DELETE":
+            body = {"errors": [{"code": "SERVICE_UNAVAILABLE", "category": "API_ERROR"}]}
+            return JSONResponse(body, status_code=503)
+        return None
+
+    server = proxy(intercept=refuse_deletes)
+    run = run_cli("--target", server.url, "--token", SECRET, "-k", "test_create and lifecycle")
+    assert run.code == 0, run.stdout[-2000:]
+    prefix = run.results["run"]["prefix"]
+    assert run.results["run"]["leftovers"] == 2
+    assert f"squarecheck sweep --prefix {prefix}" in run.stdout
+    assert len([g for g in _snapshot(emulator.url, SECRET)[0] if g["name"].startswith(prefix)]) == 2
+
+    swept = run_cli("--prefix", prefix, "--target", emulator.url, "--token", SECRET,
+                    command="sweep")  # fmt: skip
+    assert swept.code == 0 and swept.stdout.count("deleted group") == 2
+    assert _snapshot(emulator.url, SECRET) == ([], [])
