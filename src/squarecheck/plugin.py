@@ -187,8 +187,12 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{basis}: checks whose expectation is {basis}")
     config.addinivalue_line("markers", "fuzz: generated requests from the OpenAPI document")
     config.stash[ACTIVE] = _is_active(config)
-    if not config.stash[ACTIVE]:
-        return
+    if config.stash[ACTIVE]:
+        _activate(config)
+
+
+def _activate(config: pytest.Config) -> results.RunState:
+    """Resolve the settings and start recording; a bad option stops pytest (usage error)."""
     try:
         settings = resolve_settings(config)
     except UsageError as exc:
@@ -196,15 +200,17 @@ def pytest_configure(config: pytest.Config) -> None:
     workerinput = getattr(config, "workerinput", None)
     if workerinput and "squarecheck_run_id" in workerinput:
         settings.run_id = workerinput["squarecheck_run_id"]
-    config.stash[STATE] = results.RunState(settings)
-    config.pluginmanager.register(results.Recorder(config.stash[STATE]), "squarecheck-recorder")
+    state = config.stash[STATE] = results.RunState(settings)
+    config.pluginmanager.register(results.Recorder(state), "squarecheck-recorder")
     if config.pluginmanager.hasplugin("html"):
         config.pluginmanager.register(results.HtmlColumns(), "squarecheck-html")
+    return state
 
 
 def _state(config: pytest.Config) -> results.RunState:
+    """The run state; suites collected from an unexpected folder activate the plugin here."""
     if STATE not in config.stash:
-        raise pytest.UsageError("squarecheck suites need the squarecheck plugin to be active")
+        return _activate(config)
     return config.stash[STATE]
 
 
