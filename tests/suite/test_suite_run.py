@@ -13,7 +13,8 @@ from squarecheck.behaviours import load_table
 
 def test_emulator_passes_every_suite(run_cli: Callable[..., RunResult]) -> None:
     """The emulator conforms under both default versions and the run writes the three reports."""
-    run = run_cli("--fuzz-examples", "3")  # every suite; few generated cases keep it quick
+    # every hand-written suite; the generated-request suite has tests of its own
+    run = run_cli("-m", "not fuzz")
     assert run.code == 0, run.stdout[-3000:] + run.stderr
     for name in ("report.html", "junit.xml", "results.json"):
         assert (run.run_dir / name).is_file()
@@ -30,7 +31,8 @@ def test_emulator_passes_every_suite(run_cli: Callable[..., RunResult]) -> None:
     behaviours = {c["behaviour"] for c in doc["checks"]}
     # rows whose note says "Not checked by the suites" record emulator choices only
     unchecked = {b.id for b in table.behaviours.values() if "Not checked by the suites" in b.note}
-    assert unchecked and behaviours == set(table.behaviours) - unchecked
+    generated = {"schema-conformance"}  # a row only the generated-request suite judges, if present
+    assert unchecked and behaviours == set(table.behaviours) - unchecked - generated
     for check in doc["checks"]:
         assert check["id"] == f"{check['version']} > {check['key']}"
         assert check["source"].startswith(("https://", "square/", "no public source"))
