@@ -75,13 +75,15 @@ def test_pages(check: Check) -> None:
 
 @pytest.mark.check("list-groups-pagination", "ListCustomerGroups", "limit caps the page")
 def test_limit_one(check: Check) -> None:
-    """limit=1 returns at most one group and a cursor while more exist."""
+    """The smallest limit returns at most that many groups and a cursor while more exist."""
     for _ in range(2):
         expect_status(check.client.create_group(check.new_name()), 200, "creating groups")
     resp = check.judge(check.client.list_groups(limit=check.expect["min_limit"]))
     expect_status(resp, 200)
     groups = resp.get("groups") or []
-    expect_equal("groups on the page", 1, len(groups), resp)
+    # the limit "is advisory" (fewer may come back) but caps the page (list-groups-pagination)
+    limit = check.expect["min_limit"]
+    expect_true(len(groups) <= limit, f"limit={limit} returned {len(groups)} groups", resp)
     expect_true(bool(resp.get("cursor")), "no cursor although more groups exist", resp)
     check.observe(page_size=len(groups), cursor="present")
 
