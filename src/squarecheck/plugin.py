@@ -380,14 +380,15 @@ def pytest_runtest_makereport(
     if found is None or STATE not in item.config.stash:
         return report
     ctx = item.stash.get(CHECK, None)
-    redactor = item.config.stash[STATE].conn
-    if redactor is not None and isinstance(report.longrepr, tuple):
+    conn = item.config.stash[STATE].conn
+    redact = conn.redactor.text if conn is not None else str
+    # the token must not reach any report, whatever text the exception or output carries
+    if isinstance(report.longrepr, tuple):
         path, line, text = report.longrepr
-        report.longrepr = (path, line, redactor.redactor.text(text))
-    elif redactor is not None and report.longrepr is not None:
-        report.longrepr = redactor.redactor.text(str(report.longrepr))
-    if redactor is not None:
-        report.sections = [(k, redactor.redactor.text(v)) for k, v in report.sections]
+        report.longrepr = (path, line, redact(text))
+    elif report.longrepr is not None:
+        report.longrepr = redact(str(report.longrepr))
+    report.sections = [(k, redact(v)) for k, v in report.sections]
     decides = call.when == "call" or (call.when == "setup" and not report.passed)
     if not decides:
         return report
@@ -402,9 +403,7 @@ def pytest_runtest_makereport(
         excinfo = call.excinfo
         is_failure = excinfo is not None and excinfo.errisinstance(AssertionError)
         outcome = "failed" if is_failure and call.when == "call" else "error"
-        message = str(excinfo.value) if excinfo is not None else str(report.longrepr)
-        if redactor is not None:
-            message = redactor.redactor.text(message)
+        message = redact(str(excinfo.value) if excinfo is not None else str(report.longrepr))
         if outcome == "error" and call.when == "call":
             report.when = "setup"  # junit and the terminal show a tool error as an error
     elif ctx is not None and ctx.warning:
