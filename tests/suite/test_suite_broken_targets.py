@@ -135,3 +135,23 @@ def test_missing_second_token_skips_seller_isolation(
     assert {c["behaviour"] for c in skipped} == {"seller-isolation"}
     assert {c["message"] for c in skipped} == {"needs --second-token"}
     assert {c["behaviour"] for c in run.outcomes("passed")} == {"auth-required"}
+
+
+def test_search_that_never_converges_fails_saying_so(
+    proxy: Callable[..., LocalServer], run_cli: Callable[..., RunResult]
+) -> None:
+    """A search that never shows the writes fails once --search-timeout has passed."""
+
+    def empty_search(
+        method: str, path: str, status: int, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        return status, headers, (b"{}" if path == "/v2/customers/search" else body)
+
+    run = _run(
+        run_cli, proxy(on_response=empty_search), "-k", "group_filter and any",
+        "--search-timeout", "0.5", "--square-version", "2022-03-16",
+    )  # fmt: skip
+    assert run.code == 1, run.stdout[-2000:]
+    failed = run.outcomes("failed")
+    assert failed and {c["behaviour"] for c in failed} == {"search-group-filter"}
+    assert all("did not converge within --search-timeout 0.5s" in c["message"] for c in failed)

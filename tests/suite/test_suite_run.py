@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
-from suite_support import RunResult, closed_port
+from suite_support import RunResult, clean_env, closed_port
 
 from squarecheck import results
 from squarecheck.behaviours import load_table
@@ -88,3 +88,14 @@ def test_workers_run_in_parallel(run_cli: Callable[..., RunResult]) -> None:
     assert results.problems(doc) == []
     assert doc["checks"] and {c["family"] for c in doc["checks"]} == {"lifecycle"}
     assert doc["run"]["leftovers"] == 0
+
+
+def test_environment_twins_configure_the_run(run_cli: Callable[..., RunResult]) -> None:
+    """SQUARECHECK_SQUARE_VERSION and SQUARECHECK_KEYWORD stand in for their options."""
+    env = clean_env(SQUARECHECK_SQUARE_VERSION="2022-02-16", SQUARECHECK_KEYWORD="echo")
+    run = run_cli(env=env)
+    assert run.code == 0, run.stdout[-2000:]
+    checks = run.results["checks"]
+    assert [c["id"] for c in checks] == [
+        "2022-02-16 > ListCustomerGroups > response echoes the version"
+    ]
