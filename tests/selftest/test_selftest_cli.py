@@ -26,7 +26,8 @@ def test_representative_faults_are_all_killed(
 ) -> None:
     """Each fault fails a check of a behaviour it targets; the clean emulator passes; exit 0."""
     args = [f"--fault={name}" for name in REPRESENTATIVE]
-    done = selftest_cli(*args, "--report-dir", str(tmp_path / "reports"), "--workers", "2")
+    reports = str(tmp_path / "reports")
+    done = selftest_cli(*args, "--report-dir", reports, "--workers", "2", "--fuzz-examples", "2")
     assert done.code == 0, done.stdout[-3000:] + done.stderr
     match = re.search(r"^kill matrix: (.+)/selftest\.html", done.stdout, re.MULTILINE)
     assert match, done.stdout
