@@ -104,7 +104,7 @@ def check_prefix(prefix: str) -> None:
     if len(prefix.strip()) < MIN_PREFIX:
         raise UsageError(
             f"--prefix must be at least {MIN_PREFIX} characters (got {prefix!r}); "
-            "use the prefix a run printed, e.g. sqc-20260101T000000-ab12-"
+            "use the prefix a run printed, e.g. sqc-20260101t000000-ab12-"
         )
 
 

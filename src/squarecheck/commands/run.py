@@ -37,6 +37,7 @@ def _env(name: str) -> str | None:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options; each has an env-var twin SQUARECHECK_<NAME>."""
+    parser.epilog = "Each option has an environment twin SQUARECHECK_<NAME>, shown in brackets."
     add = parser.add_argument
     add("--target", help="base URL, or 'sandbox' (default: the embedded emulator) [TARGET]")
     add(
@@ -46,7 +47,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="Square-Version to run under, repeatable (default: the table's default "
         "selection) [SQUARE_VERSION, comma-separated]",
     )
-    add("--token", help="access token (else SQUARECHECK_TOKEN, then SQUARE_TOKEN)")
+    add("--token", help="access token [TOKEN], else SQUARE_TOKEN; never printed")
     add("--second-token", help="a second seller's token for seller isolation [SECOND_TOKEN]")
     add("--report-dir", help="where run folders go (default: reports) [REPORT_DIR]")
     add("-k", "--keyword", dest="keyword", help="pytest -k expression [KEYWORD]")
@@ -54,8 +55,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add("--workers", type=int, help="parallel pytest-xdist workers [WORKERS]")
     add("--search-timeout", type=float, metavar="S", help="seconds to poll search "
         "(default 60 remote, 5 emulator) [SEARCH_TIMEOUT]")  # fmt: skip
-    add("--allow-production", action="store_true", help="allow connect.squareup.com")
-    add("--strict", action="store_true", help="assumed behaviours fail instead of warning")
+    add("--allow-production", action="store_true", help="allow connect.squareup.com "
+        "[ALLOW_PRODUCTION=1]")  # fmt: skip
+    add("--strict", action="store_true", help="assumed behaviours fail instead of warning "
+        "[STRICT=1]")  # fmt: skip
     add("--baseline", metavar="FILE", help="known failures file for the report stage [BASELINE]")
     add("--summary-md", metavar="FILE", help="write a Markdown summary here [SUMMARY_MD]")
     add("--fuzz-examples", type=int, metavar="N", help="generated cases per operation and "
