@@ -155,3 +155,26 @@ def test_search_that_never_converges_fails_saying_so(
     failed = run.outcomes("failed")
     assert failed and {c["behaviour"] for c in failed} == {"search-group-filter"}
     assert all("did not converge within --search-timeout 0.5s" in c["message"] for c in failed)
+
+
+def test_body_breaking_the_schema_fails_with_its_own_message(
+    proxy: Callable[..., LocalServer], run_cli: Callable[..., RunResult]
+) -> None:
+    """A group whose created_at is not RFC 3339 fails as a schema violation of the response."""
+
+    def spaced(doc: Any) -> Any:
+        group = doc.get("group") if isinstance(doc, dict) else None
+        if isinstance(group, dict) and "created_at" in group:
+            group["created_at"] = group["created_at"].replace("T", " ")
+        return doc
+
+    def bend(
+        method: str, path: str, status: int, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        return status, headers, rewrite_json(spaced)(body)
+
+    run = _run(run_cli, proxy(on_response=bend), "-k", "test_create and lifecycle")
+    assert run.code == 1, run.stdout[-2000:]
+    failed = run.outcomes("failed")
+    assert len(failed) == 2
+    assert all("does not validate against specs/" in c["message"] for c in failed)
