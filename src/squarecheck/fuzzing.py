@@ -50,6 +50,7 @@ NAME_FIELDS = {
     "UpdateCustomer": (("given_name",),),
 }
 KEYED = ("CreateCustomerGroup", "CreateCustomer")  # bodies with an idempotency_key
+MEMBERSHIP = ("AddGroupToCustomer", "RemoveGroupFromCustomer")
 
 
 def _components(doc: dict[str, Any]) -> dict[str, Any]:
@@ -348,7 +349,7 @@ class Fuzzer:
         self.schema = schema_for(self.version)
         self.report = FuzzReport()
         self._counter = 0
-        self._live_groups: list[str] = []
+        self._live: dict[str, list[str]] = {"group": [], "customer": []}
 
     # -- preparing a case ------------------------------------------------------------------
     def _unique(self) -> str:
@@ -374,10 +375,12 @@ class Fuzzer:
             # Distinct keys: a repeated generated key would test key reuse, which has its own
             # version-gated check (behaviour idempotency-key-reuse).
             body["idempotency_key"] = f"{prefix}{self._unique()}-{body['idempotency_key']}"
-        if op_id == "AddGroupToCustomer" and self._live_groups:
-            params = case.path_parameters or {}
-            if not self.client.conn.ledger.owns(str(params.get("group_id"))):
-                params["group_id"] = self._live_groups[-1]
+        if op_id in MEMBERSHIP and case.path_parameters is not None:
+            # Membership calls in a sequence address the sequence's own customer and group.
+            for key, kind in (("customer_id", "customer"), ("group_id", "group")):
+                live = self._live[kind]
+                if live and not self.client.conn.ledger.owns(str(case.path_parameters.get(key))):
+                    case.path_parameters[key] = live[-1]
         if op_id in MUTATIONS:
             ledger = self.client.conn.ledger
             for key, value in list((case.path_parameters or {}).items()):
@@ -444,14 +447,16 @@ class Fuzzer:
         return out
 
     def _track(self, op_id: str, resp: Any, case: Case[Any]) -> None:
-        if op_id == "CreateCustomerGroup" and resp.status == 200:
-            gid = (resp.get("group") or {}).get("id")
-            if gid:
-                self._live_groups.append(str(gid))
-        elif op_id == "DeleteCustomerGroup":
-            gid = str((case.path_parameters or {}).get("group_id"))
-            if gid in self._live_groups:
-                self._live_groups.remove(gid)
+        """Keep the groups and customers this fuzzer created and has not deleted."""
+        kind = "group" if "Group" in op_id else "customer"
+        if op_id in ("CreateCustomerGroup", "CreateCustomer") and resp.status == 200:
+            rid = (resp.get(kind) or {}).get("id")
+            if rid:
+                self._live[kind].append(str(rid))
+        elif op_id in ("DeleteCustomerGroup", "DeleteCustomer"):
+            rid = str((case.path_parameters or {}).get(f"{kind}_id"))
+            if rid in self._live[kind]:
+                self._live[kind].remove(rid)
 
     def judge(self, case: Case[Any], mode: str) -> None:
         """Send, check, and keep a finding (with its exchange) when a check fails."""
