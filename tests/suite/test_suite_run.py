@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from pathlib import Path
 
 from suite_support import RunResult, clean_env, closed_port
 
@@ -99,3 +100,28 @@ def test_environment_twins_configure_the_run(run_cli: Callable[..., RunResult]) 
     assert [c["id"] for c in checks] == [
         "2022-02-16 > ListCustomerGroups > response echoes the version"
     ]
+
+
+def test_baseline_entry_that_now_passes_fails_the_run(
+    run_cli: Callable[..., RunResult], tmp_path: Path
+) -> None:
+    """A baseline entry whose check passes is stale: the run exits 1 and names the entry."""
+    key = "ListCustomerGroups > response echoes the version"
+    baseline = tmp_path / "known-failures.txt"
+    baseline.write_text(f"# known failures\n2022-03-16 > {key}  # was broken once\n")
+    run = run_cli("-k", "echo", "--square-version", "2022-03-16", "--baseline", str(baseline))
+    assert run.code == 1, run.stdout[-2000:] + run.stderr
+    stale = [c for c in run.results["checks"] if c.get("baseline", {}).get("status") == "stale"]
+    assert [c["id"] for c in stale] == [f"2022-03-16 > {key}"]
+
+
+def test_unreadable_baseline_is_a_usage_error(
+    run_cli: Callable[..., RunResult], tmp_path: Path
+) -> None:
+    """A baseline file that is not text stops the run with one line and exit 2."""
+    baseline = tmp_path / "known-failures.txt"
+    baseline.write_bytes(b"\xff\xfe\x00bad")
+    run = run_cli("-k", "echo", "--square-version", "2022-03-16", "--baseline", str(baseline))
+    assert run.code == 2
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert "baseline" in run.stderr

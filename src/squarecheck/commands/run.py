@@ -207,7 +207,8 @@ def execute(args: argparse.Namespace) -> int:
 def _run(opts: dict[str, Any], target: Target) -> int:
     import pytest
 
-    from squarecheck.reports import post_run
+    from squarecheck.reports import ReportError, post_run
+    from squarecheck.reports.baseline import BaselineError
 
     run_id = results.new_run_id()
     run_dir = opts["report_dir"] / run_id
@@ -232,12 +233,19 @@ def _run(opts: dict[str, Any], target: Target) -> int:
     doc = json.loads(results_path.read_text(encoding="utf-8"))
     doc["run"]["upgrade"] = opts["upgrade"]
     results.write(results_path, doc["run"], doc["checks"])
-    outcome = post_run(
-        run_dir,
-        baseline=Path(opts["baseline"]) if opts["baseline"] else None,
-        summary_md=Path(opts["summary_md"]) if opts["summary_md"] else None,
-        upgrade=tuple(opts["upgrade"]) if opts["upgrade"] else None,
-    )
+    try:
+        outcome = post_run(
+            run_dir,
+            baseline=Path(opts["baseline"]) if opts["baseline"] else None,
+            summary_md=Path(opts["summary_md"]) if opts["summary_md"] else None,
+            upgrade=tuple(opts["upgrade"]) if opts["upgrade"] else None,
+        )
+    except BaselineError as exc:
+        print(f"squarecheck run: {exc}", file=sys.stderr)
+        return exitcodes.USAGE
+    except ReportError as exc:
+        print(f"squarecheck run: reports not written: {exc}", file=sys.stderr)
+        return exitcodes.TOOL_ERROR
     for message in outcome.messages:
         print(message)
     counts = results.counts(doc["checks"])
