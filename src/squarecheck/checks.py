@@ -302,6 +302,17 @@ def key_positions(body: str, names: list[str]) -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
+def acceptance(resp: Response) -> str:
+    """How the target took a request, in words that do not depend on what was expected.
+
+    Observations must read the same whichever version's expectation a check judged, so that
+    the version matrix compares like with like.
+    """
+    if 200 <= resp.status < 300:
+        return "ignored"
+    return "rejected" if resp.status == 400 else f"status {resp.status}"
+
+
 def settled(attempt: Callable[[], None], attempts: int = 3) -> None:
     """Run a listing judgement again if it fails, up to `attempts` times.
 

@@ -62,6 +62,9 @@ def test_real_runs_show_seed_changes_and_regressions(
         seeds = [r for r in rows if r.behaviour_id in SEEDS]
         assert seeds
         assert {f for r in seeds for f in r.findings} == {wanted}
+        # every row of a behaviour that changes between the versions reads the same way
+        changing_rows = [r for r in rows if table[r.behaviour_id].changes_between(OLD, NEW)]
+        assert {f for r in changing_rows for f in r.findings} == {wanted}
     out = tmp_path / "diff.json"
     assert main(["diff", str(good), str(bad), "--json", str(out)]) == 1
     regressed = json.loads(out.read_text(encoding="utf-8"))["regressions"]
