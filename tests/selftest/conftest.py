@@ -1,34 +1,21 @@
-"""Fixtures for the tests of fuzzing and selftest: an emulator (clean or with one fault) and a
-connection like the plugin's, with its own ledger, so what a fuzz run created can be inspected.
+"""Fixtures for the tests of fuzzing and selftest: an emulator (clean or with faults) with a
+fresh seller whose connection has its own ledger, and a `squarecheck selftest` subprocess.
 """
 
 from __future__ import annotations
 
-import os
 import secrets
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from selftest_helpers import Cli, Seller, clean_env
 
-from squarecheck.client import Client, Connection, Redactor
+from squarecheck.client import Connection, Redactor
 from squarecheck.emulator.server import EmulatorServer
 from squarecheck.ledger import Ledger
-
-
-@dataclass
-class Seller:
-    """A fresh seller on an emulator: its connection, ledger and token."""
-
-    conn: Connection
-    ledger: Ledger
-    token: str
-
-    def client(self, version: str) -> Client:
-        return Client(self.conn, self.token, version, [])
 
 
 @pytest.fixture
@@ -48,20 +35,6 @@ def seller_on() -> Iterator[Callable[..., Seller]]:
     for server, conn in started:
         conn.close()
         server.stop()
-
-
-def clean_env() -> dict[str, str]:
-    """The environment without any SQUARECHECK_/SQUARE_ setting of the caller."""
-    return {k: v for k, v in os.environ.items() if not k.startswith(("SQUARECHECK_", "SQUARE_"))}
-
-
-@dataclass
-class Cli:
-    """A finished `squarecheck selftest` subprocess."""
-
-    code: int
-    stdout: str
-    stderr: str
 
 
 @pytest.fixture

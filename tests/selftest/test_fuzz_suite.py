@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from conftest import clean_env
+from selftest_helpers import clean_env
 
 from squarecheck import results
 from squarecheck.behaviours import load_table

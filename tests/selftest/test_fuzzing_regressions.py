@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import Seller
+from selftest_helpers import Seller
 
 from squarecheck.behaviours import load_table
 from squarecheck.schemas import validate_response

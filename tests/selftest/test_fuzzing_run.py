@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from conftest import Seller
+from selftest_helpers import Seller
 
 from squarecheck import fuzzing
 from squarecheck.behaviours import load_table

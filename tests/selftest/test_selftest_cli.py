@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import Cli
+from selftest_helpers import Cli
 
 from squarecheck.emulator.faults import CATALOGUE
 

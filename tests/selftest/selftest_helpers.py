@@ -1,0 +1,35 @@
+"""Helpers shared by the fuzzing and selftest tests (a uniquely named module, not conftest)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from squarecheck.client import Client, Connection
+from squarecheck.ledger import Ledger
+
+
+@dataclass
+class Seller:
+    """A fresh seller on an emulator: its connection, ledger and token."""
+
+    conn: Connection
+    ledger: Ledger
+    token: str
+
+    def client(self, version: str) -> Client:
+        return Client(self.conn, self.token, version, [])
+
+
+@dataclass
+class Cli:
+    """A finished `squarecheck selftest` subprocess."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+
+def clean_env() -> dict[str, str]:
+    """The environment without any SQUARECHECK_/SQUARE_ setting of the caller."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("SQUARECHECK_", "SQUARE_"))}
