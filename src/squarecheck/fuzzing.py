@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from hypothesis.errors import Flaky, Unsatisfiable
 from schemathesis import Case, GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -200,6 +201,27 @@ def _strict_bodies() -> dict[str, tuple[dict[str, Any], Any]]:
         if "application/json" in content:
             out[operation["operationId"]] = (doc, content["application/json"]["schema"])
     return out
+
+
+UNKNOWN_PLACES = st.sampled_from(("top", "nested"))
+UNKNOWN_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _add_unknown(case: Case[Any], place: str, value: Any) -> Case[Any]:
+    """`case` with an undeclared property `sqc_unknown` at the top or in the first nested object."""
+    if isinstance(case.body, dict):
+        holder = case.body
+        nested = [v for v in case.body.values() if isinstance(v, dict)]
+        if place == "nested" and nested:
+            holder = nested[0]
+        holder["sqc_unknown"] = value
+    return case
 
 
 def _behaviour_for_unknown_fields(operation_id: str) -> str | None:
@@ -490,13 +512,20 @@ class Fuzzer:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             strategy = operation.as_strategy(generation_mode=mode, headers=fixed)
             self._generate(strategy, mode.value)
+        if _behaviour_for_unknown_fields(operation_id) is not None:
+            # Negative generation never adds undeclared properties, so valid bodies get one
+            # here; unrecognized_field_conformance then asks the table for the answer.
+            positive = operation.as_strategy(generation_mode=GenerationMode.POSITIVE, headers=fixed)
+            self._generate(st.tuples(positive, UNKNOWN_PLACES, UNKNOWN_VALUES), "unknown-property")
         return self.report
 
     def _generate(self, strategy: Any, mode: str) -> None:
         @hypothesis_settings(self.examples)
-        @given(case=strategy)
-        def run(case: Case[Any]) -> None:
-            self.judge(case, mode)
+        @given(drawn=strategy)
+        def run(drawn: Any) -> None:
+            if isinstance(drawn, tuple):
+                drawn = _add_unknown(*drawn)
+            self.judge(drawn, mode)
 
         try:
             run()

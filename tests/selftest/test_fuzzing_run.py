@@ -86,3 +86,15 @@ def test_guarded_operations_only_address_owned_ids(seller_on: Callable[..., Sell
     assert seller.client(new).retrieve_group(foreign).status == 200
     assert other.delete_group(foreign).status == 200
     elsewhere.close()
+
+
+def test_new_version_ignoring_unknown_properties_is_caught(
+    seller_on: Callable[..., Seller],
+) -> None:
+    """From the cutover on, a valid body plus an unknown property must be refused with 400."""
+    seller = seller_on("new-ignores-unknown-fields")
+    _, new = _old_and_new()
+    report = fuzzing.Fuzzer(seller.client(new), EXAMPLES).run_operation("CreateCustomerGroup")
+    caught = [f for f in report.findings if f.mode == "unknown-property"]
+    assert caught and all(f.exchange.response["status"] == 200 for f in caught)
+    assert "sqc_unknown" in (caught[0].exchange.request["body"] or "")
