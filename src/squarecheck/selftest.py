@@ -26,6 +26,7 @@ from squarecheck import exitcodes, results
 from squarecheck.paths import suites_dir
 
 SELFTEST_FUZZ_EXAMPLES = 5  # per operation and mode: a fault run stays a few seconds
+SELFTEST_SEARCH_TIMEOUT = 1.0  # seconds
 CHILD_TIMEOUT = 600.0
 
 
@@ -298,6 +299,9 @@ def _child(argv: Sequence[str]) -> int:
         pytest_args += ["--target-kind", "emulator", "--strict-assumed"]
         pytest_args += ["--results-json", args.results_json]
         pytest_args += ["--fuzz-examples", str(args.fuzz_examples)]
+        # the emulator here has no search lag: a consistent search shows at once, so a short
+        # poll judges a never-consistent search as surely as the remote default would
+        pytest_args += ["--search-timeout", str(SELFTEST_SEARCH_TIMEOUT)]
         pytest_args += ["--run-id", f"selftest-{secrets.token_hex(3)}"]
         if args.keyword:
             pytest_args += ["-k", args.keyword]
