@@ -160,3 +160,12 @@ def test_unexpected_exception_is_a_square_500(monkeypatch: pytest.MonkeyPatch) -
         assert "boom" not in response.text and "Traceback" not in response.text
         assert api.ok("POST", GROUPS, json={"group": {"name": "still fine"}})
         api.close()
+
+
+@pytest.mark.parametrize(("limit", "status"), [(2.0, 200), (2.5, 400), ("2", 400)])
+def test_integral_number_counts_as_integer(new_api: Api, limit: object, status: int) -> None:
+    """A body integer may be written 2.0; 2.5 or "2" is 400 EXPECTED_INTEGER."""
+    response = new_api.request("POST", "/v2/customers/search", json={"limit": limit})
+    assert response.status_code == status
+    if status == 400:
+        assert error_of(response)["code"] == "EXPECTED_INTEGER"

@@ -85,6 +85,9 @@ def typed(obj: Mapping[str, Any], key: str, kind: str, field: str, nullable: boo
     if key not in obj or (obj[key] is None and nullable):
         return None
     value = obj[key]
+    if kind == "integer" and isinstance(value, float) and value.is_integer():
+        # behaviour integral-numbers: 46.0 is the integer 46, as JSON Schema counts it
+        value = int(value)
     ok = isinstance(value, _PY_TYPES[kind])
     if kind == "integer" and isinstance(value, bool):
         ok = False
