@@ -364,9 +364,7 @@ class Client:
         body: Any = OMIT,
     ) -> Response:
         if body is OMIT:
-            group: dict[str, Any] = {} if name is None else {"name": name}
-            group.update(group_extra or {})
-            body = {"group": group}
+            body = {"group": _group(name, group_extra)}
             if key is not None:
                 body["idempotency_key"] = key
             body.update(extra or {})
@@ -385,9 +383,7 @@ class Client:
         body: Any = OMIT,
     ) -> Response:
         if body is OMIT:
-            group: dict[str, Any] = {} if name is None else {"name": name}
-            group.update(group_extra or {})
-            body = {"group": group, **(extra or {})}
+            body = {"group": _group(name, group_extra), **(extra or {})}
         return self.request(
             "UpdateCustomerGroup",
             "PUT",
@@ -439,3 +435,10 @@ class Client:
 
     def search_customers(self, body: dict[str, Any]) -> Response:
         return self.request("SearchCustomers", "POST", "/v2/customers/search", json_body=body)
+
+
+def _group(name: str | None, extra: dict[str, Any] | None) -> dict[str, Any]:
+    """A request's `group` object: the name (unless left out) and any extra members."""
+    group: dict[str, Any] = {} if name is None else {"name": name}
+    group.update(extra or {})
+    return group

@@ -164,3 +164,10 @@ def rewrite_json(transform: Callable[[Any], Any]) -> Callable[[bytes], bytes]:
         return json.dumps(transform(doc)).encode()
 
     return apply
+
+
+def drop_version_echo(
+    method: str, path: str, status: int, headers: dict[str, str], body: bytes
+) -> tuple[int, dict[str, str], bytes]:
+    """A proxy response hook: the target forgets to echo Square-Version."""
+    return status, {k: v for k, v in headers.items() if k.lower() != "square-version"}, body

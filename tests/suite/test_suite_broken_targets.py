@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from typing import Any
 
-from suite_support import LocalServer, RunResult, rewrite_json
+from suite_support import LocalServer, RunResult, drop_version_echo, rewrite_json
 
 TOKEN = "sqc-test-token"
 
@@ -24,13 +24,8 @@ def test_dropped_version_echo_fails_the_echo_check(
     proxy: Callable[..., LocalServer], run_cli: Callable[..., RunResult]
 ) -> None:
     """A target that drops the Square-Version response header fails square-version-echo only."""
-
-    def drop(
-        method: str, path: str, status: int, headers: dict[str, str], body: bytes
-    ) -> tuple[int, dict[str, str], bytes]:
-        return status, {k: v for k, v in headers.items() if k.lower() != "square-version"}, body
-
-    run = _run(run_cli, proxy(on_response=drop), "-m", "(versioning or lifecycle) and not fuzz")
+    selection = "(versioning or lifecycle) and not fuzz"
+    run = _run(run_cli, proxy(on_response=drop_version_echo), "-m", selection)
     assert run.code == 1, run.stdout[-2000:]
     assert _failed_behaviours(run) == {"square-version-echo", "square-version-default"}
     failed_ids = [c["id"] for c in run.outcomes("failed")]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 from starlette.responses import JSONResponse, Response
-from suite_support import LocalServer, RunResult
+from suite_support import LocalServer, RunResult, drop_version_echo
 
 from squarecheck.emulator.server import EmulatorServer
 from squarecheck.target import PRODUCTION_URL
@@ -31,12 +31,7 @@ def test_token_never_appears_in_any_output(
 ) -> None:
     """With failing checks, neither token appears in stdout, stderr or any report file."""
 
-    def drop(
-        method: str, path: str, status: int, headers: dict[str, str], body: bytes
-    ) -> tuple[int, dict[str, str], bytes]:
-        return status, {k: v for k, v in headers.items() if k.lower() != "square-version"}, body
-
-    server = proxy(on_response=drop)
+    server = proxy(on_response=drop_version_echo)
     run = run_cli(
         "--target", server.url, "--token", SECRET, "--second-token", OTHER_SECRET,
         "-m", "(versioning or auth or unrecognized_fields) and not fuzz",
