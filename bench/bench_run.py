@@ -28,9 +28,9 @@ from squarecheck.emulator.server import EmulatorServer
 CI_BUDGET_SECONDS = 15 * 60
 
 
-def run_matrix(versions: list[str], report_dir: Path) -> tuple[float, int, int]:
+def run_matrix(versions: list[str], report_dir: Path, *extra: str) -> tuple[float, int, int]:
     """One `squarecheck run`; returns (wall seconds, checks, peak RSS in KiB of the child)."""
-    cmd = [sys.executable, "-m", "squarecheck", "run", "--report-dir", str(report_dir)]
+    cmd = [sys.executable, "-m", "squarecheck", "run", "--report-dir", str(report_dir), *extra]
     for version in versions:
         cmd += ["--square-version", version]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -76,6 +76,10 @@ def main() -> None:
             run_matrix(["2022-02-16", "2022-03-16"], Path(tmp) / "both") for _ in range(args.repeat)
         ]
         one = [run_matrix(["2022-03-16"], Path(tmp) / "one") for _ in range(args.repeat)]
+        no_fuzz = [
+            run_matrix(["2022-02-16", "2022-03-16"], Path(tmp) / "nofuzz", "-m", "not fuzz")
+            for _ in range(args.repeat)
+        ]
     wall_both = statistics.median(w for w, _, _ in both)
     wall_one = statistics.median(w for w, _, _ in one)
     checks = both[0][1]
@@ -85,6 +89,8 @@ def main() -> None:
         f"{checks} checks, {checks / wall_both:.0f} checks/s"
     )
     print(f"one version:         {wall_one:.2f} s median, {one[0][1]} checks")
+    wall_plain = statistics.median(w for w, _, _ in no_fuzz)
+    print(f"without the fuzz suite (2 versions): {wall_plain:.2f} s median, {no_fuzz[0][1]} checks")
     print(f"peak RSS of a run:   {max(p for _, _, p in both) / 1024:.0f} MiB")
     print(f"ratio two/one versions: {wall_both / wall_one:.2f}")
     print(f"ratio matrix/CI budget (15 min): {wall_both / CI_BUDGET_SECONDS:.4f}")
