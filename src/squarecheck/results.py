@@ -210,7 +210,10 @@ class Recorder:
         terminalreporter.section("squarecheck")
         for record in records:
             if record["outcome"] in ("failed", "warned", "error"):
-                terminalreporter.write_line(f"{record['outcome'].upper():7} {record['id']}")
+                terminalreporter.write_line(
+                    f"{record['outcome'].upper():7} {record['id']} "
+                    f"[{record['behaviour']}, {record['basis']}]"
+                )
         shown = ", ".join(f"{v} {k}" for k, v in counts(records).items() if v)
         terminalreporter.write_line(
             f"{len(records)} checks: {shown}; prefix {self.state.settings.prefix}; "
