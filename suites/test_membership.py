@@ -18,6 +18,7 @@ from squarecheck.checks import (
     expect_error,
     expect_status,
     expect_true,
+    search_for_member,
 )
 
 
@@ -116,11 +117,8 @@ def test_in_search(check: Check) -> None:
     """SearchCustomers results carry group_ids."""
     cid, gid = _customer(check), _group(check)
     _add(check, cid, gid)
-    body = {"query": {"filter": {"group_ids": {"any": [gid]}}}}
-    resp = check.poll(
-        lambda: check.judge(check.client.search_customers(body)),
-        lambda r: r.status != 200 or any(c.get("id") == cid for c in r.get("customers") or []),
-        f"SearchCustomers never returned customer {cid} for group {gid}",
+    resp = search_for_member(
+        check, cid, gid, f"SearchCustomers never returned customer {cid} for group {gid}"
     )
     expect_status(resp, 200)
     mine = next(c for c in resp.get("customers") or [] if c.get("id") == cid)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from squarecheck.checks import Check, expect_equal, expect_status
+from squarecheck.checks import Check, expect_equal, expect_status, search_for_member
 from squarecheck.client import Response
 
 # Customers c1..c4 and groups A, B: c1 in A, c2 in A and B, c3 in B, c4 in none.
@@ -93,11 +93,8 @@ def test_converges(check: Check) -> None:
     expect_status(created, 200, "creating a customer")
     cid = str(created.body["customer"]["id"])
     expect_status(check.client.add_group(cid, gid), 200, "adding to the group")
-    body = {"query": {"filter": {"group_ids": {"any": [gid]}}}}
-    found = check.poll(
-        lambda: check.judge(check.client.search_customers(body)),
-        lambda r: r.status != 200 or any(c.get("id") == cid for c in r.get("customers") or []),
-        f"customer {cid} never appeared in a search by group {gid}",
+    found = search_for_member(
+        check, cid, gid, f"customer {cid} never appeared in a search by group {gid}"
     )
     expect_status(found, 200)
     check.observe(converges=True)

@@ -254,6 +254,22 @@ class Check:
         }
 
 
+def search_for_member(check: Check, customer_id: str, group_id: str, what: str) -> Response:
+    """Poll SearchCustomers by `group_ids.any = [group_id]` until `customer_id` shows up.
+
+    Search is eventually consistent, so a check that needs a member in the results waits for
+    it; a non-200 ends the wait so the caller judges it.
+    """
+    body = {"query": {"filter": {"group_ids": {"any": [group_id]}}}}
+    return check.poll(
+        lambda: check.judge(check.client.search_customers(body)),
+        lambda r: (
+            r.status != 200 or any(c.get("id") == customer_id for c in r.get("customers") or [])
+        ),
+        what,
+    )
+
+
 def all_pages(client: Client, operation: str, key: str, limit: int) -> list[dict[str, Any]]:
     """Every item of a listing, following cursors (a failing page is a conformance failure)."""
     items: list[dict[str, Any]] = []
