@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import secrets
 import string
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 _ID_ALPHABET = string.ascii_uppercase + string.digits
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def new_id() -> str:
@@ -21,6 +23,11 @@ def new_token() -> str:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def micros(moment: datetime) -> int:
+    """Microseconds since the Unix epoch: an exact, sortable integer for a moment."""
+    return (moment - _EPOCH) // _MICROSECOND
 
 
 def rfc3339(moment: datetime) -> str:

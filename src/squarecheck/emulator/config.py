@@ -13,11 +13,13 @@ class EmulatorConfig:
     Square-Version header); None means the newest version of the behaviour table.
     `search_lag` is how many seconds a write takes to become visible to SearchCustomers.
     `faults` names injected bugs from `squarecheck.emulator.faults.CATALOGUE`.
+    `data` is a file that keeps the store's state across restarts (None: in memory).
     """
 
     default_version: str | None = None
     search_lag: float = 0.0
     faults: frozenset[str] = field(default_factory=frozenset)
+    data: str | None = None
 
     def has_fault(self, name: str) -> bool:
         """True when the named injected bug is switched on (the one place faults are read)."""

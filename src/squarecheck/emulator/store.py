@@ -1,100 +1,48 @@
-"""Per-seller state and one method per operation; no HTTP, thread-safe.
+"""Per-seller state in SQLite and one method per operation; no HTTP, thread-safe.
 
 Each bearer token is one seller with its own groups, customers, idempotency keys and cursors
-(behaviour seller-isolation). Every method takes the seller's lock, so concurrent requests with
-one idempotency key create exactly one group. Handlers validate shapes and decide version
-behaviour; the store applies already-decided semantics and raises `SquareError`s for states
-(not found, stale version, unknown cursor).
+(behaviour seller-isolation); every table leads with the seller (see `db/`). The data lives in
+an in-memory database, or in a file with `EmulatorConfig.data` (WAL, locked, survives a
+restart). Every method runs under one lock, and every write in one transaction, so concurrent
+requests with one idempotency key create exactly one group and no membership outlives its
+group. Handlers validate shapes and decide version behaviour; the store applies
+already-decided semantics and raises `SquareError`s for states (not found, stale version,
+unknown cursor). A read never creates a seller: an unknown token simply owns nothing.
 """
 
 from __future__ import annotations
 
-import copy
-import threading
+import sqlite3
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Literal
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
 
 from squarecheck.emulator import clock
 from squarecheck.emulator.config import EmulatorConfig
+from squarecheck.emulator.db import (
+    criteria,
+    cursors,
+    customers,
+    groups,
+    idempotency,
+    memberships,
+    searchlag,
+    searchsql,
+    sellers,
+)
+from squarecheck.emulator.db.codec import dumps
+from squarecheck.emulator.db.cursors import Position
+from squarecheck.emulator.db.customers import CUSTOMER_FIELDS, PUBLIC_FIELDS, CustomerRow
+from squarecheck.emulator.db.groups import GroupRow
+from squarecheck.emulator.db.session import Session
 from squarecheck.emulator.errors import Conflict, InvalidCursor, InvalidValue, NotFound
-from squarecheck.emulator.search import CustomerQuery, matches, sort_customers
+from squarecheck.emulator.search import CustomerQuery
 
-#: Fields a customer profile can carry, in the order Square's examples print them.
-CUSTOMER_FIELDS = (
-    "given_name", "family_name", "nickname", "company_name", "email_address", "address",
-    "phone_number", "birthday", "reference_id", "note", "tax_ids",
-)  # fmt: skip
-#: A profile needs one of these to be created, and to appear in ListCustomers / SearchCustomers
-#: (spec-head CreateCustomerRequest and ListCustomers descriptions).
-PUBLIC_FIELDS = ("given_name", "family_name", "company_name", "email_address", "phone_number")
-MAX_CURSORS = 10_000
+__all__ = ["CUSTOMER_FIELDS", "PUBLIC_FIELDS", "Page", "Reuse", "Store"]
 
 Reuse = Literal["replay", "error", "create"]
-
-
-@dataclass
-class Group:
-    id: str
-    name: str
-    created_at: str
-    updated_at: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-        }
-
-
-@dataclass
-class Customer:
-    id: str
-    created: datetime
-    created_at: str
-    updated_at: str
-    fields: dict[str, Any] = field(default_factory=dict)
-    group_ids: list[str] = field(default_factory=list)
-    version: int = 0
-    updated: datetime | None = None
-
-    def has_public_info(self) -> bool:
-        return any(self.fields.get(name) for name in PUBLIC_FIELDS)
-
-    def to_dict(self) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "id": self.id,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-        }
-        for name in CUSTOMER_FIELDS:
-            if self.fields.get(name) is not None:
-                body[name] = copy.deepcopy(self.fields[name])
-        body["preferences"] = {"email_unsubscribed": False}
-        body["creation_source"] = (
-            "THIRD_PARTY"  # https://developer.squareup.com/docs/customers-api/use-the-api/keep-records
-        )
-        if self.group_ids:  # behaviour group-ids-field: absent when empty
-            body["group_ids"] = list(self.group_ids)
-        body["version"] = self.version
-        return body
-
-
-@dataclass
-class Seller:
-    """One seller's data. `history` keeps timed snapshots of customers for lagging search."""
-
-    lock: threading.RLock = field(default_factory=threading.RLock)
-    groups: dict[str, Group] = field(default_factory=dict)
-    group_keys: dict[str, dict[str, Any]] = field(default_factory=dict)
-    customers: dict[str, Customer] = field(default_factory=dict)
-    customer_keys: dict[str, dict[str, Any]] = field(default_factory=dict)
-    cursors: dict[str, tuple[str, int]] = field(default_factory=dict)
-    history: dict[str, list[tuple[float, Customer | None]]] = field(default_factory=dict)
+Row = TypeVar("Row")
 
 
 @dataclass(frozen=True)
@@ -104,51 +52,37 @@ class Page:
     count: int | None = None
 
 
-class Store:
+class Store(Session):
     """All sellers' state. Created once per app; `config.faults` may bend some operations."""
 
     def __init__(self, config: EmulatorConfig) -> None:
-        self.config = config
-        self._sellers: dict[str, Seller] = {}
-        self._lock = threading.Lock()
-
-    def _bug(self, name: str) -> bool:
-        return self.config.has_fault(name)
-
-    def seller(self, token: str) -> Seller:
-        """The seller a bearer token stands for, created on first use."""
-        if self._bug("shared-sellers"):
-            token = "shared"
-        with self._lock:
-            return self._sellers.setdefault(token, Seller())
+        super().__init__(config)
+        self._lagged = not self._immediate_search()
+        self._last_stamp = 0.0
+        searchlag.reset(self._db, self._lagged)
 
     # --- pagination ---------------------------------------------------------------------------
 
-    def _page(
-        self,
-        seller: Seller,
-        endpoint: str,
-        items: Sequence[Group | Customer],
-        limit: int,
-        cursor: str | None,
-    ) -> Page:
-        """Cut one page; cursors are opaque, bound to seller and endpoint (behaviour invalid-cursor)."""  # noqa: E501
-        start = 0
-        if cursor is not None:
-            bound = seller.cursors.get(cursor)
-            if bound is None or bound[0] != endpoint:
-                raise InvalidCursor("The pagination cursor is invalid.", field="cursor")
-            start = bound[1]
-            if self._bug("cursor-repeats-first-page"):
-                start = 0
-        end = start + limit
-        next_cursor = None
-        if end < len(items) or (self._bug("cursor-on-last-page") and start < len(items)):
-            next_cursor = clock.new_token()
-            if len(seller.cursors) >= MAX_CURSORS:
-                seller.cursors.pop(next(iter(seller.cursors)))
-            seller.cursors[next_cursor] = (endpoint, end)
-        return Page([item.to_dict() for item in items[start:end]], next_cursor)
+    def _after(
+        self, db: sqlite3.Connection, seller: int | None, cursor: str | None, scope: str
+    ) -> Position | None:
+        """The position a cursor continues from (behaviour invalid-cursor)."""
+        if cursor is None:
+            return None
+        position = cursors.resolve(db, seller, cursor, scope)
+        if position is None:
+            raise InvalidCursor("The pagination cursor is invalid.", field="cursor")
+        return None if self._bug("cursor-repeats-first-page") else position
+
+    def _cut(
+        self, db: sqlite3.Connection, seller: int, scope: str, rows: Sequence[Row], size: int,
+        position: Callable[[Row], Position],
+    ) -> tuple[Sequence[Row], str | None]:  # fmt: skip
+        """The page (rows were read with one extra) and a cursor when more follow."""
+        shown = rows[:size]
+        if len(rows) > size or (self._bug("cursor-on-last-page") and shown):
+            return shown, cursors.issue(db, seller, scope, position(shown[-1]))
+        return shown, None
 
     def _limit(self, limit: int, default: int) -> int:
         return default if self._bug("limit-ignored") else limit
@@ -156,10 +90,18 @@ class Store:
     # --- customer groups ----------------------------------------------------------------------
 
     def list_groups(self, token: str, limit: int, cursor: str | None) -> Page:
-        seller = self.seller(token)
-        with seller.lock:
-            items = list(seller.groups.values())  # creation order
-            return self._page(seller, "ListCustomerGroups", items, self._limit(limit, 50), cursor)
+        scope = "ListCustomerGroups"
+        with self._writing() as db:
+            seller = self._seller(db, token)
+            after = self._after(db, seller, cursor, scope)
+            if seller is None:
+                return Page([], None)
+            size = self._limit(limit, 50)
+            rows = groups.page(db, seller, 0 if after is None else after.seq, size + 1)
+            shown, next_cursor = self._cut(
+                db, seller, scope, rows, size, lambda row: Position(None, None, row.seq)
+            )
+            return Page([row.body() for row in shown], next_cursor)
 
     def create_group(
         self, token: str, name: str, key: str | None, on_reuse: Reuse
@@ -170,154 +112,151 @@ class Store:
         The original response is replayed even if its group was deleted since (assumed: Square
         "returns the response from the original request").
         """
-        seller = self.seller(token)
-        with seller.lock:
-            if key is not None and key in seller.group_keys and on_reuse != "create":
+        with self._writing() as db:
+            seller = self._writer(db, token)
+            original = None
+            if key is not None and on_reuse != "create":
+                original = idempotency.find(db, seller, "CreateCustomerGroup", key)
+            if original is not None:
                 if on_reuse == "error":
                     raise InvalidValue("name")
-                original = dict(seller.group_keys[key])
                 if self._bug("replay-new-name"):
                     original["name"] = name
                 if self._bug("replay-creates-duplicate"):
-                    self._new_group(seller, name)
+                    self._new_group(db, seller, name)
                 return original
-            group = self._new_group(seller, name)
+            group = self._new_group(db, seller, name)
             if key is not None:
-                seller.group_keys[key] = group.to_dict()
-            return group.to_dict()
+                idempotency.remember(db, seller, "CreateCustomerGroup", key, group)
+            return group
 
     @staticmethod
-    def _new_group(seller: Seller, name: str) -> Group:
+    def _new_group(db: sqlite3.Connection, seller: int, name: str) -> dict[str, Any]:
         stamp = clock.rfc3339(clock.now())
-        group = Group(id=clock.new_id(), name=name, created_at=stamp, updated_at=stamp)
-        seller.groups[group.id] = group
-        return group
+        return groups.insert(db, seller, clock.new_id(), name, stamp).body()
 
-    def _group(self, seller: Seller, group_id: str) -> Group:
-        group = seller.groups.get(group_id)
+    @staticmethod
+    def _group(db: sqlite3.Connection, seller: int | None, group_id: str) -> GroupRow:
+        group = None if seller is None else groups.find(db, seller, group_id)
         if group is None:
             raise NotFound(f"Customer group with id '{group_id}' not found.")
         return group
 
     def retrieve_group(self, token: str, group_id: str) -> dict[str, Any]:
-        seller = self.seller(token)
-        with seller.lock:
-            return self._group(seller, group_id).to_dict()
+        with self._reading() as db:
+            return self._group(db, self._seller(db, token), group_id).body()
 
     def update_group(self, token: str, group_id: str, name: str) -> dict[str, Any]:
-        seller = self.seller(token)
-        with seller.lock:
-            group = self._group(seller, group_id)
-            group.name = name
-            group.updated_at = clock.rfc3339(clock.now())
-            return group.to_dict()
+        with self._writing() as db:
+            group = self._group(db, self._seller(db, token), group_id)
+            stamp = clock.rfc3339(clock.now())
+            groups.rename(db, group.seq, name, stamp)
+            return {**group.body(), "name": name, "updated_at": stamp}
 
     def delete_group(self, token: str, group_id: str) -> None:
         """Delete a group and drop it from every profile (behaviour delete-group-removes-membership)."""  # noqa: E501
-        seller = self.seller(token)
-        with seller.lock:
-            self._group(seller, group_id)
-            del seller.groups[group_id]
-            if self._bug("delete-group-keeps-membership"):
+        with self._writing() as db:
+            seller = self._seller(db, token)
+            group = self._group(db, seller, group_id)
+            groups.delete(db, group.seq)
+            if seller is None or self._bug("delete-group-keeps-membership"):
                 return
-            for customer in seller.customers.values():
-                if group_id in customer.group_ids:
-                    customer.group_ids.remove(group_id)
-                    self._touch(seller, customer)
+            for cseq in memberships.members(db, seller, group.seq):
+                customer = customers.by_seq(db, seller, cseq)
+                memberships.remove(db, customer, group.seq)
+                self._set_groups(db, customer, [i for i in customer.groups() if i != group_id])
 
     # --- membership ---------------------------------------------------------------------------
 
     def add_group(self, token: str, customer_id: str, group_id: str) -> None:
         """Idempotent add (behaviours add-group-idempotent, membership-bumps-version)."""
-        seller = self.seller(token)
-        with seller.lock:
-            customer = self._customer(seller, customer_id)
-            self._group(seller, group_id)
-            if group_id not in customer.group_ids:
-                customer.group_ids.append(group_id)
-                self._touch(seller, customer)
+        with self._writing() as db:
+            seller = self._seller(db, token)
+            customer = self._customer(db, seller, customer_id)
+            group = self._group(db, seller, group_id)
+            listed = customer.groups()
+            if group_id not in listed:
+                memberships.add(db, customer, group.seq)
+                self._set_groups(db, customer, [*listed, group_id])
 
     def remove_group(self, token: str, customer_id: str, group_id: str) -> None:
         """Remove; a non-member is a no-op 200 (behaviour remove-group-not-member)."""
-        seller = self.seller(token)
-        with seller.lock:
-            customer = self._customer(seller, customer_id)
-            self._group(seller, group_id)
-            if group_id in customer.group_ids and not self._bug("remove-group-keeps-membership"):
-                customer.group_ids.remove(group_id)
-                self._touch(seller, customer)
+        with self._writing() as db:
+            seller = self._seller(db, token)
+            customer = self._customer(db, seller, customer_id)
+            group = self._group(db, seller, group_id)
+            listed = customer.groups()
+            if group_id in listed and not self._bug("remove-group-keeps-membership"):
+                memberships.remove(db, customer, group.seq)
+                self._set_groups(db, customer, [i for i in listed if i != group_id])
+
+    def _set_groups(self, db: sqlite3.Connection, customer: CustomerRow, ids: list[str]) -> None:
+        self._commit(db, customer, customer._replace(group_ids=dumps(ids) if ids else None))
 
     # --- customers ----------------------------------------------------------------------------
 
-    def _customer(self, seller: Seller, customer_id: str) -> Customer:
-        customer = seller.customers.get(customer_id)
+    @staticmethod
+    def _customer(db: sqlite3.Connection, seller: int | None, customer_id: str) -> CustomerRow:
+        customer = None if seller is None else customers.find(db, seller, customer_id)
         if customer is None:
             raise NotFound(f"Customer with id '{customer_id}' not found.")
         return customer
 
-    def _touch(self, seller: Seller, customer: Customer) -> None:
-        """Commit an update: bump version and updated_at, record a search snapshot."""
-        moment = clock.now()
-        customer.version += 1
-        customer.updated = moment
-        customer.updated_at = clock.rfc3339(moment)
-        self._record(seller, customer.id, customer)
+    def _commit(
+        self, db: sqlite3.Connection, before: CustomerRow, after: CustomerRow
+    ) -> CustomerRow:
+        """Save an update: bump version and updated_at, follow memberships, queue for search."""
+        saved = customers.touched(after, clock.now())
+        customers.save(db, saved)
+        if (before.public, before.sort_key) != (saved.public, saved.sort_key):
+            memberships.follow(db, saved)
+        self._record(db, saved)
+        return saved
 
-    def _record(self, seller: Seller, customer_id: str, customer: Customer | None) -> None:
-        if self._immediate_search():
-            return
-        snapshot = copy.deepcopy(customer)
-        entries = seller.history.setdefault(customer_id, [])
-        entries.append((time.monotonic(), snapshot))
-        # Keep only what search can still see: the newest visible entry and later ones.
-        horizon = time.monotonic() - self.config.search_lag
-        while len(entries) > 1 and entries[1][0] <= horizon:
-            entries.pop(0)
+    def _record(self, db: sqlite3.Connection, customer: CustomerRow) -> None:
+        if self._lagged and not self._bug("search-never-consistent"):
+            self._last_stamp = max(time.time(), self._last_stamp)  # never goes back
+            searchlag.record(db, customer, self._last_stamp)
 
     def create_customer(
         self, token: str, fields: dict[str, Any], key: str | None
     ) -> dict[str, Any]:
         """Create a profile; a reused key replays the original (assumed, as Square's general rule)."""  # noqa: E501
-        seller = self.seller(token)
-        with seller.lock:
-            if key is not None and key in seller.customer_keys:
-                return copy.deepcopy(seller.customer_keys[key])
-            moment = clock.now()
-            stamp = clock.rfc3339(moment)
-            customer = Customer(
-                id=clock.new_id(), created=moment, created_at=stamp, updated_at=stamp,
-                fields={k: v for k, v in fields.items() if v not in (None, "")}, updated=moment,
-            )  # fmt: skip
-            seller.customers[customer.id] = customer
-            self._record(seller, customer.id, customer)
-            body = customer.to_dict()
+        with self._writing() as db:
+            seller = self._writer(db, token)
             if key is not None:
-                seller.customer_keys[key] = copy.deepcopy(body)
+                original = idempotency.find(db, seller, "CreateCustomer", key)
+                if original is not None:
+                    return original
+            kept = {name: value for name, value in fields.items() if value not in (None, "")}
+            customer = customers.insert(db, seller, clock.new_id(), kept, clock.now())
+            self._record(db, customer)
+            body = customer.body()
+            if key is not None:
+                idempotency.remember(db, seller, "CreateCustomer", key, body)
             return body
 
     def retrieve_customer(self, token: str, customer_id: str) -> dict[str, Any]:
-        seller = self.seller(token)
-        with seller.lock:
-            return self._customer(seller, customer_id).to_dict()
+        with self._reading() as db:
+            return self._customer(db, self._seller(db, token), customer_id).body()
 
     def update_customer(
         self, token: str, customer_id: str, changes: dict[str, Any], version: int | None
     ) -> dict[str, Any]:
         """Sparse update: given fields change, `null` removes a field (spec-head UpdateCustomer)."""
-        seller = self.seller(token)
-        with seller.lock:
-            customer = self._customer(seller, customer_id)
+        with self._writing() as db:
+            customer = self._customer(db, self._seller(db, token), customer_id)
             self._check_version(customer, version)
+            fields = customer.profile()
             for name, value in changes.items():
                 if value is None or value == "":
-                    customer.fields.pop(name, None)
+                    fields.pop(name, None)
                 else:
-                    customer.fields[name] = value
-            self._touch(seller, customer)
-            return customer.to_dict()
+                    fields[name] = value
+            return self._commit(db, customer, customers.with_fields(customer, fields)).body()
 
     @staticmethod
-    def _check_version(customer: Customer, version: int | None) -> None:
+    def _check_version(customer: CustomerRow, version: int | None) -> None:
         # behaviour customer-version-mismatch (assumed: the code is undocumented);
         # https://developer.squareup.com/docs/build-basics/common-api-patterns/optimistic-concurrency
         if version is not None and version != customer.version:
@@ -327,12 +266,14 @@ class Store:
             )
 
     def delete_customer(self, token: str, customer_id: str, version: int | None) -> None:
-        seller = self.seller(token)
-        with seller.lock:
-            customer = self._customer(seller, customer_id)
+        with self._writing() as db:
+            customer = self._customer(db, self._seller(db, token), customer_id)
             self._check_version(customer, version)
-            del seller.customers[customer_id]
-            self._record(seller, customer_id, None)
+            memberships.drop_customer(db, customer)
+            customers.delete(db, customer.seq)
+            if self._lagged and not self._bug("search-never-consistent"):
+                self._last_stamp = max(time.time(), self._last_stamp)
+                searchlag.record_deleted(db, customer, self._last_stamp)
 
     def list_customers(
         self,
@@ -343,57 +284,54 @@ class Store:
         sort_order: str,
         count: bool,
     ) -> Page:
-        seller = self.seller(token)
-        with seller.lock:
-            visible = [c for c in seller.customers.values() if c.has_public_info()]
-            ordered = sort_customers(visible, sort_field, sort_order)
-            page = self._page(
-                seller,
-                "ListCustomers",
-                ordered,
-                self._limit(limit, 100),
-                cursor,
+        """Profiles with public info in either sort order, one keyset page at a time."""
+        scope = f"ListCustomers:{sort_field}:{sort_order}"
+        order = searchsql.Order(
+            "CREATED_AT" if sort_field == "CREATED_AT" else "DEFAULT", sort_order == "DESC"
+        )
+        with self._writing() as db:
+            seller = self._seller(db, token)
+            after = self._after(db, seller, cursor, scope)
+            if seller is None:
+                return Page([], None, 0 if count else None)
+            total = sellers.public_profiles(db, seller, lagged=False)
+            size = self._limit(limit, 100)
+            rows = searchsql.page(
+                db, searchsql.LIVE, seller, searchsql.Criteria(), order, after, size + 1, total
             )
-            return Page(page.items, page.cursor, len(visible) if count else None)
+            shown, next_cursor = self._cut(db, seller, scope, rows, size, searchsql.position_of)
+            return Page([row.body() for row in shown], next_cursor, total if count else None)
 
     def search_customers(
         self, token: str, query: CustomerQuery, limit: int, cursor: str | None, count: bool
     ) -> Page | None:
         """Search the lagged view; None when a filtered group id does not exist (behaviour search-unknown-group)."""  # noqa: E501
-        seller = self.seller(token)
-        with seller.lock:
+        scope = criteria.scope("SearchCustomers", query)
+        view = searchsql.LAGGED if self._lagged else searchsql.LIVE
+        with self._writing() as db:
+            seller = self._seller(db, token)
             wanted = [*query.group_any, *query.group_all, *query.group_none]
-            if any(group_id not in seller.groups for group_id in wanted):
+            known = {} if seller is None else groups.sized(db, seller, wanted)
+            if known is None or (wanted and seller is None):
                 return None
-            found = [
-                c for c in self._search_view(seller)
-                if c.has_public_info() and matches(c, query, self.config)
-            ]  # fmt: skip
-            ordered = sort_customers(found, query.sort_field, query.sort_order)
-            page = self._page(
-                seller,
-                "SearchCustomers",
-                ordered,
-                self._limit(limit, 100),
-                cursor,
+            after = self._after(db, seller, cursor, scope)
+            if seller is not None and self._lagged and not self._bug("search-never-consistent"):
+                searchlag.catch_up(db, seller, time.time() - self.config.search_lag)
+            resolved = criteria.resolve(
+                query, known, view.lagged, all_as_any=self._bug("search-all-as-any"),
+                none_ignored=self._bug("search-none-ignored"),
+            )  # fmt: skip
+            if seller is None or resolved is None:
+                return Page([], None, 0 if count else None)
+            total = sellers.public_profiles(db, seller, view.lagged)
+            size = self._limit(limit, 100)
+            rows = searchsql.page(
+                db, view, seller, resolved, criteria.order(query), after, size + 1, total
             )
-            return Page(page.items, page.cursor, len(found) if count else None)
+            shown, next_cursor = self._cut(db, seller, scope, rows, size, searchsql.position_of)
+            found = searchsql.count(db, view, seller, resolved, total) if count else None
+            return Page([row.body() for row in shown], next_cursor, found)
 
     def _immediate_search(self) -> bool:
-        """Without lag, search reads live profiles and no snapshots are kept."""
+        """Without lag, search reads the live tables and nothing is queued."""
         return self.config.search_lag <= 0 and not self._bug("search-never-consistent")
-
-    def _search_view(self, seller: Seller) -> list[Customer]:
-        """Each customer as it was `search_lag` seconds ago (behaviour search-eventual-consistency)."""  # noqa: E501
-        if self._immediate_search():
-            return list(seller.customers.values())
-        if self._bug("search-never-consistent"):
-            horizon = float("-inf")
-        else:
-            horizon = time.monotonic() - self.config.search_lag
-        view = []
-        for entries in seller.history.values():
-            seen = [snapshot for stamp, snapshot in entries if stamp <= horizon]
-            if seen and seen[-1] is not None:
-                view.append(seen[-1])
-        return view
