@@ -118,7 +118,8 @@ def test_search_follows_the_model(seller: Api, seed: int) -> None:
     groups, everyone = _world(seller, rng, 45)
     for _ in range(40):
         flt = _random_filter(rng, groups)
-        sort = {"field": rng.choice(("DEFAULT", "CREATED_AT")), "order": rng.choice(("ASC", "DESC"))}
+        field, order = rng.choice(("DEFAULT", "CREATED_AT")), rng.choice(("ASC", "DESC"))
+        sort = {"field": field, "order": order}
         body = {"query": {"filter": flt, "sort": sort}}
         seen, count = _pages(seller, body, rng.randint(1, 9))
         expected = _model(everyone, flt, groups, sort)
