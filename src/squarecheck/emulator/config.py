@@ -20,7 +20,3 @@ class EmulatorConfig:
     search_lag: float = 0.0
     faults: frozenset[str] = field(default_factory=frozenset)
     data: str | None = None
-
-    def has_fault(self, name: str) -> bool:
-        """True when the named injected bug is switched on (the one place faults are read)."""
-        return name in self.faults

@@ -69,13 +69,13 @@ class EmulatorServer:
             return self
         self.app = create_app(self.config)
         try:
-            self._serve()
+            self._serve(self.app)
         except BaseException:
             self.stop()
             raise
         return self
 
-    def _serve(self) -> None:
+    def _serve(self, app: Starlette) -> None:
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -86,14 +86,19 @@ class EmulatorServer:
         self._socket = sock
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
-            self.app, log_level="warning", access_log=False, lifespan="off",
+            app,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
             timeout_graceful_shutdown=2,
-        )  # fmt: skip
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, name="squarecheck-emulator",
+            target=self._server.run,
+            kwargs={"sockets": [sock]},
+            name="squarecheck-emulator",
             daemon=True,
-        )  # fmt: skip
+        )
         self._thread.start()
         started = threading.Event()
         while not self._server.started and self._thread.is_alive():

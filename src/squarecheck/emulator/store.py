@@ -15,7 +15,6 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from squarecheck.emulator import clock
@@ -33,23 +32,29 @@ from squarecheck.emulator.db import (
 )
 from squarecheck.emulator.db.codec import dumps
 from squarecheck.emulator.db.cursors import Position
-from squarecheck.emulator.db.customers import CUSTOMER_FIELDS, PUBLIC_FIELDS, CustomerRow
+from squarecheck.emulator.db.customers import CustomerRow
 from squarecheck.emulator.db.groups import GroupRow
 from squarecheck.emulator.db.session import Session
 from squarecheck.emulator.errors import Conflict, InvalidCursor, InvalidValue, NotFound
+from squarecheck.emulator.faults import (
+    CursorOnLastPage,
+    CursorRepeatsFirstPage,
+    DeleteGroupKeepsMembership,
+    LimitIgnored,
+    RemoveGroupKeepsMembership,
+    ReplayCreatesDuplicate,
+    ReplayNewName,
+    SearchAllAsAny,
+    SearchNeverConsistent,
+    SearchNoneIgnored,
+)
+from squarecheck.emulator.records import Page
 from squarecheck.emulator.search import CustomerQuery
 
-__all__ = ["CUSTOMER_FIELDS", "PUBLIC_FIELDS", "Page", "Reuse", "Store"]
+__all__ = ["Page", "Reuse", "Store"]
 
 Reuse = Literal["replay", "error", "create"]
 Row = TypeVar("Row")
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[dict[str, Any]]
-    cursor: str | None
-    count: int | None = None
 
 
 class Store(Session):
@@ -72,20 +77,25 @@ class Store(Session):
         position = cursors.resolve(db, seller, cursor, scope)
         if position is None:
             raise InvalidCursor("The pagination cursor is invalid.", field="cursor")
-        return None if self._bug("cursor-repeats-first-page") else position
+        return None if CursorRepeatsFirstPage.on(self.config) else position
 
     def _cut(
-        self, db: sqlite3.Connection, seller: int, scope: str, rows: Sequence[Row], size: int,
+        self,
+        db: sqlite3.Connection,
+        seller: int,
+        scope: str,
+        rows: Sequence[Row],
+        size: int,
         position: Callable[[Row], Position],
-    ) -> tuple[Sequence[Row], str | None]:  # fmt: skip
+    ) -> tuple[Sequence[Row], str | None]:
         """The page (rows were read with one extra) and a cursor when more follow."""
         shown = rows[:size]
-        if len(rows) > size or (self._bug("cursor-on-last-page") and shown):
+        if len(rows) > size or (CursorOnLastPage.on(self.config) and shown):
             return shown, cursors.issue(db, seller, scope, position(shown[-1]))
         return shown, None
 
     def _limit(self, limit: int, default: int) -> int:
-        return default if self._bug("limit-ignored") else limit
+        return default if LimitIgnored.on(self.config) else limit
 
     # --- customer groups ----------------------------------------------------------------------
 
@@ -120,9 +130,9 @@ class Store(Session):
             if original is not None:
                 if on_reuse == "error":
                     raise InvalidValue("name")
-                if self._bug("replay-new-name"):
+                if ReplayNewName.on(self.config):
                     original["name"] = name
-                if self._bug("replay-creates-duplicate"):
+                if ReplayCreatesDuplicate.on(self.config):
                     self._new_group(db, seller, name)
                 return original
             group = self._new_group(db, seller, name)
@@ -159,7 +169,7 @@ class Store(Session):
             seller = self._seller(db, token)
             group = self._group(db, seller, group_id)
             groups.delete(db, group.seq)
-            if seller is None or self._bug("delete-group-keeps-membership"):
+            if seller is None or DeleteGroupKeepsMembership.on(self.config):
                 return
             for cseq in memberships.members(db, seller, group.seq):
                 customer = customers.by_seq(db, seller, cseq)
@@ -186,7 +196,7 @@ class Store(Session):
             customer = self._customer(db, seller, customer_id)
             group = self._group(db, seller, group_id)
             listed = customer.groups()
-            if group_id in listed and not self._bug("remove-group-keeps-membership"):
+            if group_id in listed and not RemoveGroupKeepsMembership.on(self.config):
                 memberships.remove(db, customer, group.seq)
                 self._set_groups(db, customer, [i for i in listed if i != group_id])
 
@@ -214,7 +224,7 @@ class Store(Session):
         return saved
 
     def _record(self, db: sqlite3.Connection, customer: CustomerRow) -> None:
-        if self._lagged and not self._bug("search-never-consistent"):
+        if self._lagged and not SearchNeverConsistent.on(self.config):
             self._last_stamp = max(time.time(), self._last_stamp)  # never goes back
             searchlag.record(db, customer, self._last_stamp)
 
@@ -271,7 +281,7 @@ class Store(Session):
             self._check_version(customer, version)
             memberships.drop_customer(db, customer)
             customers.delete(db, customer.seq)
-            if self._lagged and not self._bug("search-never-consistent"):
+            if self._lagged and not SearchNeverConsistent.on(self.config):
                 self._last_stamp = max(time.time(), self._last_stamp)
                 searchlag.record_deleted(db, customer, self._last_stamp)
 
@@ -315,12 +325,15 @@ class Store(Session):
             if known is None or (wanted and seller is None):
                 return None
             after = self._after(db, seller, cursor, scope)
-            if seller is not None and self._lagged and not self._bug("search-never-consistent"):
+            if seller is not None and self._lagged and not SearchNeverConsistent.on(self.config):
                 searchlag.catch_up(db, seller, time.time() - self.config.search_lag)
             resolved = criteria.resolve(
-                query, known, view.lagged, all_as_any=self._bug("search-all-as-any"),
-                none_ignored=self._bug("search-none-ignored"),
-            )  # fmt: skip
+                query,
+                known,
+                view.lagged,
+                all_as_any=SearchAllAsAny.on(self.config),
+                none_ignored=SearchNoneIgnored.on(self.config),
+            )
             if seller is None or resolved is None:
                 return Page([], None, 0 if count else None)
             total = sellers.public_profiles(db, seller, view.lagged)
@@ -334,4 +347,4 @@ class Store(Session):
 
     def _immediate_search(self) -> bool:
         """Without lag, search reads the live tables and nothing is queued."""
-        return self.config.search_lag <= 0 and not self._bug("search-never-consistent")
+        return self.config.search_lag <= 0 and not SearchNeverConsistent.on(self.config)

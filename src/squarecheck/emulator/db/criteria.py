@@ -27,14 +27,19 @@ def scope(operation: str, query: CustomerQuery) -> str:
 
 
 def order(query: CustomerQuery) -> Order:
-    return Order("CREATED_AT" if query.sort_field == "CREATED_AT" else "DEFAULT",
-                 query.sort_order == "DESC")  # fmt: skip
+    return Order(
+        "CREATED_AT" if query.sort_field == "CREATED_AT" else "DEFAULT", query.sort_order == "DESC"
+    )
 
 
 def resolve(
-    query: CustomerQuery, known: dict[str, Sized], lagged: bool, *, all_as_any: bool = False,
+    query: CustomerQuery,
+    known: dict[str, Sized],
+    lagged: bool,
+    *,
+    all_as_any: bool = False,
     none_ignored: bool = False,
-) -> Criteria | None:  # fmt: skip
+) -> Criteria | None:
     """The criteria of a query whose group ids all exist; None when nothing can match.
 
     `all_as_any` and `none_ignored` are the injected faults search-all-as-any and
@@ -67,7 +72,7 @@ def resolve(
                 None if wanted.exact is not None else (wanted.fuzzy or ""),
             )
             for name, wanted in query.text
-        ),  # fmt: skip
+        ),
     )
 
 

@@ -17,24 +17,30 @@ from typing import Any, NamedTuple
 
 from squarecheck.emulator import clock
 from squarecheck.emulator.db.codec import dumps, key_text, loads, optional_blob, to_blob
+from squarecheck.emulator.records import CUSTOMER_FIELDS, PUBLIC_FIELDS
 
-#: Fields a customer profile can carry, in the order Square's examples print them.
-CUSTOMER_FIELDS = (
-    "given_name", "family_name", "nickname", "company_name", "email_address", "address",
-    "phone_number", "birthday", "reference_id", "note", "tax_ids",
-)  # fmt: skip
-#: A profile needs one of these to be created, and to appear in ListCustomers / SearchCustomers
-#: (spec-head CreateCustomerRequest and ListCustomers descriptions).
-PUBLIC_FIELDS = ("given_name", "family_name", "company_name", "email_address", "phone_number")
 #: The exact/fuzzy text filters of SearchCustomers and the column each one reads.
 TEXT_COLUMNS = {"email_address": "email", "phone_number": "phone", "reference_id": "reference_id"}
 #: https://developer.squareup.com/docs/customers-api/use-the-api/keep-records
 CREATION_SOURCE = "THIRD_PARTY"
 
 COLUMNS = (
-    "seq", "seller", "id", "version", "created_us", "created_at", "updated_us", "updated_at",
-    "public", "sort_key", "email", "phone", "reference_id", "fields", "group_ids",
-)  # fmt: skip
+    "seq",
+    "seller",
+    "id",
+    "version",
+    "created_us",
+    "created_at",
+    "updated_us",
+    "updated_at",
+    "public",
+    "sort_key",
+    "email",
+    "phone",
+    "reference_id",
+    "fields",
+    "group_ids",
+)
 SELECT = ", ".join(COLUMNS)
 
 
@@ -121,8 +127,12 @@ class CustomerRow(NamedTuple):
 def default_sort_key(fields: Mapping[str, Any]) -> str:
     """given_name + family_name, else company_name, email_address, phone_number (§6)."""
     name = f"{fields.get('given_name') or ''}{fields.get('family_name') or ''}"
-    for fallback in (name, fields.get("company_name"), fields.get("email_address"),
-                     fields.get("phone_number")):  # fmt: skip
+    for fallback in (
+        name,
+        fields.get("company_name"),
+        fields.get("email_address"),
+        fields.get("phone_number"),
+    ):
         if fallback:
             return str(fallback)
     return ""
@@ -155,12 +165,30 @@ def touched(row: CustomerRow, moment: datetime) -> CustomerRow:
 
 
 def insert(
-    db: sqlite3.Connection, seller: int, customer_id: str, fields: Mapping[str, Any],
+    db: sqlite3.Connection,
+    seller: int,
+    customer_id: str,
+    fields: Mapping[str, Any],
     moment: datetime,
-) -> CustomerRow:  # fmt: skip
+) -> CustomerRow:
     stamp, micros = clock.rfc3339(moment), clock.micros(moment)
-    blank = CustomerRow(0, seller, customer_id, 0, micros, stamp, micros, stamp, 0, b"",
-                        None, None, None, "{}", None)  # fmt: skip
+    blank = CustomerRow(
+        0,
+        seller,
+        customer_id,
+        0,
+        micros,
+        stamp,
+        micros,
+        stamp,
+        0,
+        b"",
+        None,
+        None,
+        None,
+        "{}",
+        None,
+    )
     row = with_fields(blank, fields)
     cursor = db.execute(
         f"INSERT INTO customers ({SELECT}) VALUES (NULL{', ?' * (len(COLUMNS) - 1)})", row[1:]

@@ -45,9 +45,15 @@ def add(db: sqlite3.Connection, customer: CustomerRow, gseq: int) -> None:
     db.execute(
         "INSERT INTO memberships (seller, cseq, gseq, public, sort_key, created_us)"
         " VALUES (?, ?, ?, ?, ?, ?)",
-        (customer.seller, customer.seq, gseq, customer.public, customer.sort_key,
-         customer.created_us),
-    )  # fmt: skip
+        (
+            customer.seller,
+            customer.seq,
+            gseq,
+            customer.public,
+            customer.sort_key,
+            customer.created_us,
+        ),
+    )
 
 
 def remove(db: sqlite3.Connection, customer: CustomerRow, gseq: int) -> None:

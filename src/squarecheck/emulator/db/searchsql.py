@@ -82,9 +82,15 @@ def position_of(row: CustomerRow) -> Position:
 
 
 def page(
-    db: sqlite3.Connection, view: View, seller: int, criteria: Criteria, order: Order,
-    after: Position | None, size: int, total: int,
-) -> list[CustomerRow]:  # fmt: skip
+    db: sqlite3.Connection,
+    view: View,
+    seller: int,
+    criteria: Criteria,
+    order: Order,
+    after: Position | None,
+    size: int,
+    total: int,
+) -> list[CustomerRow]:
     """Up to `size` matching profiles after `after` in the given order."""
     params: dict[str, Any] = {"seller": seller}
     arms = _arms(criteria, total)
@@ -150,9 +156,15 @@ def _arms(criteria: Criteria, total: int) -> list[_Arm]:
 
 
 def _arm_sql(
-    view: View, arm: _Arm, criteria: Criteria, order: Order, after: Position | None,
-    params: dict[str, Any], size: int | None, rows: bool = False,
-) -> str:  # fmt: skip
+    view: View,
+    arm: _Arm,
+    criteria: Criteria,
+    order: Order,
+    after: Position | None,
+    params: dict[str, Any],
+    size: int | None,
+    rows: bool = False,
+) -> str:
     """One index walk in sort order; selects whole rows, or (seq, k, cr) for a union."""
     if arm.driver is None:
         source, walk, last = f"{view.customers} c", "c", "c.seq"
@@ -160,8 +172,12 @@ def _arm_sql(
     else:
         source = f"{view.memberships} m CROSS JOIN {view.customers} c ON c.seq = m.cseq"
         walk, last = "m", "m.cseq"
-        where = ["m.seller = :seller", f"m.gseq = {arm.driver:d}", "m.public = 1",
-                 "c.seller = :seller"]  # fmt: skip
+        where = [
+            "m.seller = :seller",
+            f"m.gseq = {arm.driver:d}",
+            "m.public = 1",
+            "c.seller = :seller",
+        ]
     keys = [f"{walk}.created_us", last]
     if order.field == "DEFAULT":
         keys.insert(0, f"{walk}.sort_key")

@@ -15,6 +15,9 @@ from contextlib import contextmanager
 
 from squarecheck.emulator.config import EmulatorConfig
 from squarecheck.emulator.db import criteria, database, sellers
+from squarecheck.emulator.faults import (
+    SharedSellers,
+)
 
 #: How many token -> seller ids are remembered (only sellers known to be committed).
 KNOWN_SELLERS = 4096
@@ -30,9 +33,6 @@ class Session:
         self._lock = threading.RLock()
         self._known: dict[str, int] = {}
         self._batching = False
-
-    def _bug(self, name: str) -> bool:
-        return self.config.has_fault(name)
 
     def close(self) -> None:
         """Close the database (a file is checkpointed and unlocked)."""
@@ -78,7 +78,7 @@ class Session:
 
     def _seller(self, db: sqlite3.Connection, token: str, create: bool = False) -> int | None:
         """The seller of a token; created only when `create` (inside a write)."""
-        if self._bug("shared-sellers"):
+        if SharedSellers.on(self.config):
             token = "shared"
         known = self._known.get(token)
         if known is not None:
