@@ -7,7 +7,6 @@ catch-all that turns any unexpected exception into 500 INTERNAL_SERVER_ERROR (no
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -34,6 +33,7 @@ from squarecheck.emulator.errors import (
 )
 from squarecheck.emulator.faults import AuthNotEnforced
 from squarecheck.emulator.handlers import Call
+from squarecheck.emulator.responses import JsonResponse, json_bytes
 from squarecheck.emulator.routes import Operation, by_path
 from squarecheck.emulator.store import Store
 from squarecheck.emulator.versioning import HEADER, VersionContext, context_for
@@ -47,11 +47,7 @@ UNAUTHORIZED_DETAIL = "This request could not be authorized."  # handling-errors
 
 def render(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
     """A JSON response; non-ASCII stays readable unless the text cannot be encoded."""
-    try:
-        payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates from \ud800-style escapes in the request
-        payload = json.dumps(body).encode("ascii")
-    return Response(payload, status_code=status, headers=headers, media_type="application/json")
+    return JsonResponse(json_bytes(body), status, headers)
 
 
 def error_response(

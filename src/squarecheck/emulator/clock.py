@@ -12,8 +12,16 @@ _MICROSECOND = timedelta(microseconds=1)
 
 
 def new_id() -> str:
-    """26 upper-case alphanumerics, like "2TAT3CMH4Q0A9M87XJZED0WMR3" in Square's examples."""
-    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(26))
+    """26 upper-case alphanumerics, like "2TAT3CMH4Q0A9M87XJZED0WMR3" in Square's examples.
+
+    One read of 160 random bits (one system call, not one per character) written in base 36.
+    """
+    number = int.from_bytes(secrets.token_bytes(20))
+    digits = []
+    for _ in range(26):
+        number, digit = divmod(number, 36)
+        digits.append(_ID_ALPHABET[digit])
+    return "".join(digits)
 
 
 def new_token() -> str:

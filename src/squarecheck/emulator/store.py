@@ -30,7 +30,6 @@ from squarecheck.emulator.db import (
     searchsql,
     sellers,
 )
-from squarecheck.emulator.db.codec import dumps
 from squarecheck.emulator.db.cursors import Position
 from squarecheck.emulator.db.customers import CustomerRow
 from squarecheck.emulator.db.groups import GroupRow
@@ -54,6 +53,7 @@ from squarecheck.emulator.search import CustomerQuery
 __all__ = ["Page", "Reuse", "Store"]
 
 Reuse = Literal["replay", "error", "create"]
+_CACHED_GROUPS = 4096
 Row = TypeVar("Row")
 
 
@@ -62,6 +62,8 @@ class Store(Session):
 
     def __init__(self, config: EmulatorConfig) -> None:
         super().__init__(config)
+        #: (seller, group id) -> committed body; emptied when full, entries dropped on change.
+        self._group_bodies: dict[tuple[int | None, str], dict[str, Any]] = {}
         self._lagged = not self._immediate_search()
         self._last_stamp = 0.0
         searchlag.reset(self._db, self._lagged)
@@ -153,12 +155,23 @@ class Store(Session):
         return group
 
     def retrieve_group(self, token: str, group_id: str) -> dict[str, Any]:
-        with self._lock:  # the hottest read: no context-manager generator
-            return self._group(self._db, self._seller(self._db, token), group_id).body()
+        """One group; the hottest read, so committed bodies are kept in a small cache."""
+        with self._lock:
+            seller = self._seller(self._db, token)
+            cached = self._group_bodies.get((seller, group_id))
+            if cached is None:
+                cached = self._group(self._db, seller, group_id).body()
+                if seller is not None and not self._db.in_transaction:
+                    if len(self._group_bodies) >= _CACHED_GROUPS:
+                        self._group_bodies.clear()
+                    self._group_bodies[(seller, group_id)] = cached
+            return dict(cached)
 
     def update_group(self, token: str, group_id: str, name: str) -> dict[str, Any]:
         with self._writing() as db:
-            group = self._group(db, self._seller(db, token), group_id)
+            seller = self._seller(db, token)
+            group = self._group(db, seller, group_id)
+            self._group_bodies.pop((seller, group_id), None)
             stamp = clock.rfc3339(clock.now())
             groups.rename(db, group.seq, name, stamp)
             return {**group.body(), "name": name, "updated_at": stamp}
@@ -168,6 +181,7 @@ class Store(Session):
         with self._writing() as db:
             seller = self._seller(db, token)
             group = self._group(db, seller, group_id)
+            self._group_bodies.pop((seller, group_id), None)
             groups.delete(db, group.seq)
             if seller is None or DeleteGroupKeepsMembership.on(self.config):
                 return
@@ -201,7 +215,7 @@ class Store(Session):
                 self._set_groups(db, customer, [i for i in listed if i != group_id])
 
     def _set_groups(self, db: sqlite3.Connection, customer: CustomerRow, ids: list[str]) -> None:
-        self._commit(db, customer, customer._replace(group_ids=dumps(ids) if ids else None))
+        self._commit(db, customer, customer._replace(group_ids=",".join(ids) if ids else None))
 
     # --- customers ----------------------------------------------------------------------------
 

@@ -4,8 +4,9 @@ A row keeps the profile fields as JSON plus columns derived from them on every w
 (has one of PUBLIC_FIELDS, so it appears in listings and searches), `sort_key` (the DEFAULT sort
 of square-facts §6: given_name + family_name, falling back to company_name, email_address,
 phone_number) and the exact-match filter values. `seq` is the creation order and the last
-tie-breaker of every sort. `group_ids` is the display list in the order groups were added; the
-`memberships` table is its index. `schema_v1(prefix)` also builds the search-lagged copy.
+tie-breaker of every sort. `group_ids` is the display list in the order groups were added
+(comma-separated; ids are alphanumeric), the `memberships` table its index.
+`schema_v1(prefix)` also builds the search-lagged copy.
 """
 
 from __future__ import annotations
@@ -106,7 +107,7 @@ class CustomerRow(NamedTuple):
         return fields
 
     def groups(self) -> list[str]:
-        return [] if self.group_ids is None else list(loads(self.group_ids))
+        return [] if self.group_ids is None else self.group_ids.split(",")
 
     def body(self) -> dict[str, Any]:
         """The Customer object of responses."""
@@ -119,7 +120,7 @@ class CustomerRow(NamedTuple):
         body["preferences"] = {"email_unsubscribed": False}
         body["creation_source"] = CREATION_SOURCE
         if self.group_ids is not None:  # behaviour group-ids-field: absent when empty
-            body["group_ids"] = loads(self.group_ids)
+            body["group_ids"] = self.group_ids.split(",")
         body["version"] = self.version
         return body
 
