@@ -231,7 +231,7 @@ class Store(Session):
     ) -> CustomerRow:
         """Save an update: bump version and updated_at, follow memberships, queue for search."""
         saved = customers.touched(after, clock.now())
-        customers.save(db, saved)
+        customers.save(db, before, saved)
         if (before.public, before.sort_key) != (saved.public, saved.sort_key):
             memberships.follow(db, saved)
         self._record(db, saved)

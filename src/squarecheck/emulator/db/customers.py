@@ -214,12 +214,13 @@ def by_seq(db: sqlite3.Connection, seller: int, seq: int) -> CustomerRow:
     return CustomerRow(*found)
 
 
-def save(db: sqlite3.Connection, row: CustomerRow) -> None:
-    """Write every mutable column of the row back."""
-    names = COLUMNS[3:]
+def save(db: sqlite3.Connection, before: CustomerRow, after: CustomerRow) -> None:
+    """Write the columns that changed (SQLite rewrites an index only when its columns are set)."""
+    changed = [index for index in range(3, len(COLUMNS)) if before[index] != after[index]]
+    assignments = ", ".join(f"{COLUMNS[index]} = ?" for index in changed)
     db.execute(
-        f"UPDATE customers SET {', '.join(f'{name} = ?' for name in names)} WHERE seq = ?",
-        (*row[3:], row.seq),
+        f"UPDATE customers SET {assignments} WHERE seq = ?",
+        (*(after[index] for index in changed), after.seq),
     )
 
 

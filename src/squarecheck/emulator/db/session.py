@@ -33,6 +33,7 @@ class Session:
         self._lock = threading.RLock()
         self._known: dict[str, int] = {}
         self._batching = False
+        self._in_batch: dict[str, int] = {}
 
     def close(self) -> None:
         """Close the database (a file is checkpointed and unlocked)."""
@@ -61,6 +62,7 @@ class Session:
                 if nested:
                     self._db.execute("ROLLBACK TO operation")
                     self._db.execute("RELEASE operation")
+                    self._in_batch.clear()  # it may name a seller that was just rolled back
                 else:
                     self._db.execute("ROLLBACK")
                 raise
@@ -69,27 +71,36 @@ class Session:
     @contextmanager
     def batch(self) -> Iterator[None]:
         """Run many operations in one transaction (bulk seeding; each call keeps its semantics)."""
-        with self._lock, self._writing():
+        with self._lock:
             self._batching = True
             try:
-                yield
+                with self._writing():
+                    yield
+                self._known.update(self._in_batch)  # committed now
             finally:
                 self._batching = False
+                self._in_batch.clear()
 
     def _seller(self, db: sqlite3.Connection, token: str, create: bool = False) -> int | None:
         """The seller of a token; created only when `create` (inside a write)."""
         if SharedSellers.on(self.config):
             token = "shared"
-        known = self._known.get(token)
+        known = self._known.get(token) or self._in_batch.get(token)
         if known is not None:
             return known
         found = sellers.find(db, token)
         if found is None:
-            return sellers.create(db, token) if create else None
-        if not self._batching:  # outside a batch, a row found here is committed
-            if len(self._known) >= KNOWN_SELLERS:
-                self._known.clear()
-            self._known[token] = found
+            if not create:
+                return None
+            found = sellers.create(db, token)
+            if not self._batching:
+                return found  # remembered once a later read finds it committed
+        if self._batching:  # remembered for the batch; kept only if the batch commits
+            self._in_batch[token] = found
+            return found
+        if len(self._known) >= KNOWN_SELLERS:
+            self._known.clear()
+        self._known[token] = found
         return found
 
     def _writer(self, db: sqlite3.Connection, token: str) -> int:
