@@ -237,10 +237,17 @@ class Store(Session):
         self._record(db, saved)
         return saved
 
-    def _record(self, db: sqlite3.Connection, customer: CustomerRow) -> None:
-        if self._lagged and not SearchNeverConsistent.on(self.config):
-            self._last_stamp = max(time.time(), self._last_stamp)  # never goes back
+    def _record(self, db: sqlite3.Connection, customer: CustomerRow, deleted: bool = False) -> None:
+        """Queue a committed change for lagged search; apply what is due, so the queue holds
+        only the last `search_lag` seconds of writes even for a seller that never searches."""
+        if not self._lagged or SearchNeverConsistent.on(self.config):
+            return
+        self._last_stamp = max(time.time(), self._last_stamp)  # never goes back
+        if deleted:
+            searchlag.record_deleted(db, customer, self._last_stamp)
+        else:
             searchlag.record(db, customer, self._last_stamp)
+        searchlag.catch_up(db, customer.seller, self._last_stamp - self.config.search_lag)
 
     def create_customer(
         self, token: str, fields: dict[str, Any], key: str | None
@@ -295,9 +302,7 @@ class Store(Session):
             self._check_version(customer, version)
             memberships.drop_customer(db, customer)
             customers.delete(db, customer.seq)
-            if self._lagged and not SearchNeverConsistent.on(self.config):
-                self._last_stamp = max(time.time(), self._last_stamp)
-                searchlag.record_deleted(db, customer, self._last_stamp)
+            self._record(db, customer, deleted=True)
 
     def list_customers(
         self,
