@@ -375,14 +375,9 @@ def version_header(config: EmulatorConfig, header: str | None) -> str | None:
     return header
 
 
-@functools.cache
-def _overrides(faults: frozenset[str]) -> tuple[tuple[str, str], ...]:
-    return tuple(pair for fault in _active(faults) for pair in fault.version_overrides())
-
-
 def version_overrides(config: EmulatorConfig) -> tuple[tuple[str, str], ...]:
     """Behaviours an active fault makes act as under a fixed version."""
-    return _overrides(config.faults)
+    return tuple(pair for fault in _active(config.faults) for pair in fault.version_overrides())
 
 
 def transform(
