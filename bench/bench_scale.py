@@ -55,7 +55,7 @@ class Target:
     requests: dict[str, list[bytes]] = field(default_factory=dict)
 
 
-def _start(size: int, workdir: Path, samples: int) -> Target:
+def _seeded(size: int, workdir: Path) -> tuple[Path, Seller]:
     data = workdir / f"seller-{size}.sqlite3"
     seller = Seller(TOKEN)
     started = time.perf_counter()
@@ -63,6 +63,11 @@ def _start(size: int, workdir: Path, samples: int) -> Target:
     seeded = time.perf_counter() - started
     megabytes = sum(p.stat().st_size for p in workdir.glob(f"{data.name}*")) / 2**20
     print(f"{_size(size):>5}: seeded in {seeded:6.1f} s, file {megabytes:7.1f} MiB", flush=True)
+    return data, seller
+
+
+def _start(size: int, data: Path, seller: Seller, samples: int) -> Target:
+    """Serve a seeded file (after every size is seeded: idle keep-alive connections expire)."""
     process, url = serve("--data", str(data))
     target = Target(size, seller, process, url, Connection(url))
     target.requests = requests_for(seller, target.connection, samples)
@@ -112,10 +117,11 @@ def _size(n: int) -> str:
 
 def _scale(args: argparse.Namespace, workdir: Path) -> None:
     sizes = [int(size) for size in args.sizes.split(",")] + ([1_000_000] if args.big else [])
+    seeded = {size: _seeded(size, workdir) for size in sizes}
     targets: list[Target] = []
     try:
         for size in sizes:
-            targets.append(_start(size, workdir, args.samples))
+            targets.append(_start(size, *seeded[size], args.samples))
         results = _interleaved(targets, args.samples)
         rss = {target.size: _peak_rss_mib(target.process.pid) for target in targets}
     finally:
@@ -164,8 +170,10 @@ def _throughput(args: argparse.Namespace) -> None:
         if shutil.which("wrk"):
             emu_wrk = wrk_rate(url + path, TOKEN, args.seconds)
             bare_wrk = wrk_rate(bare_url + path, TOKEN, args.seconds)
-            print(f"  wrk -t1 -c16 (one round each): emulator {emu_wrk:.0f} req/s,"
-                  f" bare {bare_wrk:.0f} req/s, ratio {emu_wrk / bare_wrk:.2f}")  # fmt: skip
+            print(
+                f"  wrk -t1 -c16 (one round each): emulator {emu_wrk:.0f} req/s,"
+                f" bare {bare_wrk:.0f} req/s, ratio {emu_wrk / bare_wrk:.2f}"
+            )
     finally:
         stop(emulator)
         stop(bare)
@@ -178,14 +186,18 @@ def _report_throughput(
     bare_rate = median([bare[0] for _, bare in rounds])
     emu_cpu = median([emu[1] for emu, _ in rounds])
     bare_cpu = median([bare[1] for _, bare in rounds])
-    print(f"\nGET a group: 16 keep-alive connections, {args.rounds} alternating rounds of"
-          f" {args.seconds:g} s, medians; each server one uvicorn process, same settings")  # fmt: skip
+    print(
+        f"\nGET a group: 16 keep-alive connections, {args.rounds} alternating rounds of"
+        f" {args.seconds:g} s, medians; each server one uvicorn process, same settings"
+    )
     print(f"  {'':34}{'req/s':>9}{'server CPU us/req':>20}")
     print(f"  {'RetrieveCustomerGroup (emulator)':34}{emu_rate:9.0f}{emu_cpu:20.1f}")
     print(f"  {'bare Starlette endpoint':34}{bare_rate:9.0f}{bare_cpu:20.1f}")
     ratios = median([emu[0] / bare[0] for emu, bare in rounds])
-    print(f"  ratio emulator/bare: {ratios:.2f} by requests/s (median of rounds),"
-          f" {bare_cpu / emu_cpu:.2f} by server CPU per request")  # fmt: skip
+    print(
+        f"  ratio emulator/bare: {ratios:.2f} by requests/s (median of rounds),"
+        f" {bare_cpu / emu_cpu:.2f} by server CPU per request"
+    )
 
 
 def _stack() -> str:
