@@ -119,7 +119,7 @@ def _endpoint(operations: dict[str, Operation], store: Store, config: EmulatorCo
                 token=token,
                 version=version,
                 path=request.path_params,
-                query=request.query_params,
+                query=request.query_params if request.scope["query_string"] else {},
                 body=body,
             )
             result = operation.handler(call)

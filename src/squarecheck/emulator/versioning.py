@@ -8,6 +8,7 @@ pinned default, echo on success) and the table's own `source` keys.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from squarecheck.emulator.config import EmulatorConfig
@@ -46,6 +47,7 @@ def default_version(config: EmulatorConfig, table: Table | None = None) -> str:
     return config.default_version or table.newest_version
 
 
+@functools.lru_cache(maxsize=256)  # per request; a VersionContext is immutable
 def context_for(
     header: str | None,
     config: EmulatorConfig,
