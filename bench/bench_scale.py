@@ -1,7 +1,7 @@
 """How the emulator scales with a seller's size, its memory, and its per-request overhead.
 
 Run: python bench/bench_scale.py [--big] [--sizes 1000,10000,100000] [--samples N] [--seconds S]
-     [--rounds R] [--skip-scale]
+     [--rounds R] [--skip-scale] [--instructions]
 
 1. Sellers of 1k, 10k and 100k profiles (1M with --big), each in its own `--data` file served
    by its own `squarecheck serve --data FILE` process. Queries are timed over HTTP, one request
@@ -17,7 +17,8 @@ Run: python bench/bench_scale.py [--big] [--sizes 1000,10000,100000] [--samples 
 2. GET one group on the emulator against a bare Starlette endpoint returning the same body,
    each served by uvicorn with the same settings in its own process, loaded with 16 keep-alive
    connections in alternating rounds (and by wrk when it is installed): requests/s, the
-   server's CPU time per request, and both ratios.
+   server's CPU time per request, and both ratios. With --instructions (valgrind), also the
+   instructions each server executes per request, which a busy machine does not change.
 
 Targets (not asserted): every search/list p50 at 100k <= 2x its p50 at 1k; RetrieveCustomerGroup
 >= 0.7x the bare endpoint; peak RSS at 1M profiles < 300 MiB.
@@ -37,7 +38,8 @@ from pathlib import Path
 from subprocess import Popen
 
 from httpload import Connection, median, percentile, request_bytes, throughput
-from scaleload import Seller, bare_server, seed, serve, stop, wrk_rate
+from instructions import per_request
+from scaleload import Seller, bare_command, bare_server, seed, serve, stop, wrk_rate
 from scalequeries import TOKEN, requests_for
 
 Figures = dict[str, tuple[float, float]]
@@ -167,6 +169,8 @@ def _throughput(args: argparse.Namespace) -> None:
             for _ in range(args.rounds)  # alternating, so both see the same machine load
         ]
         _report_throughput(args, rounds)
+        if args.instructions:
+            _report_instructions(path)
         if shutil.which("wrk"):
             emu_wrk = wrk_rate(url + path, TOKEN, args.seconds)
             bare_wrk = wrk_rate(bare_url + path, TOKEN, args.seconds)
@@ -200,6 +204,20 @@ def _report_throughput(
     )
 
 
+def _report_instructions(path: str) -> None:
+    def group(connection: Connection) -> bytes:
+        body = {"group": {"name": "VIP"}}
+        made = connection.json(request_bytes("POST", "/v2/customers/groups", TOKEN, body))
+        return request_bytes("GET", f"/v2/customers/groups/{made['group']['id']}", TOKEN)
+
+    emulator = per_request([sys.executable, "-m", "squarecheck", "serve", "--port", "0"], group)
+    bare = per_request(bare_command(), lambda _: request_bytes("GET", path, TOKEN))
+    print(
+        f"  user-space instructions per request (valgrind): emulator {emulator:,.0f},"
+        f" bare {bare:,.0f}, ratio {bare / emulator:.2f}"
+    )
+
+
 def _stack() -> str:
     """What uvicorn's automatic choice picks: uvloop and httptools when they are installed."""
     loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
@@ -217,6 +235,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=2.0, help="per throughput round")
     parser.add_argument("--rounds", type=int, default=7, help="throughput rounds per server")
     parser.add_argument("--skip-scale", action="store_true", help="only the throughput part")
+    parser.add_argument(
+        "--instructions", action="store_true", help="also count instructions per GET (valgrind)"
+    )
     args = parser.parse_args()
     load = os.getloadavg()[0]
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {load:.1f}; {_stack()}")

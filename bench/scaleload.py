@@ -110,8 +110,10 @@ def _profile(store: object, seller: Seller, index: int) -> None:
         seller.sample_ids.append(customer)
 
 
-def _started(command: list[str]) -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+def started(command: list[str], quiet: bool = False) -> tuple[subprocess.Popen[str], str]:
+    """Start a server that prints "... listening on URL"; (process, URL)."""
+    stderr = subprocess.DEVNULL if quiet else None
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, text=True)
     assert process.stdout is not None
     line = process.stdout.readline()
     match = LINE.search(line)
@@ -123,17 +125,21 @@ def _started(command: list[str]) -> tuple[subprocess.Popen[str], str]:
 
 def serve(*options: str) -> tuple[subprocess.Popen[str], str]:
     """`squarecheck serve --port 0 OPTIONS` in its own process; (process, base URL)."""
-    return _started([sys.executable, "-m", "squarecheck", "serve", "--port", "0", *options])
+    return started([sys.executable, "-m", "squarecheck", "serve", "--port", "0", *options])
+
+
+def bare_command() -> list[str]:
+    return [sys.executable, str(Path(__file__).resolve()), "--serve-bare"]
 
 
 def bare_server() -> tuple[subprocess.Popen[str], str]:
-    return _started([sys.executable, str(Path(__file__).resolve()), "--serve-bare"])
+    return started(bare_command())
 
 
-def stop(process: subprocess.Popen[str]) -> None:
+def stop(process: subprocess.Popen[str], timeout: float = 20) -> None:
     process.send_signal(signal.SIGTERM)
     try:
-        process.wait(20)
+        process.wait(timeout)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()

@@ -25,16 +25,20 @@ def _searches(seller: Seller) -> dict[str, bytes]:
     half, fifth, hundredth = (seller.groups[name] for name in ("half", "fifth", "hundredth"))
     found = {f"search any[20%] {f} {o}": _search({"any": [fifth]}, f, o) for f, o in SORTS}
     for field, order in (SORTS[0], SORTS[3]):
-        found.update({
-            f"search all[50%,20%] {field} {order}": _search({"all": [half, fifth]}, field, order),
-            f"search none[50%] {field} {order}": _search({"none": [half]}, field, order),
-            f"search any[50%]+none[20%] {field} {order}": _search(
-                {"any": [half], "none": [fifth]}, field, order
-            ),
-            f"search any[20%,1%] {field} {order}": _search(
-                {"any": [fifth, hundredth]}, field, order
-            ),
-        })  # fmt: skip
+        found.update(
+            {
+                f"search all[50%,20%] {field} {order}": _search(
+                    {"all": [half, fifth]}, field, order
+                ),
+                f"search none[50%] {field} {order}": _search({"none": [half]}, field, order),
+                f"search any[50%]+none[20%] {field} {order}": _search(
+                    {"any": [half], "none": [fifth]}, field, order
+                ),
+                f"search any[20%,1%] {field} {order}": _search(
+                    {"any": [fifth, hundredth]}, field, order
+                ),
+            }
+        )
     found["search any[20%] count"] = _search({"any": [fifth]}, "DEFAULT", "ASC", count=True)
     found["search any[1%] limit 10"] = _search({"any": [hundredth]}, "DEFAULT", "ASC", limit=10)
     return found
