@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from squarecheck.behaviours import Table, is_well_formed, load_table
+from squarecheck.behaviours import Table, is_well_formed
 from squarecheck.emulator.config import EmulatorConfig
-from squarecheck.emulator.errors import InvalidSquareVersionFormat
+from squarecheck.emulator.errors import InvalidSquareVersionFormat, by_code
 
 HEADER = "Square-Version"
 
@@ -23,56 +23,133 @@ class VersionChange:
     """One behaviour change at a cutover; the cutover date itself comes from the table."""
 
     behaviour: ClassVar[str] = ""
+    nth: ClassVar[int] = 0  # which of the behaviour's changes (oldest first)
 
     @classmethod
     def since(cls, table: Table) -> str:
         """The version the change takes effect in, read from the behaviour table."""
         changes = table[cls.behaviour].changes
-        return changes[0].since if changes else ""
+        return changes[cls.nth].since if len(changes) > cls.nth else ""
+
+
+# fmt: off
+class RetireLegacyGroupsField(VersionChange):
+    """Customer profiles no longer carry the deprecated `groups` (CustomerGroupInfo) field."""
+    behaviour = "legacy-groups-field"
+
+
+class AddCustomerVersion(VersionChange):
+    """Customer profiles carry `version`, starting at 0 and incremented by every update."""
+    behaviour = "customer-version-field"
+
+
+class EnforceCustomerVersion(VersionChange):
+    """UpdateCustomer and DeleteCustomer refuse a stale `version` with 409 CONFLICT."""
+    behaviour = "customer-version-mismatch"
+
+
+class BumpVersionOnMembership(VersionChange):
+    """AddGroupToCustomer and RemoveGroupFromCustomer increment Customer.version."""
+    behaviour = "membership-bumps-version"
+
+
+class AddListLimit(VersionChange):
+    """ListCustomerGroups and ListCustomers honour a `limit` query parameter."""
+    behaviour = "list-limit-parameter"
+
+
+class RejectEmptyCustomerUpdate(VersionChange):
+    """An empty UpdateCustomer body is 400 BAD_REQUEST instead of 200 with the profile."""
+    behaviour = "update-customer-empty-body"
 
 
 class RejectUnrecognizedGroupFields(VersionChange):
     """CreateCustomerGroup and UpdateCustomerGroup reject unrecognized fields with 400 BAD_REQUEST naming the field and its line and character."""  # noqa: E501
-
     behaviour = "unrecognized-field"
 
 
 class ReportUnrecognizedFieldPosition(VersionChange):
-    """The unrecognized-field error points at the opening quote of the first unrecognized field in the body."""  # noqa: E501
-
+    """The unrecognized-field error points at the opening quote of the field's name."""
     behaviour = "unrecognized-field-position"
+
+
+class ReportFirstUnrecognizedField(VersionChange):
+    """Of several unrecognized fields, one error names the first in body order."""
+    behaviour = "unrecognized-field-order"
 
 
 class ReplayIdempotentGroupCreate(VersionChange):
     """CreateCustomerGroup with a reused idempotency key returns the original group (200) instead of 400 INVALID_VALUE."""  # noqa: E501
-
     behaviour = "idempotency-key-reuse"
+
+
+class ReplayAfterGroupDelete(VersionChange):
+    """A CreateCustomerGroup key whose group was deleted replays the original response."""
+    behaviour = "idempotency-replay-after-delete"
 
 
 class RejectOutOfRangeLimit(VersionChange):
     """An out-of-range `limit` on ListCustomerGroups, ListCustomers and SearchCustomers is 400 VALUE_TOO_LOW / VALUE_TOO_HIGH instead of being ignored."""  # noqa: E501
-
     behaviour = "limit-out-of-range"
 
 
 class RejectUnrecognizedCustomerFields(VersionChange):
-    """CreateCustomer and SearchCustomers reject unrecognized top-level fields with 400 BAD_REQUEST."""  # noqa: E501
-
+    """CreateCustomer and SearchCustomers reject unrecognized fields with 400 BAD_REQUEST."""
     behaviour = "customers-unrecognized-field"
 
 
-VERSION_CHANGES: tuple[type[VersionChange], ...] = (
-    RejectUnrecognizedGroupFields,
-    ReportUnrecognizedFieldPosition,
-    ReplayIdempotentGroupCreate,
-    RejectOutOfRangeLimit,
-    RejectUnrecognizedCustomerFields,
-)
+class RejectUnknownSegmentFilter(VersionChange):
+    """A `segment_ids` search filter is an unrecognized field (400 BAD_REQUEST)."""
+    behaviour = "search-segment-filter"
 
 
-def changelog(table: Table | None = None) -> list[str]:
+class SpecificContactErrorCodes(VersionChange):
+    """An invalid email or phone is 400 INVALID_EMAIL_ADDRESS / INVALID_PHONE_NUMBER instead of INVALID_VALUE."""  # noqa: E501
+    behaviour = "customer-contact-validation"
+
+
+class RequireValidPhoneNumbers(VersionChange):
+    """A phone number needs 9 to 16 digits (400 INVALID_PHONE_NUMBER)."""
+    behaviour = "customer-phone-validity"
+
+
+class LimitProfileFieldLengths(VersionChange):
+    """Profile names, company, nickname, email and reference_id have maximum lengths (400 VALUE_TOO_LONG)."""  # noqa: E501
+    behaviour = "customer-field-lengths"
+
+
+class AcceptBirthdayWithoutYear(VersionChange):
+    """A birthday may be given as MM-DD (stored with year 0000)."""
+    behaviour = "customer-birthday-input"
+
+
+class ReturnBirthdayAsDate(VersionChange):
+    """Profiles return the birthday as YYYY-MM-DD instead of RFC 3339 with a midnight time."""
+    behaviour = "customer-birthday-output"
+
+
+class AddSegmentFilter(VersionChange):
+    """SearchCustomers filters by `segment_ids`; an unknown segment is 400 BAD_REQUEST naming it."""
+    behaviour = "search-segment-filter"
+    nth = 1
+
+
+class ExpireCursors(VersionChange):
+    """Pagination cursors expire 5 minutes after they are issued."""
+    behaviour = "cursor-lifetime"
+
+
+class RetireCardsField(VersionChange):
+    """Customer profiles never carry the retired `cards` field."""
+    behaviour = "customer-cards-field"
+# fmt: on
+
+
+VERSION_CHANGES: tuple[type[VersionChange], ...] = tuple(VersionChange.__subclasses__())
+
+
+def changelog(table: Table) -> list[str]:
     """`<since>: <changelog line>` for every version change, oldest first."""
-    table = table or load_table()
     lines = [
         f"{change.since(table)}: {(change.__doc__ or '').strip()}" for change in VERSION_CHANGES
     ]
@@ -102,10 +179,9 @@ class VersionContext:
         return self.table[behaviour_id].expect(version)
 
 
-def default_version(config: EmulatorConfig, table: Table | None = None) -> str:
+def default_version(config: EmulatorConfig) -> str:
     """The version used when a request carries no Square-Version header."""
-    table = table or load_table()
-    return config.default_version or table.newest_version
+    return config.default_version or config.behaviours().newest_version
 
 
 def context_for(
@@ -113,18 +189,25 @@ def context_for(
     config: EmulatorConfig,
     overrides: tuple[tuple[str, str], ...] = (),
 ) -> VersionContext:
-    """Resolve a request's Square-Version header; raises InvalidSquareVersionFormat if malformed.
+    """Resolve a request's Square-Version header.
 
-    Any well-formed date is accepted and behaves like the nearest earlier cutover (behaviour
-    square-version-unreleased); only a malformed value is refused (square-version-malformed).
+    A value that is no YYYY-MM-DD calendar date is 400 INVALID_SQUARE_VERSION_FORMAT
+    (behaviour square-version-malformed); a date Square never released is refused with the
+    error of behaviour square-version-unreleased-code.
     """
-    table = load_table()
+    table = config.behaviours()
     if header is None:
-        return VersionContext(default_version(config, table), table, overrides)
+        return VersionContext(default_version(config), table, overrides)
     value = header.strip()
     if not is_well_formed(value):
         raise InvalidSquareVersionFormat(
             f"The Square-Version header value '{header}' is not formatted as YYYY-MM-DD.",
             field=HEADER,
+        )
+    if not table.is_known(value):
+        expect = table["square-version-unreleased-code"].newest_expect()
+        raise by_code(expect["code"])(
+            f"Square-Version {value} does not exist; the newest is {table.newest_version}.",
+            field=expect.get("field"),
         )
     return VersionContext(value, table, overrides)
