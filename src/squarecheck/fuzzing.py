@@ -32,6 +32,7 @@ from schemathesis.specs.openapi import checks as openapi_checks
 
 from squarecheck.behaviours import load_table
 from squarecheck.client import MUTATIONS, Client, Exchange
+from squarecheck.fuzzdoc import loosen_for_version
 from squarecheck.schemas import bundled_openapi
 
 DEFAULT_EXAMPLES = 10  # per operation and generation mode: a default run stays fast
@@ -132,6 +133,7 @@ def _loosen_limit_parameter(doc: dict[str, Any], operation: dict[str, Any]) -> N
 def _document(version: str) -> str:
     table = load_table()
     doc = bundled_openapi()
+    loosen_for_version(doc, table, version)  # the profile and listing history
     # behaviours unrecognized-field, customers-unrecognized-field: "ignored" before the cutover
     lenient_ops: set[str] = set()
     for behaviour_id in UNKNOWN_FIELD_BEHAVIOURS:
@@ -300,10 +302,16 @@ CHECKS = (
 )
 
 
-@lru_cache(maxsize=16)
 def schema_for(version: str) -> schemathesis.BaseSchema:
-    """The schemathesis schema of `document_for(version)` (positive and negative generation)."""
-    return schemathesis.openapi.from_dict(document_for(version), config=schemathesis.Config())
+    """The schemathesis schema of `document_for(version)` (positive and negative generation);
+    versions whose documents are the same share one."""
+    return _schema_of(_document(version))
+
+
+@lru_cache(maxsize=16)
+def _schema_of(document: str) -> schemathesis.BaseSchema:
+    loaded: dict[str, Any] = json.loads(document)
+    return schemathesis.openapi.from_dict(loaded, config=schemathesis.Config())
 
 
 def behaviour_id() -> str:

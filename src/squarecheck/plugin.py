@@ -85,7 +85,10 @@ OPTIONS: list[tuple[str, str, dict[str, Any]]] = [
     (
         "--fuzz-examples",
         "SQUARECHECK_FUZZ_EXAMPLES",
-        {"help": "generated cases per operation and mode in the fuzz suite (default 10)"},
+        {
+            "help": "generated cases per operation and mode in the fuzz suite (default 10 "
+            "for one or two versions, 20 spread over more, at least 2 each)"
+        },
     ),
 ]
 TRUE = ("1", "true", "yes", "on")
@@ -111,8 +114,9 @@ def resolve_settings(config: pytest.Config) -> results.Settings:
     table = behaviours.load_table()
     versions = list(get["--square-version"] or table.default_selection)
     for version in versions:
-        if not behaviours.is_well_formed(version):
-            raise UsageError(f"--square-version {version!r} is not a YYYY-MM-DD date")
+        problem = table.version_problem(version)
+        if problem:
+            raise UsageError(f"--square-version {problem}")
     target = None
     if get["--target"]:
         target = resolve_target(str(get["--target"]), kind=get["--target-kind"])
@@ -128,7 +132,7 @@ def resolve_settings(config: pytest.Config) -> results.Settings:
         if timeout <= 0:
             raise UsageError("--search-timeout must be positive")
     remote = target is not None and target.kind != "emulator"
-    fuzz_examples = _fuzz_examples(get["--fuzz-examples"])
+    fuzz_examples = _fuzz_examples(get["--fuzz-examples"], len(set(versions)))
     return results.Settings(
         target=target,
         versions=list(dict.fromkeys(versions)),
@@ -142,10 +146,15 @@ def resolve_settings(config: pytest.Config) -> results.Settings:
     )
 
 
-def _fuzz_examples(raw: Any) -> int:
-    """--fuzz-examples: a positive whole number (default 10 per generation mode)."""
+FUZZ_BUDGET = 20  # default generated cases per operation and mode, spread over the versions
+
+
+def _fuzz_examples(raw: Any, versions: int = 1) -> int:
+    """--fuzz-examples: a positive whole number; by default 10 per generation mode for one or
+    two versions, and FUZZ_BUDGET spread over more (at least 2 each), so a matrix of many
+    versions does not multiply the generation time."""
     if raw is None:
-        return 10
+        return max(2, min(10, FUZZ_BUDGET // max(versions, 1)))
     try:
         value = int(str(raw))
     except ValueError:
@@ -183,7 +192,7 @@ def pytest_configure(config: pytest.Config) -> None:
     for family in sorted({b.family for b in table.behaviours.values()}):
         marker = family.replace("-", "_")
         config.addinivalue_line("markers", f"{marker}: behaviour family {family}")
-    for basis in ("documented", "inferred", "assumed"):
+    for basis in behaviours.BASES:
         config.addinivalue_line("markers", f"{basis}: checks whose expectation is {basis}")
     config.addinivalue_line("markers", "fuzz: generated requests from the OpenAPI document")
     config.stash[ACTIVE] = _is_active(config)

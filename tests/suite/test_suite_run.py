@@ -30,10 +30,8 @@ def test_emulator_passes_every_suite(run_cli: Callable[..., RunResult]) -> None:
     assert {c["outcome"] for c in doc["checks"]} <= {"passed"}
     assert {c["version"] for c in doc["checks"]} == set(table.default_selection)
     behaviours = {c["behaviour"] for c in doc["checks"]}
-    # rows whose note says "Not checked by the suites" record emulator choices only
-    unchecked = {b.id for b in table.behaviours.values() if "Not checked by the suites" in b.note}
-    generated = {"schema-conformance"}  # a row only the generated-request suite judges, if present
-    assert unchecked and behaviours == set(table.behaviours) - unchecked - generated
+    generated = {"schema-conformance"}  # the row only the generated-request suite judges
+    assert behaviours == set(table.behaviours) - generated  # every other row is checked
     for check in doc["checks"]:
         assert check["id"] == f"{check['version']} > {check['key']}"
         assert check["source"].startswith(("https://", "square/", "no public source"))
@@ -44,13 +42,23 @@ def test_emulator_passes_every_suite(run_cli: Callable[..., RunResult]) -> None:
 
 
 def test_version_option_selects_versions(run_cli: Callable[..., RunResult]) -> None:
-    """--square-version takes any well-formed date and the table decides what it expects."""
-    run = run_cli("--square-version", "2023-01-01", "-k", "unrecognized and top_level")
+    """--square-version takes any known release and the table decides what it expects."""
+    run = run_cli("--square-version", "2022-05-12", "-k", "unrecognized and top_level")
     assert run.code == 0, run.stdout[-3000:]
     checks = run.results["checks"]
-    assert {c["version"] for c in checks} == {"2023-01-01"}
+    assert {c["version"] for c in checks} == {"2022-05-12"}
     assert {c["resolved_version"] for c in checks} == {"2022-03-16"}
     assert {c["observed"]["outcome"] for c in checks} == {"rejected"}
+
+
+def test_unreleased_version_is_a_usage_error(run_cli: Callable[..., RunResult]) -> None:
+    """A well-formed date that is no known release exits 2 naming the newest known version."""
+    for bad in ("2023-01-01", "2022-02-30"):
+        run = run_cli("--square-version", bad, "-k", "echo")
+        assert run.code == 2, run.stdout[-2000:]
+        lines = run.stderr.strip().splitlines()
+        assert len(lines) == 1 and bad in lines[0]
+    assert load_table().newest_version in run_cli("--square-version", "2023-01-01").stderr
 
 
 def test_bad_version_is_a_usage_error(run_cli: Callable[..., RunResult]) -> None:

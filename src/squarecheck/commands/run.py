@@ -62,7 +62,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add("--baseline", metavar="FILE", help="known failures file for the report stage [BASELINE]")
     add("--summary-md", metavar="FILE", help="write a Markdown summary here [SUMMARY_MD]")
     add("--fuzz-examples", type=int, metavar="N", help="generated cases per operation and "
-        "mode in the fuzz suite (default 10) [FUZZ_EXAMPLES]")  # fmt: skip
+        "mode in the fuzz suite (default 10 for one or two versions, 20 spread over more, at "
+        "least 2 each) [FUZZ_EXAMPLES]")  # fmt: skip
     add("--upgrade", nargs=2, metavar=("FROM", "TO"), help="run under FROM and TO and report "
         "what changes for a client moving between them [UPGRADE]")  # fmt: skip
 
@@ -92,9 +93,11 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
     versions = (
         list(upgrade) if upgrade else versions or list(behaviours.load_table().default_selection)
     )
+    table = behaviours.load_table()
     for version in versions:
-        if not behaviours.is_well_formed(version):
-            raise UsageError(f"--square-version {version!r} is not a YYYY-MM-DD date")
+        problem = table.version_problem(version)
+        if problem:
+            raise UsageError(f"--{'upgrade' if upgrade else 'square-version'} {problem}")
     opts["versions"], opts["upgrade"] = list(dict.fromkeys(versions)), upgrade
     opts["workers"] = _number(args.workers, "WORKERS", int, "--workers")
     opts["fuzz_examples"] = _number(args.fuzz_examples, "FUZZ_EXAMPLES", int, "--fuzz-examples")

@@ -16,6 +16,7 @@ from squarecheck.reports import runs
 DOC_OBSERVED = "documented change observed"
 DOC_NOT_OBSERVED = "documented change not observed"
 UNDOCUMENTED = "undocumented change"
+UNOBSERVABLE = "documented change no run can observe"
 SAME = "no change"
 UNKNOWN = "not comparable"
 
@@ -37,7 +38,10 @@ class Transition:
         if self.differs is None:
             return UNKNOWN
         if self.changes:
-            return DOC_OBSERVED if self.differs else DOC_NOT_OBSERVED
+            if self.differs:
+                return DOC_OBSERVED
+            # a change the table marks `observable: false` is not expected to show
+            return DOC_NOT_OBSERVED if any(c.observable for c in self.changes) else UNOBSERVABLE
         return UNDOCUMENTED if self.differs else SAME
 
 
