@@ -61,10 +61,8 @@ def reject_unrecognized(
     if not unknown:
         return
     order = ctx.expect("unrecognized-field-order").get("order", "first-in-body")
-    if order == "alphabetical":
-        first = min(unknown)
-    else:
-        first = min(unknown, key=lambda path: body.key_offsets[path])
+    pick = max if order == "last-in-body" else min
+    first = pick(unknown, key=lambda path: body.key_offsets[path])
     line, character = body.position(first)
     name = first[-1]
     raise by_code(expect["code"])(
