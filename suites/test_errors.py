@@ -24,7 +24,7 @@ from squarecheck.checks import (
     expect_true,
     group_names,
 )
-from squarecheck.client import Response
+from squarecheck.target.client import Response
 
 GROUPS = "/v2/customers/groups"
 FORM = "application/x-www-form-urlencoded"

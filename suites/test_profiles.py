@@ -9,7 +9,7 @@ the retired `cards` (2024-12-18) and `count` (2023-07-20, every version).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -21,7 +21,7 @@ from squarecheck.checks import (
     expect_status,
     expect_true,
 )
-from squarecheck.client import Response
+from squarecheck.target.client import Response
 
 CUSTOMERS = "/v2/customers"
 
@@ -126,7 +126,7 @@ def test_empty_update(check: Check) -> None:
     expect_equal("customer.given_name", customer["given_name"], shown.get("given_name"), resp)
 
 
-INVALID_CONTACTS = {
+INVALID_CONTACTS: dict[str, tuple[str, str, Literal["code_email", "code_phone"]]] = {
     "email": ("email_address", "no-at-sign.example.com", "code_email"),
     "phone": ("phone_number", "555-CALL-NOW%", "code_phone"),
 }

@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from squarecheck.behaviours import load_table
 from squarecheck.checks import (
     Check,
     acceptance,
@@ -26,7 +25,8 @@ from squarecheck.checks import (
     group_names,
     key_positions,
 )
-from squarecheck.client import Response
+from squarecheck.spec.table import load_table
+from squarecheck.target.client import Response
 
 VALUES: dict[str, Any] = {
     "string": "surprise",

@@ -11,9 +11,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from squarecheck.behaviours import is_well_formed, load_table
 from squarecheck.checks import Check, expect_equal, expect_error, expect_status, expect_true
-from squarecheck.client import OMIT, Response
+from squarecheck.spec.table import is_well_formed, load_table
+from squarecheck.target.client import OMIT, Response
 
 
 @pytest.mark.check("square-version-echo", "ListCustomerGroups", "response echoes the version")

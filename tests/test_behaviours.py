@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from squarecheck.behaviours import (
+from squarecheck.spec.table import (
     BASES,
     TableError,
     is_well_formed,
@@ -26,7 +26,7 @@ def test_versions_between_cutovers_behave_like_the_earlier_one() -> None:
     assert table.resolve("2022-03-16") == "2022-03-16"
     assert table.resolve("2022-04-20") == "2022-03-16"
     assert table.resolve("2024-01-18") == "2022-12-14"
-    assert table.resolve("2021-03-17") == table.raw["versions"]["oldest"]
+    assert table.resolve("2021-03-17") == table.oldest_version
 
 
 def test_seed_behaviours_change_at_2022_03_16() -> None:

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from selftest_helpers import Seller
 
-from squarecheck.behaviours import load_table
-from squarecheck.schemas import validate_response
+from squarecheck.spec.schemas import validate_response
+from squarecheck.spec.table import load_table
 
 OLD, NEW, PROFILES, LIMIT = "old", "new", "profiles", "limit"
 CASES: list[tuple[str, str, str, str, Any, int]] = [

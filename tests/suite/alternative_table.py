@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from squarecheck.behaviours import Table, load_table, table_from
+from squarecheck.spec.table import Table, load_table, table_from
 
 INVALID = "INVALID_REQUEST_ERROR"
 # (behaviour id, since of the change, or None for the initial expectation) -> the other choice

@@ -15,8 +15,8 @@ import pytest
 from alternative_table import ALTERNATIVES, alternative_table, assumed_periods
 from suite_support import RunResult
 
-from squarecheck.behaviours import load_table
 from squarecheck.emulator.server import EmulatorServer
+from squarecheck.spec.table import load_table
 
 ERAS = ("2021-03-17", "2021-04-21", "2022-12-14")  # before and after the pre-2022 assumed rows
 

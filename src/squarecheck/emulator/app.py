@@ -31,6 +31,7 @@ from squarecheck.emulator.errors import (
     Unauthorized,
     by_code,
 )
+from squarecheck.emulator.faults import AuthNotEnforced
 from squarecheck.emulator.handlers import Call
 from squarecheck.emulator.store import Store
 from squarecheck.emulator.versioning import HEADER, VersionContext, context_for
@@ -71,7 +72,7 @@ def authenticate(request: Request, config: EmulatorConfig) -> str:
     token = token.strip()
     if scheme.lower() == "bearer" and token and " " not in token:
         return token
-    if config.has_fault("auth-not-enforced"):
+    if AuthNotEnforced.on(config):
         return "anonymous"
     raise Unauthorized(UNAUTHORIZED_DETAIL)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from squarecheck.behaviours import Table, load_table
+from squarecheck.spec.table import Table, load_table
 
 
 @dataclass(frozen=True)
@@ -23,10 +23,6 @@ class EmulatorConfig:
     search_lag: float = 0.0
     faults: frozenset[str] = field(default_factory=frozenset)
     table: Table | None = None
-
-    def has_fault(self, name: str) -> bool:
-        """True when the named injected bug is switched on (the one place faults are read)."""
-        return name in self.faults
 
     def behaviours(self) -> Table:
         """The behaviour table this emulator follows."""

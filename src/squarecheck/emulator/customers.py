@@ -26,12 +26,12 @@ from squarecheck.emulator.errors import (
 )
 from squarecheck.emulator.handlers import Body, Call, cursor_errors, page_body
 from squarecheck.emulator.profile import ADDRESS_FIELDS, TAX_ID_FIELDS, present, profile_fields
+from squarecheck.emulator.records import CUSTOMER_FIELDS, PUBLIC_FIELDS
 from squarecheck.emulator.searchquery import (
     SEARCH_FIELDS,
     SEARCH_FIELDS_WITHOUT_SEGMENTS,
     parse_query,
 )
-from squarecheck.emulator.store import CUSTOMER_FIELDS, PUBLIC_FIELDS
 
 CREATE_CUSTOMER_FIELDS: Mapping[Path, frozenset[str]] = MappingProxyType(
     {

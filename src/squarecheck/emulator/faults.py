@@ -6,8 +6,9 @@ three points, so the clean code path stays readable:
 
 - version: how the Square-Version header is read, or which version a behaviour acts as
   (`version_header`, `version_overrides`, called by the app);
-- store: the data layer asks `config.has_fault(name)` at the one step the bug bends
-  (those classes carry no code here, only their name, description and behaviours);
+- store: the data layer asks `LimitIgnored.on(config)` at the one step the bug bends (those
+  classes carry no code here, only their name, description and behaviours; a misspelt class
+  is an import error, not a silently disabled fault);
 - response: a finished response is rewritten (`transform`, called by the app).
 """
 
@@ -18,8 +19,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, ClassVar
 
-from squarecheck.behaviours import load_table
 from squarecheck.emulator.config import EmulatorConfig
+from squarecheck.spec.table import load_table
 
 _UNRECOGNIZED = re.compile(
     r"^The field named '[^']*' is unrecognized \(line (\d+), character (\d+)\)$"
@@ -50,6 +51,11 @@ class Fault:
 
     name: ClassVar[str] = ""
     behaviours: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def on(cls, config: EmulatorConfig) -> bool:
+        """True when this injected bug is switched on in `config`."""
+        return cls.name in config.faults
 
     @property
     def description(self) -> str:
@@ -119,7 +125,7 @@ class VersionHeaderIgnored(Fault):
         return None
 
 
-# --- store point (the store and handlers consult config.has_fault) ------------------------------
+# --- store point (the store and handlers ask `<Fault>.on(config)`) ---------------------------
 
 
 class IdempotencyIgnored(Fault):
@@ -326,14 +332,33 @@ def _rewrite_timestamps(value: Any) -> None:
 
 
 FAULTS: tuple[type[Fault], ...] = (
-    OldRejectsUnknownFields, NewIgnoresUnknownFields, OldReplaysIdempotency,
-    NewRejectsIdempotency, VersionHeaderIgnored, IdempotencyIgnored, ReplayNewName,
-    ReplayCreatesDuplicate, RemoveGroupKeepsMembership, DeleteGroupKeepsMembership,
-    CursorRepeatsFirstPage, CursorOnLastPage, LimitIgnored, SearchAllAsAny, SearchNoneIgnored,
-    SearchNeverConsistent, SharedSellers, AuthNotEnforced, UnknownFieldWrongCode,
-    UnknownFieldMissingField, PositionOffByOne, WrongErrorCategory, MalformedJson500,
-    TimestampsNotRfc3339, GroupIdsEmptyList, VersionNotEchoed,
-)  # fmt: skip
+    OldRejectsUnknownFields,
+    NewIgnoresUnknownFields,
+    OldReplaysIdempotency,
+    NewRejectsIdempotency,
+    VersionHeaderIgnored,
+    IdempotencyIgnored,
+    ReplayNewName,
+    ReplayCreatesDuplicate,
+    RemoveGroupKeepsMembership,
+    DeleteGroupKeepsMembership,
+    CursorRepeatsFirstPage,
+    CursorOnLastPage,
+    LimitIgnored,
+    SearchAllAsAny,
+    SearchNoneIgnored,
+    SearchNeverConsistent,
+    SharedSellers,
+    AuthNotEnforced,
+    UnknownFieldWrongCode,
+    UnknownFieldMissingField,
+    PositionOffByOne,
+    WrongErrorCategory,
+    MalformedJson500,
+    TimestampsNotRfc3339,
+    GroupIdsEmptyList,
+    VersionNotEchoed,
+)
 
 #: name -> fault (read-only): `.description` and `.behaviours` for selftest and --list-faults.
 CATALOGUE: MappingProxyType[str, Fault] = MappingProxyType({f.name: f() for f in FAULTS})

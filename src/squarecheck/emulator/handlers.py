@@ -19,8 +19,11 @@ from squarecheck.emulator import cursors
 from squarecheck.emulator import validate as v
 from squarecheck.emulator.bodyparse import ParsedBody, Path
 from squarecheck.emulator.errors import InvalidCursor, NotFound, by_code
-from squarecheck.emulator.store import Page, Reuse, Store
+from squarecheck.emulator.faults import IdempotencyIgnored
+from squarecheck.emulator.records import Page
+from squarecheck.emulator.store import Reuse, Store
 from squarecheck.emulator.versioning import VersionContext
+from squarecheck.spec.table import Expect
 
 Body = dict[str, Any]
 
@@ -50,7 +53,7 @@ class Call:
     query: Mapping[str, str]
     body: ParsedBody | None = None
 
-    def expect(self, behaviour_id: str) -> dict[str, Any]:
+    def expect(self, behaviour_id: str) -> Expect:
         return self.version.expect(behaviour_id)
 
 
@@ -102,7 +105,7 @@ def create_customer_group(call: Call) -> Body:
     key = v.typed(call.body.value, "idempotency_key", "string", "idempotency_key")
     replay = call.expect("idempotency-key-reuse")["outcome"] == "replay"
     on_reuse: Reuse = "replay" if replay else "error"
-    if call.store.config.has_fault("idempotency-ignored"):
+    if IdempotencyIgnored.on(call.store.config):
         on_reuse = "create"
     # behaviour idempotency-replay-after-delete: is a deleted group's key still spent?
     forget = call.expect("idempotency-replay-after-delete")["outcome"] == "created"

@@ -6,14 +6,15 @@ of a bundled copy of the document what the behaviour table says a version did no
 the list `limit` (list-limit-parameter), Customer `version` checks (customer-version-mismatch),
 the refusal of an empty UpdateCustomer body (update-customer-empty-body), maximum lengths
 (customer-field-lengths), the phone digit count (customer-phone-validity) and the `segment_ids`
-filter (search-segment-filter). Unknown properties and limit ranges are loosened by `fuzzing`.
+filter (search-segment-filter). Unknown properties and limit ranges are loosened by
+`fuzz.document`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from squarecheck.behaviours import Table
+from squarecheck.spec.table import Table
 
 LIMITED_FIELDS = (
     "given_name", "family_name", "company_name", "nickname", "email_address", "reference_id",

@@ -14,20 +14,77 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypedDict, cast, get_args
 
 import yaml
 
 from squarecheck.paths import specs_dir
 
+#: How a row knows what it says, surest first (specs/README.md); `observed` is a real response
+#: of Square's that a third party published.
 Basis = Literal["documented", "observed", "inferred", "assumed"]
-#: Surest first; `observed` is a real response of Square's published by a third party.
-BASES: tuple[Basis, ...] = ("documented", "observed", "inferred", "assumed")
+BASES: tuple[Basis, ...] = get_args(Basis)
 #: The version keywords a run accepts besides dates (see `Table.select`).
 Selection = Literal["cutovers", "all"]
 SELECTIONS: tuple[Selection, ...] = ("cutovers", "all")
 
 _VERSION_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class Expect(TypedDict, total=False):
+    """What a behaviour looks like under one version: every key a row of the table may use.
+
+    A test keeps this list and the table in step, so a suite or the emulator that reads a key
+    reads one the table can hold.
+    """
+
+    outcome: str
+    status: int
+    code: str
+    category: str
+    field: str
+    detail: str
+    detail_pattern: str
+    body: dict[str, Any]
+    schema: str
+    # variants of one behaviour (status and code per kind of request)
+    code_low: str
+    code_high: str
+    code_missing: str
+    code_empty: str
+    code_email: str
+    code_phone: str
+    max_body_bytes: int
+    status_class: str
+    # pagination
+    min_limit: int
+    max_limit: int
+    default_limit: int
+    expires: bool
+    ttl_seconds: int
+    # unrecognized-field position and order
+    anchor: str
+    order: str
+    errors: int
+    # membership, profiles, search, versioning
+    absent_when_empty: bool
+    prunes: bool
+    initial_value: int
+    min_digits: int
+    max_digits: int
+    max: dict[str, int]
+    format: str
+    suffix: str
+    converges: bool
+    echo: bool
+    # generated requests (schema-conformance)
+    server_errors: bool
+    declared_status: bool
+    response_schema: bool
+    invalid_rejected: bool
+
+
+EXPECT_KEYS = frozenset(Expect.__annotations__)
 
 
 class TableError(ValueError):
@@ -78,7 +135,7 @@ class Change:
     basis: Basis
     source: str
     summary: str
-    expect: dict[str, Any]
+    expect: Expect
     evidence: tuple[Evidence, ...] = ()
     observable: bool = True
 
@@ -94,7 +151,7 @@ class Behaviour:
     basis: Basis
     source: str
     initial_summary: str
-    initial_expect: dict[str, Any]
+    initial_expect: Expect
     changes: tuple[Change, ...] = ()
     note: str = ""
     evidence: tuple[Evidence, ...] = ()
@@ -107,14 +164,14 @@ class Behaviour:
                 current = change
         return current
 
-    def expect(self, version: str) -> dict[str, Any]:
-        """What the behaviour looks like under `version`."""
+    def expect(self, version: str) -> Expect:
+        """What the behaviour looks like under `version` (a copy)."""
         change = self.change_at(version)
-        return dict(change.expect if change else self.initial_expect)
+        return Expect(**(change.expect if change else self.initial_expect))
 
-    def newest_expect(self) -> dict[str, Any]:
+    def newest_expect(self) -> Expect:
         """The expectation of the newest version (e.g. a format the row documents only later)."""
-        return dict(self.changes[-1].expect if self.changes else self.initial_expect)
+        return Expect(**(self.changes[-1].expect if self.changes else self.initial_expect))
 
     def summary(self, version: str) -> str:
         change = self.change_at(version)
@@ -205,6 +262,19 @@ class Table:
         """The versions a keyword stands for: `cutovers` or `all` (every known release)."""
         return self.cutover_selection() if name == "cutovers" else list(self.known_versions)
 
+    def expand(self, values: list[str]) -> list[str]:
+        """Versions with `cutovers` and `all` replaced by what they stand for (`select`), in
+        order, each version once."""
+        expanded: list[str] = []
+        for value in values:
+            if value == "cutovers":
+                expanded += self.select("cutovers")
+            elif value == "all":
+                expanded += self.select("all")
+            else:
+                expanded.append(value)
+        return list(dict.fromkeys(expanded))
+
     def source_url(self, key: str) -> str:
         return self.sources.get(key, key)
 
@@ -231,14 +301,14 @@ def _behaviour(row: dict[str, Any]) -> Behaviour:
         basis=cast(Basis, row["basis"]),
         source=row["source"],
         initial_summary=row["initial"]["summary"],
-        initial_expect=row["initial"].get("expect", {}),
+        initial_expect=cast(Expect, dict(row["initial"].get("expect", {}))),
         changes=tuple(
             Change(
                 since=c["since"],
                 basis=cast(Basis, c["basis"]),
                 source=c["source"],
                 summary=c["summary"],
-                expect=c.get("expect", {}),
+                expect=cast(Expect, dict(c.get("expect", {}))),
                 evidence=_evidence(c.get("evidence")),
                 observable=bool(c.get("observable", True)),
             )
@@ -269,8 +339,21 @@ def problems(raw: Any) -> list[str]:
         return found
     known = raw["versions"]["known"]
     found += [f"version {v!r} is no calendar date" for v in known if not is_well_formed(v)]
+    for where, expect in _expectations(raw):
+        unknown = sorted(set(expect) - EXPECT_KEYS)
+        found += [f"{where}: unknown expectation key(s) {unknown}"] if unknown else []
     ids = [row["id"] for row in raw["behaviours"]]
     found += [f"behaviour id {i!r} is used twice" for i in sorted(set(ids)) if ids.count(i) > 1]
+    return found
+
+
+def _expectations(raw: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Every `expect` mapping of the table, with where it stands."""
+    found = []
+    for index, row in enumerate(raw["behaviours"]):
+        found.append((f"behaviours/{index}/initial/expect", row["initial"].get("expect", {})))
+        for number, change in enumerate(row.get("changes", [])):
+            found.append((f"behaviours/{index}/changes/{number}/expect", change.get("expect", {})))
     return found
 
 
