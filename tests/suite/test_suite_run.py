@@ -133,3 +133,31 @@ def test_unreadable_baseline_is_a_usage_error(
     assert run.code == 2
     assert len(run.stderr.strip().splitlines()) == 1
     assert "baseline" in run.stderr
+
+
+def test_cutovers_selects_one_version_per_cutover(run_cli: Callable[..., RunResult]) -> None:
+    """--square-version cutovers runs the table's cutover selection and writes timeline.html."""
+    run = run_cli("--square-version", "cutovers", "-k", "echo")
+    assert run.code == 0, run.stdout[-3000:] + run.stderr
+    chosen = load_table().select("cutovers")
+    assert len(chosen) >= 8
+    assert run.results["run"]["versions"] == chosen
+    assert {c["version"] for c in run.results["checks"]} == set(chosen)
+    assert (run.run_dir / "timeline.html").is_file()
+    assert 'href="timeline.html"' in (run.run_dir / "index.html").read_text()
+
+
+def test_all_selects_every_known_release(run_cli: Callable[..., RunResult]) -> None:
+    """--square-version all (here through its environment twin) runs every known release."""
+    env = {**clean_env(), "SQUARECHECK_SQUARE_VERSION": "all"}
+    run = run_cli("-k", "echo", env=env)
+    assert run.code == 0, run.stdout[-3000:] + run.stderr
+    assert run.results["run"]["versions"] == list(load_table().known_versions)
+
+
+def test_upgrade_names_every_cutover_between(run_cli: Callable[..., RunResult]) -> None:
+    """--upgrade 2021-03-17 2022-10-19 names the changes of each cutover in between."""
+    run = run_cli("--upgrade", "2021-03-17", "2022-10-19", "-k", "echo")
+    assert run.code == 0, run.stdout[-3000:] + run.stderr
+    line = next(x for x in run.stdout.splitlines() if x.startswith("upgrade 2021-03-17"))
+    assert "at 2021-04-21, 2021-08-18, 2021-10-20, 2022-03-16, 2022-10-19," in line
