@@ -52,14 +52,19 @@ def _page_through(check: Check, created: set[str]) -> None:
     cursor, pages = None, 0
     size = PAGE if _has_limit(check) else check.expect["default_limit"]
     while True:
-        resp = check.judge(check.client.list_groups(limit=PAGE if size == PAGE else None,
-                                                     cursor=cursor))  # fmt: skip
+        limit = PAGE if size == PAGE else None
+        resp = check.judge(check.client.list_groups(limit=limit, cursor=cursor))
         expect_status(resp, 200)
         groups = resp.get("groups") or []
         expect_true(len(groups) <= size, f"a page holds {len(groups)} groups, limit {size}", resp)
-        seen.update(g["id"] for g in groups if g.get("id") in created)
-        # a cursor promises more results: following one to an empty page breaks that promise
+        ids = [g.get("id") for g in groups]
+        # a cursor promises more results: an empty page, or one of groups already listed
+        # (a cursor leading back), breaks that promise; said at once, not after 10,000 pages
         expect_true(pages == 0 or bool(groups), "a cursor led to an empty page", resp)
+        own = [i for i in ids if i in created]
+        repeated = bool(own) and all(seen[i] for i in own)
+        expect_true(not repeated, "a cursor led back to groups already listed", resp)
+        seen.update(own)
         pages += 1
         cursor = resp.get("cursor")
         if not cursor:
