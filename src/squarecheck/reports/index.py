@@ -163,12 +163,20 @@ def _documented(row: mx.Row, table: Table, versions: list[str]) -> str:
 
 
 def _finding(row: mx.Row) -> str:
-    items = []
+    """Each transition with something to say; the quiet ones (no change, not comparable) as
+    one line, so a matrix of many versions stays short."""
+    items, quiet = [], 0
     for t in row.transitions:
+        if t.finding in (mx.SAME, mx.UNKNOWN) and len(row.transitions) > 1:
+            quiet += 1
+            continue
         css = "flag" if t.finding in mx.FLAGS else "finding"
         if t.finding in (mx.SAME, mx.UNKNOWN):
             css = "muted"
         items.append(f'<span class="{css}">{esc(t.old)} → {esc(t.new)}: {esc(t.finding)}</span>')
+    if quiet:
+        others = "other " if items else ""
+        items.append(f'<span class="muted">{quiet} {others}steps: no change seen</span>')
     return f"<td>{''.join(items) or '<span class=muted>one version only</span>'}</td>"
 
 
