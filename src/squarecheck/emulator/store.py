@@ -34,7 +34,13 @@ from squarecheck.emulator.db.cursors import Position
 from squarecheck.emulator.db.customers import CustomerRow
 from squarecheck.emulator.db.groups import GroupRow
 from squarecheck.emulator.db.session import Session
-from squarecheck.emulator.errors import Conflict, InvalidCursor, InvalidValue, NotFound
+from squarecheck.emulator.errors import (
+    Conflict,
+    IdempotencyKeyReused,
+    InvalidCursor,
+    InvalidValue,
+    NotFound,
+)
 from squarecheck.emulator.faults import (
     CursorOnLastPage,
     CursorRepeatsFirstPage,
@@ -116,19 +122,21 @@ class Store(Session):
             return Page([row.body() for row in shown], next_cursor)
 
     def create_group(
-        self, token: str, name: str, key: str | None, on_reuse: Reuse
+        self, token: str, name: str, key: str | None, on_reuse: Reuse, forget_deleted: bool = False
     ) -> dict[str, Any]:
         """Create a group; a reused key replays the original response or is an error.
 
         behaviour idempotency-key-reuse; https://developer.squareup.com/docs/customer-groups-api/what-it-does
-        The original response is replayed even if its group was deleted since (assumed: Square
-        "returns the response from the original request").
+        The original response is replayed even if its group was deleted since, unless
+        `forget_deleted` (behaviour idempotency-replay-after-delete).
         """
         with self._writing() as db:
             seller = self._writer(db, token)
             original = None
             if key is not None and on_reuse != "create":
                 original = idempotency.find(db, seller, "CreateCustomerGroup", key)
+            if original is not None and forget_deleted:
+                original = original if groups.find(db, seller, original["id"]) else None
             if original is not None:
                 if on_reuse == "error":
                     raise InvalidValue("name")
@@ -176,14 +184,18 @@ class Store(Session):
             groups.rename(db, group.seq, name, stamp)
             return {**group.body(), "name": name, "updated_at": stamp}
 
-    def delete_group(self, token: str, group_id: str) -> None:
-        """Delete a group and drop it from every profile (behaviour delete-group-removes-membership)."""  # noqa: E501
+    def delete_group(self, token: str, group_id: str, prune: bool = True) -> None:
+        """Delete a group and, with `prune`, drop it from every profile (behaviour
+        delete-group-removes-membership); without, profiles keep naming it in `group_ids`."""
         with self._writing() as db:
             seller = self._seller(db, token)
             group = self._group(db, seller, group_id)
             self._group_bodies.pop((seller, group_id), None)
             groups.delete(db, group.seq)
-            if seller is None or DeleteGroupKeepsMembership.on(self.config):
+            if seller is None:
+                return
+            if not prune or DeleteGroupKeepsMembership.on(self.config):
+                memberships.drop_group(db, seller, group.seq)  # the index; the names stay
                 return
             for cseq in memberships.members(db, seller, group.seq):
                 customer = customers.by_seq(db, seller, cseq)
@@ -192,8 +204,8 @@ class Store(Session):
 
     # --- membership ---------------------------------------------------------------------------
 
-    def add_group(self, token: str, customer_id: str, group_id: str) -> None:
-        """Idempotent add (behaviours add-group-idempotent, membership-bumps-version)."""
+    def add_group(self, token: str, customer_id: str, group_id: str, bump: bool = True) -> None:
+        """Idempotent add; `bump` commits it as a profile update (behaviours add-group-idempotent, membership-bumps-version)."""  # noqa: E501
         with self._writing() as db:
             seller = self._seller(db, token)
             customer = self._customer(db, seller, customer_id)
@@ -201,9 +213,9 @@ class Store(Session):
             listed = customer.groups()
             if group_id not in listed:
                 memberships.add(db, customer, group.seq)
-                self._set_groups(db, customer, [*listed, group_id])
+                self._set_groups(db, customer, [*listed, group_id], bump)
 
-    def remove_group(self, token: str, customer_id: str, group_id: str) -> None:
+    def remove_group(self, token: str, customer_id: str, group_id: str, bump: bool = True) -> None:
         """Remove; a non-member is a no-op 200 (behaviour remove-group-not-member)."""
         with self._writing() as db:
             seller = self._seller(db, token)
@@ -212,10 +224,13 @@ class Store(Session):
             listed = customer.groups()
             if group_id in listed and not RemoveGroupKeepsMembership.on(self.config):
                 memberships.remove(db, customer, group.seq)
-                self._set_groups(db, customer, [i for i in listed if i != group_id])
+                self._set_groups(db, customer, [i for i in listed if i != group_id], bump)
 
-    def _set_groups(self, db: sqlite3.Connection, customer: CustomerRow, ids: list[str]) -> None:
-        self._commit(db, customer, customer._replace(group_ids=",".join(ids) if ids else None))
+    def _set_groups(
+        self, db: sqlite3.Connection, customer: CustomerRow, ids: list[str], bump: bool = True
+    ) -> None:
+        listed = customer._replace(group_ids=",".join(ids) if ids else None)
+        self._commit(db, customer, listed, bump)
 
     # --- customers ----------------------------------------------------------------------------
 
@@ -227,10 +242,11 @@ class Store(Session):
         return customer
 
     def _commit(
-        self, db: sqlite3.Connection, before: CustomerRow, after: CustomerRow
+        self, db: sqlite3.Connection, before: CustomerRow, after: CustomerRow, bump: bool = True
     ) -> CustomerRow:
-        """Save an update: bump version and updated_at, follow memberships, queue for search."""
-        saved = customers.touched(after, clock.now())
+        """Save an update: bump version (unless told not to) and updated_at, follow
+        memberships, queue for search."""
+        saved = customers.touched(after, clock.now(), bump)
         customers.save(db, before, saved)
         if (before.public, before.sort_key) != (saved.public, saved.sort_key):
             memberships.follow(db, saved)
@@ -250,13 +266,16 @@ class Store(Session):
         searchlag.catch_up(db, customer.seller, self._last_stamp - self.config.search_lag)
 
     def create_customer(
-        self, token: str, fields: dict[str, Any], key: str | None
+        self, token: str, fields: dict[str, Any], key: str | None, replay: bool = True
     ) -> dict[str, Any]:
-        """Create a profile; a reused key replays the original (assumed, as Square's general rule)."""  # noqa: E501
+        """Create a profile; a reused key replays the original, or is refused without `replay`
+        (behaviour create-customer-idempotency)."""
         with self._writing() as db:
             seller = self._writer(db, token)
             if key is not None:
                 original = idempotency.find(db, seller, "CreateCustomer", key)
+                if original is not None and not replay:
+                    raise IdempotencyKeyReused("The idempotency key has already been used.")
                 if original is not None:
                     return original
             kept = {name: value for name, value in fields.items() if value not in (None, "")}

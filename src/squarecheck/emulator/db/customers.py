@@ -156,10 +156,10 @@ def with_fields(row: CustomerRow, fields: Mapping[str, Any]) -> CustomerRow:
     )
 
 
-def touched(row: CustomerRow, moment: datetime) -> CustomerRow:
-    """The row after a committed change: next version, new updated_at."""
+def touched(row: CustomerRow, moment: datetime, bump: bool = True) -> CustomerRow:
+    """The row after a committed change: next version (with `bump`), new updated_at."""
     return row._replace(
-        version=row.version + 1,
+        version=row.version + 1 if bump else row.version,
         updated_us=clock.micros(moment),
         updated_at=clock.rfc3339(moment),
     )

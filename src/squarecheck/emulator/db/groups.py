@@ -1,5 +1,7 @@
 """Customer groups: rows, listing in creation order, and per-group member counts.
 
+`seq` is never reused (AUTOINCREMENT), so rows that still name a deleted group (queued
+search snapshots) can never be taken for a later group's.
 `members` / `lag_members` count the group's members that have public info, in the live and the
 search-lagged view; triggers on the membership tables keep them (see `memberships`).
 """
@@ -14,7 +16,7 @@ from squarecheck.emulator.db.codec import from_blob, key_text, to_blob
 
 SCHEMA_V1 = """
 CREATE TABLE groups (
-    seq INTEGER PRIMARY KEY,
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
     seller INTEGER NOT NULL,
     id TEXT NOT NULL,
     name BLOB NOT NULL,

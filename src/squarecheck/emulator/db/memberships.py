@@ -77,6 +77,12 @@ def drop_customer(db: sqlite3.Connection, customer: CustomerRow) -> None:
     )
 
 
+def drop_group(db: sqlite3.Connection, seller: int, gseq: int) -> None:
+    """Forget a deleted group's rows, live and lagged (profiles may still name it)."""
+    for table in ("memberships", "lag_memberships"):
+        db.execute(f"DELETE FROM {table} WHERE seller = ? AND gseq = ?", (seller, gseq))
+
+
 def members(db: sqlite3.Connection, seller: int, gseq: int) -> list[int]:
     """Sequences of every customer in the group (public info or not)."""
     rows = db.execute(
