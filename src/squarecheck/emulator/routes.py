@@ -10,7 +10,7 @@ stays inside one path parameter instead of reaching another route.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from squarecheck.emulator import customers as c
@@ -24,12 +24,17 @@ class Operation:
     path: str
     handler: h.Handler
     has_body: bool = False
+    segments: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
-    def match(self, method: str, raw_path: str) -> dict[str, str] | None:
-        """The decoded path parameters if `method raw_path` is this operation, else None."""
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "segments", tuple(self.path.split("/")))  # split once
+
+    def match(self, method: str, sent: list[str]) -> dict[str, str] | None:
+        """The decoded path parameters if `method` and the raw path split at "/" (`sent`) are
+        this operation, else None."""
         if method != self.method and not (method == "HEAD" and self.method == "GET"):
             return None
-        sent, template = raw_path.split("/"), self.path.split("/")
+        template = self.segments
         if len(sent) != len(template):
             return None
         params: dict[str, str] = {}
@@ -82,8 +87,9 @@ OPERATIONS: tuple[Operation, ...] = (
 
 def route(method: str, raw_path: str) -> tuple[Operation, Mapping[str, str]] | None:
     """The operation serving `method raw_path` and its path parameters, or None (404)."""
+    sent = raw_path.split("/")
     for operation in OPERATIONS:
-        params = operation.match(method, raw_path)
+        params = operation.match(method, sent)
         if params is not None:
             return operation, params
     return None
