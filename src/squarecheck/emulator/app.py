@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 from starlette.applications import Starlette
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024  # behaviour bad-request-body: max_body_bytes
 _DRAIN_LIMIT = 64 * MAX_BODY_BYTES
+_B64TOKEN = re.compile(r"[A-Za-z0-9._~+/-]+=*")
 UNAUTHORIZED_DETAIL = "This request could not be authorized."  # handling-errors example
 
 
@@ -67,10 +69,14 @@ def error_response(
 
 
 def authenticate(request: Request, config: EmulatorConfig) -> str:
-    """The bearer token (one token = one seller); behaviour auth-required."""
+    """The bearer token (one token = one seller); behaviour auth-required.
+
+    A token is well-formed when it follows RFC 6750's b64token grammar (ASCII letters, digits,
+    `-._~+/`, trailing `=`); a tab, a control character or a non-ASCII byte is malformed.
+    """
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    token = token.strip()
-    if scheme.lower() == "bearer" and token and " " not in token:
+    token = token.strip(" \t")
+    if scheme.lower() == "bearer" and _B64TOKEN.fullmatch(token):
         return token
     if AuthNotEnforced.on(config):
         return "anonymous"
@@ -80,7 +86,7 @@ def authenticate(request: Request, config: EmulatorConfig) -> str:
 async def read_json(request: Request) -> bodyparse.ParsedBody:
     """Read and parse a JSON body: content type, size cap, UTF-8, syntax with position."""
     declared = request.headers.get("content-length", "")
-    too_large = declared.isdigit() and int(declared) > MAX_BODY_BYTES
+    too_large = declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY_BYTES
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():  # drained fully so the client is not cut off

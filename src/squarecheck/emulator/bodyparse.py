@@ -10,6 +10,7 @@ opening quotation mark, keyed by the key's path (e.g. `("group", "name")`).
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,6 +21,9 @@ _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _WHITESPACE = " \t\n\r"
 _LITERALS: Mapping[str, Any] = MappingProxyType({"true": True, "false": False, "null": None})
 MAX_DEPTH = 200
+#: Python's own limit on converting a decimal string to an int (sys.get_int_max_str_digits);
+#: a longer integer literal is refused as malformed rather than crashing the conversion.
+MAX_INT_DIGITS = 4300
 
 Path = tuple[str, ...]
 _scanstring: Any = getattr(json.decoder, "scanstring")  # noqa: B009 (untyped in typeshed)
@@ -105,10 +109,21 @@ class _Parser:
                 return result
         match = _NUMBER.match(self.text, self.pos)
         if match:
-            self.pos = match.end()
-            token = match.group()
-            return float(token) if any(c in token for c in ".eE") else int(token)
+            return self.number(match.group())
         raise self.fail(f"Unexpected character {char!r}")
+
+    def number(self, token: str) -> int | float:
+        """An int, or a finite float; a literal no machine number can hold is a syntax error."""
+        if not any(c in token for c in ".eE"):
+            if len(token.lstrip("-")) > MAX_INT_DIGITS:
+                raise self.fail(f"Number with more than {MAX_INT_DIGITS} digits")
+            self.pos += len(token)
+            return int(token)
+        value = float(token)
+        if math.isinf(value):
+            raise self.fail("Number out of range")
+        self.pos += len(token)
+        return value
 
     def string(self) -> str:
         try:
