@@ -12,11 +12,12 @@ import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from squarecheck.errors import UsageError
 from squarecheck.results import new_run_id, prefix_for
 from squarecheck.spec.table import is_well_formed, load_table
+from squarecheck.target.bounds import MAX_BODY, MAX_ERRORS, MAX_TEXT, REQUEST_DEADLINE, Limits
 from squarecheck.target.resolve import (
     Target,
     TargetKind,
@@ -27,10 +28,8 @@ from squarecheck.target.resolve import (
 
 Command = Literal["run", "pytest", "sweep", "selftest"]
 Kind = Literal["value", "flag", "list", "pair"]
-TRUE = ("1", "true", "yes", "on")
 TOKEN_NEEDED = "a token is needed: --token, SQUARECHECK_TOKEN or SQUARE_TOKEN"
-#: Seconds to poll eventually consistent search: Square says "well under 30 seconds",
-#: occasionally a minute or more; the embedded emulator has no lag.
+#: Seconds to poll search (Square: "well under 30 seconds", at times more); the emulator has none.
 REMOTE_SEARCH_TIMEOUT = 60.0
 EMULATOR_SEARCH_TIMEOUT = 5.0
 
@@ -103,6 +102,13 @@ def _o(name: str, flag: str, help: str, commands: str, **kw: Any) -> Option:
         kw.setdefault("default", False)
     chosen = frozenset(c for c in commands.split())
     return Option(name, flag, help, chosen, env=tuple(env), **kw)  # type: ignore[arg-type]
+
+
+def _bound(name: str, kind: type[int] | type[float], default: Any, var: str, help: str) -> Option:
+    """A bound a run keeps against a target: a positive number with a default."""
+    flag = "--" + name.replace("_", "-")
+    commands = "run pytest" if name == "max_errors" else "run pytest sweep"
+    return _o(name, flag, help, commands, cast=_positive(kind, flag), default=default, metavar=var)
 
 
 TABLE: tuple[Option, ...] = (
@@ -212,6 +218,17 @@ TABLE: tuple[Option, ...] = (
         cast=_version,
         metavar=("FROM", "TO"),
     ),
+    _bound("max_body", int, MAX_BODY, "BYTES", "bytes of a response body read; more: tool error"),
+    _bound("max_text", int, MAX_TEXT, "CHARS", "characters kept of one target text (marked cut)"),
+    _bound("request_deadline", float, REQUEST_DEADLINE, "S", "seconds per request, 429s included"),
+    _bound("max_errors", int, MAX_ERRORS, "N", "tool errors in a row that stop the run (exit 3)"),
+    _o(
+        "no_convergence_probe",
+        "--no-convergence-probe",
+        "wait out --search-timeout in every check, not only in one probe of convergence",
+        "run pytest",
+        kind="flag",
+    ),
     _o(
         "fuzz_examples",
         "--fuzz-examples",
@@ -258,12 +275,6 @@ def options_for(command: Command) -> Iterator[Option]:
     return (option for option in TABLE if command in option.commands)
 
 
-class Parser(Protocol):
-    """What `declare` needs of an argparse parser or a pytest option group."""
-
-    def addoption(self, *names: str, **kwargs: Any) -> Any: ...
-
-
 def argparse_kwargs(option: Option, command: Command) -> dict[str, Any]:
     """keyword arguments for `add_argument` / `addoption`; defaults stay None until resolved."""
     kwargs: dict[str, Any] = {"dest": option.dest_for(command), "help": option.describe()}
@@ -287,7 +298,7 @@ def _from_env(option: Option, environ: Mapping[str, str]) -> Any:
         raw = environ.get(name)
         if raw:
             if option.kind == "flag":
-                return raw.lower() in TRUE
+                return raw.lower() in ("1", "true", "yes", "on")
             if option.kind in ("list", "pair"):
                 return raw.replace(",", " ").split()
             return raw
@@ -324,6 +335,11 @@ class Settings:
     baseline: Path | None
     summary_md: Path | None
     upgrade: list[str] | None
+    max_body: int
+    max_text: int
+    request_deadline: float
+    max_errors: int
+    no_convergence_probe: bool
     fuzz_examples: int
     selftest_examples: int
     fault: list[str] | None
@@ -336,6 +352,10 @@ class Settings:
     def run_prefix(self) -> str:
         """The name prefix of every resource this run creates."""
         return prefix_for(self.run_id)
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(self.max_body, self.max_text, self.request_deadline)
 
     def timeout_for(self, kind: TargetKind) -> float:
         """--search-timeout, else the default for this kind of target."""
