@@ -253,3 +253,26 @@ def test_bounds_are_listed_in_help(tmp_path: Path) -> None:
         timeout=60,
     ).stdout
     assert all(flag in pytest_help for flag in BOUNDS)
+
+
+def test_cleanup_stops_at_the_first_delete_without_an_answer() -> None:
+    """Against a target that hangs, cleanup spends one request deadline, not one per resource."""
+    from hostile_support import RawTarget, hang
+
+    from squarecheck.target.bounds import Limits
+    from squarecheck.target.client import Client, Connection
+    from squarecheck.target.ledger import Ledger, cleanup
+    from squarecheck.target.redaction import Redactor
+
+    ledger = Ledger("sqc-20990101t000000-dead-")
+    for number in range(3):
+        ledger.add("group", f"G{number}", f"sqc-20990101t000000-dead-{number}", TOKEN)
+    with RawTarget(hang) as target:
+        conn = Connection(target.url, Redactor([TOKEN]), ledger, limits=Limits(deadline=0.5))
+        started = time.monotonic()
+        left = cleanup(
+            ledger.pending(), lambda token: Client(conn, token, None, [], validate=False)
+        )
+        conn.close()
+        assert left == 3 and target.count == 1
+    assert time.monotonic() - started < 3.0

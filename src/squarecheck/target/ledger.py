@@ -104,12 +104,15 @@ class Ledger:
 
 
 def cleanup(entries: list[Entry], client_for: Callable[[str | None], Deleter]) -> int:
-    """Delete `entries` (customers first), each as its own seller; returns how many remain."""
+    """Delete `entries` (customers first), each as its own seller; returns how many remain.
+
+    The first delete that ends in a ToolError ends the cleanup.
+    """
     remaining = 0
     ordered = [e for e in entries if e.kind == "customer"] + [
         e for e in entries if e.kind == "group"
     ]
-    for entry in ordered:
+    for index, entry in enumerate(ordered):
         if entry.deleted:
             continue
         client = client_for(entry.token)
@@ -118,7 +121,11 @@ def cleanup(entries: list[Entry], client_for: Callable[[str | None], Deleter]) -
                 resp = client.delete_customer(entry.id)
             else:
                 resp = client.delete_group(entry.id)
-        except (ToolError, AssertionError):
+        except ToolError:
+            # No answer (deadline, body cap, 429s, a halted run): the next delete would cost
+            # another whole request deadline for nothing; what is left stays for the sweep.
+            return remaining + sum(1 for e in ordered[index:] if not e.deleted)
+        except AssertionError:
             remaining += 1
             continue
         if resp.status in (200, 404):
