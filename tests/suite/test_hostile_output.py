@@ -146,7 +146,8 @@ class _Elements(HTMLParser):
 
 def _pages(marked: Bounded) -> list[Path]:
     run_dir = marked.run_dir
-    return [run_dir / n for n in ("index.html", "report.html", "upgrade.html", "d.html")]
+    names = ("index.html", "report.html", "upgrade.html", "timeline.html", "d.html")
+    return [run_dir / n for n in names]
 
 
 def test_html_pages_keep_target_markup_as_text(

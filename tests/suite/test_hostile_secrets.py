@@ -52,6 +52,7 @@ def test_echoed_token_in_no_form_in_any_output(
         *("--target", server.url, "-m", "(auth or unrecognized_fields or errors) and not fuzz"),
         "--summary-md",
         str(tmp_path / "reports" / "summary.md"),
+        *("--upgrade", "2022-02-16", "2022-03-16"),
         env={"SQUARECHECK_TOKEN": SECRET, "SQUARECHECK_SECOND_TOKEN": OTHER},
     )
     assert run.code == 1, run.stdout[-3000:] + run.stderr[-3000:]
@@ -64,7 +65,8 @@ def test_echoed_token_in_no_form_in_any_output(
         names.append(Path(name).name)
         for secret in (SECRET, OTHER):
             assert not leaks(secret, text), (name, secret)
-    assert {"results.json", "junit.xml", "report.html", "index.html", "summary.md"} <= set(names)
+    reports = ("report.html", "index.html", "timeline.html", "upgrade.html", "upgrade.json")
+    assert {"results.json", "junit.xml", "summary.md", *reports} <= set(names)
 
 
 def test_redactor_covers_every_encoding() -> None:

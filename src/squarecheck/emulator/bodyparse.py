@@ -4,7 +4,8 @@ Square's unrecognized-field error names the line and character of the field (beh
 unrecognized-field-position; https://developer.squareup.com/docs/customer-groups-api/what-it-does).
 The standard `json` module forgets positions, so this is a small recursive-descent parser that
 reuses `json.decoder.scanstring` for strings and records, for every key, the offset of its
-opening quotation mark, keyed by the key's path (e.g. `("group", "name")`).
+opening quotation mark, keyed by the key's path (e.g. `("group", "name")`). Syntax errors are
+worded like Go's JSON decoder, as Square's are (behaviour invalid-json-body).
 """
 
 from __future__ import annotations
@@ -26,7 +27,14 @@ MAX_DEPTH = 200
 MAX_INT_DIGITS = 4300
 
 Path = tuple[str, ...]
+_END = "unexpected end of JSON input"
 _scanstring: Any = getattr(json.decoder, "scanstring")  # noqa: B009 (untyped in typeshed)
+
+
+def _invalid(char: str, context: str) -> str:
+    """`invalid character 'c' looking for beginning of value`, as Go's JSON decoder says it."""
+    shown = json.dumps(char, ensure_ascii=False)[1:-1].replace("'", "\\'") if char != '"' else '"'
+    return f"invalid character '{shown}' {context}"
 
 
 class JsonSyntaxError(ValueError):
@@ -74,6 +82,12 @@ class _Parser:
     def fail(self, message: str, offset: int | None = None) -> JsonSyntaxError:
         return JsonSyntaxError(message, self.text, self.pos if offset is None else offset)
 
+    def _invalid_here(self, context: str) -> str:
+        """Go's wording for the character at the current position, or the end of input."""
+        if self.pos >= len(self.text):
+            return _END
+        return _invalid(self.text[self.pos], context)
+
     def skip(self) -> None:
         text, pos = self.text, self.pos
         while pos < len(text) and text[pos] in _WHITESPACE:
@@ -83,19 +97,19 @@ class _Parser:
     def document(self) -> Any:
         self.skip()
         if self.pos >= len(self.text):
-            raise self.fail("Expected a JSON value but the body is empty")
+            raise self.fail(_END)
         value = self.value((), 0)
         self.skip()
         if self.pos != len(self.text):
-            raise self.fail("Unexpected data after the JSON value")
+            raise self.fail(_invalid(self.text[self.pos], "after top-level value"))
         return value
 
     def value(self, path: Path, depth: int) -> Any:
         if depth > MAX_DEPTH:
-            raise self.fail("JSON nested too deeply")
+            raise self.fail("exceeded max depth")
         self.skip()
         if self.pos >= len(self.text):
-            raise self.fail("Unexpected end of JSON input")
+            raise self.fail(_END)
         char = self.text[self.pos]
         if char == "{":
             return self.object(path, depth)
@@ -110,7 +124,7 @@ class _Parser:
         match = _NUMBER.match(self.text, self.pos)
         if match:
             return self.number(match.group())
-        raise self.fail(f"Unexpected character {char!r}")
+        raise self.fail(_invalid(char, "looking for beginning of value"))
 
     def number(self, token: str) -> int | float:
         """An int, or a finite float; a literal no machine number can hold is a syntax error."""
@@ -143,12 +157,12 @@ class _Parser:
         while True:
             self.skip()
             if not self.text.startswith('"', self.pos):
-                raise self.fail("Expected a double-quoted property name")
+                raise self.fail(self._invalid_here("looking for beginning of object key string"))
             key_offset = self.pos
             key = self.string()
             self.skip()
             if not self.text.startswith(":", self.pos):
-                raise self.fail("Expected ':' after a property name")
+                raise self.fail(self._invalid_here("after object key"))
             self.pos += 1
             key_path = (*path, key)
             # Duplicate keys: the last value wins (as in `json`); so does its position.
@@ -162,7 +176,7 @@ class _Parser:
             if self.text.startswith("}", self.pos):
                 self.pos += 1
                 return result
-            raise self.fail("Expected ',' or '}' in an object")
+            raise self.fail(self._invalid_here("after object key:value pair"))
 
     def array(self, path: Path, depth: int) -> list[Any]:
         self.pos += 1
@@ -181,4 +195,4 @@ class _Parser:
             if self.text.startswith("]", self.pos):
                 self.pos += 1
                 return result
-            raise self.fail("Expected ',' or ']' in an array")
+            raise self.fail(self._invalid_here("after array element"))

@@ -9,6 +9,7 @@ own check.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -75,10 +76,16 @@ def _add_unknown(case: Case[Any], place: str, value: Any) -> Case[Any]:
     return case
 
 
-@lru_cache(maxsize=16)
 def schema_for(version: str) -> schemathesis.BaseSchema:
-    """The schemathesis schema of `document_for(version)` (positive and negative generation)."""
-    return schemathesis.openapi.from_dict(document_for(version), config=schemathesis.Config())
+    """The schemathesis schema of `document_for(version)` (positive and negative generation);
+    versions whose documents are the same share one."""
+    return _schema_of(json.dumps(document_for(version), sort_keys=True))
+
+
+@lru_cache(maxsize=16)
+def _schema_of(document: str) -> schemathesis.BaseSchema:
+    loaded: dict[str, Any] = json.loads(document)
+    return schemathesis.openapi.from_dict(loaded, config=schemathesis.Config())
 
 
 def hypothesis_settings(examples: int, steps: int = STEPS) -> settings:

@@ -1,30 +1,21 @@
-"""The one table of options: flag, environment twin, type, default and check, in one place.
+"""The options table itself: each option's flag, environment twin, cast and default.
 
-`squarecheck run`, `sweep`, `selftest` and the pytest plugin declare their options from `TABLE`
-and read them with `resolve`, in the manner of starlette's `Config`: the command line wins over
-the environment twin, each value is cast once, each failure is one sentence (a `UsageError`),
-and each default is written once.
+Split from the resolution (`squarecheck.options`) so each stays small; the casts live here,
+next to the entries that use them.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from squarecheck.errors import UsageError
-from squarecheck.results import new_run_id, prefix_for
-from squarecheck.spec.table import is_well_formed, load_table
-from squarecheck.target.bounds import MAX_BODY, MAX_ERRORS, MAX_TEXT, REQUEST_DEADLINE, Limits
-from squarecheck.target.resolve import (
-    Target,
-    TargetKind,
-    refuse_production,
-    resolve_target,
-    target_kind,
-)
+from squarecheck.spec.table import SELECTIONS, load_table
+from squarecheck.target.bounds import MAX_BODY, MAX_ERRORS, MAX_TEXT, REQUEST_DEADLINE
+from squarecheck.target.resolve import target_kind
 
 Command = Literal["run", "pytest", "sweep", "selftest"]
 Kind = Literal["value", "flag", "list", "pair"]
@@ -48,10 +39,26 @@ def _positive(kind: type[int] | type[float], flag: str) -> Callable[[str], Any]:
     return cast
 
 
-def _version(raw: str) -> str:
-    if not is_well_formed(raw):
-        raise UsageError(f"--square-version {raw!r} is not a YYYY-MM-DD date")
-    return raw
+def _version(flag: str, selections: bool = False) -> Callable[[str], str]:
+    """A Square-Version the behaviour table knows, or with `selections` `cutovers` / `all`
+    (expanded once every value is read); else a usage error naming the newest known."""
+
+    def cast(raw: str) -> str:
+        problem = None if selections and raw in SELECTIONS else load_table().version_problem(raw)
+        if problem:
+            raise UsageError(f"{flag} {problem}")
+        return raw
+
+    return cast
+
+
+FUZZ_BUDGET = 20  # default generated cases per operation and mode, spread over the versions
+
+
+def fuzz_examples_for(versions: int) -> int:
+    """The default fuzz budget per version: 10 for one or two versions, FUZZ_BUDGET spread
+    over more (at least 2 each), so a matrix of many versions does not multiply its time."""
+    return max(2, min(10, FUZZ_BUDGET // max(versions, 1)))
 
 
 def _existing_file(flag: str) -> Callable[[str], Path]:
@@ -121,10 +128,12 @@ TABLE: tuple[Option, ...] = (
     _o(
         "square_version",
         "--square-version",
-        "a Square-Version to run under, repeatable (default: the table's default selection)",
+        "a Square-Version to run under, repeatable: a release the behaviour table knows, "
+        "'cutovers' (one version per cutover of the table) or 'all' (every known release) "
+        "(default: the table's default selection)",
         "run pytest",
         kind="list",
-        cast=_version,
+        cast=_version("--square-version", selections=True),
         metavar="V",
     ),
     _o(
@@ -215,7 +224,7 @@ TABLE: tuple[Option, ...] = (
         "run under FROM and TO and report what changes for a client moving between them",
         "run",
         kind="pair",
-        cast=_version,
+        cast=_version("--upgrade"),
         metavar=("FROM", "TO"),
     ),
     _bound("max_body", int, MAX_BODY, "BYTES", "bytes of a response body read; more: tool error"),
@@ -232,10 +241,10 @@ TABLE: tuple[Option, ...] = (
     _o(
         "fuzz_examples",
         "--fuzz-examples",
-        "generated cases per operation and mode in the fuzz suite",
+        "generated cases per operation and mode in the fuzz suite (default 10 under one or two "
+        f"versions, {FUZZ_BUDGET} spread over more, at least 2 each)",
         "run pytest",
         cast=_positive(int, "--fuzz-examples"),
-        default=10,
         metavar="N",
     ),
     _o(
@@ -269,132 +278,3 @@ TABLE: tuple[Option, ...] = (
     ),
     _o("prefix", "--prefix", "name prefix of the resources to delete", "sweep"),
 )
-
-
-def options_for(command: Command) -> Iterator[Option]:
-    return (option for option in TABLE if command in option.commands)
-
-
-def argparse_kwargs(option: Option, command: Command) -> dict[str, Any]:
-    """keyword arguments for `add_argument` / `addoption`; defaults stay None until resolved."""
-    kwargs: dict[str, Any] = {"dest": option.dest_for(command), "help": option.describe()}
-    if option.kind == "flag":
-        kwargs.update(action="store_true", default=None)
-    elif option.kind == "list":
-        kwargs.update(action="append")
-    elif option.kind == "pair":
-        kwargs.update(nargs=2)
-    if option.metavar is not None and option.kind != "flag":
-        kwargs["metavar"] = option.metavar
-    return kwargs
-
-
-def names_for(option: Option, command: Command) -> list[str]:
-    return [n for n in (option.short, option.flag_for(command)) if n]
-
-
-def _from_env(option: Option, environ: Mapping[str, str]) -> Any:
-    for name in option.env:
-        raw = environ.get(name)
-        if raw:
-            if option.kind == "flag":
-                return raw.lower() in ("1", "true", "yes", "on")
-            if option.kind in ("list", "pair"):
-                return raw.replace(",", " ").split()
-            return raw
-    return None
-
-
-def _cast(option: Option, value: Any) -> Any:
-    if option.kind == "flag":
-        return bool(value)
-    if option.kind in ("list", "pair"):
-        items = [option.cast(str(v)) for v in value]
-        if option.kind == "pair" and len(items) != 2:
-            raise UsageError(f"{option.flag} takes two versions, FROM and TO")
-        return items
-    return value if not isinstance(value, str) else option.cast(value)
-
-
-@dataclass
-class Settings:
-    """Every option's resolved value; an option a command does not take has its table default."""
-
-    target: Target | None
-    versions: list[str]
-    token: str | None
-    second_token: str | None
-    report_dir: Path
-    keyword: str | None
-    markers: str | None
-    workers: int | None
-    parallel: int
-    search_timeout: float | None
-    allow_production: bool
-    strict: bool
-    baseline: Path | None
-    summary_md: Path | None
-    upgrade: list[str] | None
-    max_body: int
-    max_text: int
-    request_deadline: float
-    max_errors: int
-    no_convergence_probe: bool
-    fuzz_examples: int
-    selftest_examples: int
-    fault: list[str] | None
-    list_faults: bool
-    results_json: Path | None
-    run_id: str
-    prefix: str | None
-
-    @property
-    def run_prefix(self) -> str:
-        """The name prefix of every resource this run creates."""
-        return prefix_for(self.run_id)
-
-    @property
-    def limits(self) -> Limits:
-        return Limits(self.max_body, self.max_text, self.request_deadline)
-
-    def timeout_for(self, kind: TargetKind) -> float:
-        """--search-timeout, else the default for this kind of target."""
-        if self.search_timeout is not None:
-            return self.search_timeout
-        return EMULATOR_SEARCH_TIMEOUT if kind == "emulator" else REMOTE_SEARCH_TIMEOUT
-
-
-def resolve(
-    command: Command, given: Mapping[str, Any], environ: Mapping[str, str] | None = None
-) -> Settings:
-    """Options (keyed by name) and environment twins -> Settings; a bad value is a UsageError."""
-    env = os.environ if environ is None else environ
-    values: dict[str, Any] = {}
-    for option in TABLE:
-        if command not in option.commands:
-            values.setdefault(option.name, option.default)
-            continue
-        raw = given.get(option.name)
-        if raw in (None, []):
-            raw = _from_env(option, env)
-        values[option.name] = option.default if raw in (None, []) else _cast(option, raw)
-    raw_target, kind = values.pop("target"), values.pop("target_kind")
-    versions = values["upgrade"] or values.pop("square_version") or load_table().default_selection
-    values.pop("square_version", None)
-    target = resolve_target(str(raw_target), kind=kind) if raw_target else None
-    return Settings(
-        target=target,
-        versions=list(dict.fromkeys(versions)),
-        run_id=values.pop("run_id") or new_run_id(),
-        **values,
-    )
-
-
-def require_target_access(settings: Settings) -> None:
-    """Refuse production unless allowed, and a remote target without a token."""
-    target = settings.target
-    if target is None:
-        return
-    refuse_production(target, settings.allow_production)
-    if target.kind != "emulator" and not settings.token:
-        raise UsageError(TOKEN_NEEDED)
