@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import Any
 
 import pytest
 from hostile_support import Bounded, run_bounded
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -31,7 +30,6 @@ MARKUP = (
 )
 HUGE = 800_000  # characters of a detail, under the 1 MiB body cap
 SELECTION = "(unrecognized_fields or errors) and not fuzz"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 
 
 ANSWERS = itertools.count()
@@ -170,16 +168,6 @@ def test_html_pages_keep_target_markup_as_text(
         plain = [(a, v) for a, v in attributes if a != "data-jsonblob"]
         assert not [a for a, v in plain if a == "onerror" or "alert(" in v], page
         assert not [s for s in parsed.scripts if "alert(" in s], page
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium")
-    assert executable, "chromium is missing: run scripts/ensure-chromium"
-    with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
-        yield launched
-        launched.close()
 
 
 def test_html_pages_run_no_target_script_in_a_browser(

@@ -227,7 +227,7 @@ TABLE: tuple[Option, ...] = (
         cast=_version("--upgrade"),
         metavar=("FROM", "TO"),
     ),
-    _bound("max_body", int, MAX_BODY, "BYTES", "bytes of a response body read; more: tool error"),
+    _bound("max_body", int, MAX_BODY, "BYTES", "response bytes read past the request's size"),
     _bound("max_text", int, MAX_TEXT, "CHARS", "characters kept of one target text (marked cut)"),
     _bound("request_deadline", float, REQUEST_DEADLINE, "S", "seconds per request, 429s included"),
     _bound("max_errors", int, MAX_ERRORS, "N", "tool errors in a row that stop the run (exit 3)"),

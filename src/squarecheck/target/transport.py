@@ -158,11 +158,13 @@ def exchange(
     content: str | bytes | None,
     params: dict[str, Any],
 ) -> Raw:
-    """Send once and read the answer, at most --max-body bytes of it; failures are ToolErrors.
+    """Send once and read the answer, at most --max-body bytes of it beyond the size of the
+    request body (a target that accepts a large body may echo it back); failures are ToolErrors.
 
     Call it inside a `deadline(...)` block: a timeout here means the deadline passed.
     """
-    cap = conn.limits.max_body
+    sent = len(content.encode("utf-8") if isinstance(content, str) else content or b"")
+    cap = conn.limits.max_body + sent
     try:
         request = conn.http.build_request(
             method, path, headers=headers, content=content, params=params
@@ -173,9 +175,10 @@ def exchange(
             for chunk in response.iter_bytes():
                 size += len(chunk)
                 if size > cap:
+                    beyond = f" beyond the {sent} bytes sent" if sent else ""
                     raise ToolError(
-                        f"{method} {path}: the response body is more than {cap} bytes "
-                        "(--max-body); not read further"
+                        f"{method} {path}: the response body is more than "
+                        f"{conn.limits.max_body} bytes (--max-body){beyond}; not read further"
                     )
                 chunks.append(chunk)
         finally:
