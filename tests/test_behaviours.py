@@ -6,11 +6,15 @@ from squarecheck.behaviours import is_well_formed, load_table
 
 
 def test_versions_between_cutovers_behave_like_the_earlier_one() -> None:
-    """A version after 2022-03-16 resolves to that cutover, one before it to the oldest."""
+    """A version resolves to the latest cutover not after it, or to the oldest before them all."""
     table = load_table()
     assert table.resolve("2022-03-16") == "2022-03-16"
     assert table.resolve("2024-01-18") == "2022-03-16"
-    assert table.resolve("2022-02-16") == table.raw["versions"]["oldest"]
+    assert table.resolve("2022-02-16") == "2021-06-16"
+    assert table.resolve("2021-05-13") == "2021-04-21"
+    oldest = table.raw["versions"]["oldest"]
+    assert min(table.cutovers()) > oldest
+    assert table.resolve(oldest) == oldest
 
 
 def test_seed_behaviours_change_at_2022_03_16() -> None:
