@@ -67,7 +67,9 @@ def test_changelog_lines_come_from_the_version_changes() -> None:
     """Each version change has a changelog line and a cutover in the behaviour table."""
     lines = changelog()
     assert len(lines) == len(VERSION_CHANGES)
-    assert all(line.startswith("2022-03-16: ") for line in lines)
+    assert lines == sorted(lines)
+    cutovers = {line.split(": ", 1)[0] for line in lines}
+    assert cutovers == {"2020-07-22", "2020-12-16", "2021-04-21", "2022-03-16"}
 
 
 # --- unrecognized fields -------------------------------------------------------------------------

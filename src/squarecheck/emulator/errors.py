@@ -127,6 +127,32 @@ class InvalidSquareVersionFormat(SquareError):
     code = "INVALID_SQUARE_VERSION_FORMAT"
 
 
+class ValueTooShort(SquareError):
+    code = "VALUE_TOO_SHORT"
+
+
+class ArrayEmpty(SquareError):
+    code = "ARRAY_EMPTY"
+
+
+class ArrayLengthTooLong(SquareError):
+    code = "ARRAY_LENGTH_TOO_LONG"
+
+
+class IdempotencyKeyReused(SquareError):
+    code = "IDEMPOTENCY_KEY_REUSED"
+
+
+class VersionMismatch(SquareError):
+    """Not in the spec's ErrorCode enum, but what real catalog responses carry."""
+
+    code = "VERSION_MISMATCH"
+
+
+class CurrencyMismatch(SquareError):
+    code = "CURRENCY_MISMATCH"
+
+
 class Unauthorized(SquareError):
     status = 401
     code = "UNAUTHORIZED"

@@ -61,12 +61,40 @@ class RejectUnrecognizedCustomerFields(VersionChange):
     behaviour = "customers-unrecognized-field"
 
 
+class AutoApplyPricingRules(VersionChange):
+    """Orders accept pricing_options.auto_apply_discounts, which applies the seller's pricing rules."""  # noqa: E501
+
+    behaviour = "auto-apply-discounts"
+
+
+class NamePricingRuleOfDiscounts(VersionChange):
+    """A discount applied by a pricing rule carries pricing_rule_id."""
+
+    behaviour = "pricing-rule-id"
+
+
+class HonourPricingBlocklists(VersionChange):
+    """Order lines accept pricing_blocklists, which keep a rule's discount off the line."""
+
+    behaviour = "pricing-blocklists"
+
+
+class LimitPricingRulesToCustomerGroups(VersionChange):
+    """CatalogPricingRule.customer_group_ids_any (BETA, GA from 2021-06-16) limits a rule to members of the listed customer groups."""  # noqa: E501
+
+    behaviour = "group-discount-eligibility"
+
+
 VERSION_CHANGES: tuple[type[VersionChange], ...] = (
     RejectUnrecognizedGroupFields,
     ReportUnrecognizedFieldPosition,
     ReplayIdempotentGroupCreate,
     RejectOutOfRangeLimit,
     RejectUnrecognizedCustomerFields,
+    AutoApplyPricingRules,
+    NamePricingRuleOfDiscounts,
+    HonourPricingBlocklists,
+    LimitPricingRulesToCustomerGroups,
 )
 
 

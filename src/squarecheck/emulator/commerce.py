@@ -1,0 +1,148 @@
+"""Per-seller storage of catalog objects, orders, idempotency records, cursors and the location.
+
+The catalog, orders and locations logic (`catalog`, `orders`, `locations`) reads and writes
+only through a `Session`: one seller, under that seller's lock, so a request sees and leaves a
+consistent state (a batch is all or nothing because it is checked before anything is put).
+Objects are stored as JSON-like dicts and handed out as copies. The customer data (membership)
+stays in the customer `Store`; `commerce_for(store)` gives the commerce storage that belongs to
+a customer store, so both live and die with one emulator app.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from squarecheck.emulator import clock
+from squarecheck.emulator.config import EmulatorConfig
+from squarecheck.emulator.store import Store
+
+MAX_CURSORS = 10_000
+
+Json = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Remembered:
+    """A response kept for an idempotency key, with the fingerprint of its request body."""
+
+    fingerprint: str
+    status: int
+    body: Json
+
+
+@dataclass
+class _Seller:
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    objects: dict[str, Json] = field(default_factory=dict)  # insertion order = creation order
+    keys: dict[tuple[str, str], Remembered] = field(default_factory=dict)
+    cursors: dict[str, tuple[str, int]] = field(default_factory=dict)
+    orders: dict[str, Json] = field(default_factory=dict)
+    location: Json | None = None
+    last_version: int = 0
+    memo: dict[str, Any] = field(default_factory=dict)
+
+
+class Session:
+    """One seller's commerce data, held under the seller's lock for one request."""
+
+    def __init__(self, seller: _Seller) -> None:
+        self._seller = seller
+
+    # --- catalog objects ---------------------------------------------------------------------
+    def get(self, object_id: str) -> Json | None:
+        found = self._seller.objects.get(object_id)
+        return copy.deepcopy(found) if found is not None else None
+
+    def objects(self) -> list[Json]:
+        """Every object, deleted ones included, in creation order (copies)."""
+        return [copy.deepcopy(o) for o in self._seller.objects.values()]
+
+    def put(self, obj: Json) -> None:
+        """Insert or replace an object (keeping its place in creation order)."""
+        self._seller.objects[str(obj["id"])] = copy.deepcopy(obj)
+
+    def next_version(self) -> int:
+        """A catalog version: epoch milliseconds, strictly increasing per seller."""
+        stamp = max(time.time_ns() // 1_000_000, self._seller.last_version + 1)
+        self._seller.last_version = stamp
+        return stamp
+
+    # --- idempotency and cursors -------------------------------------------------------------
+    def remembered(self, operation: str, key: str) -> Remembered | None:
+        found = self._seller.keys.get((operation, key))
+        return copy.deepcopy(found) if found is not None else None
+
+    def remember(self, operation: str, key: str, response: Remembered) -> None:
+        self._seller.keys[(operation, key)] = copy.deepcopy(response)
+
+    def new_cursor(self, scope: str, offset: int) -> str:
+        """An opaque cursor bound to this seller and `scope` (an endpoint and its filters)."""
+        cursors = self._seller.cursors
+        if len(cursors) >= MAX_CURSORS:
+            cursors.pop(next(iter(cursors)))
+        token = clock.new_token()
+        cursors[token] = (scope, offset)
+        return token
+
+    def cursor(self, token: str, scope: str) -> int | None:
+        """The offset a cursor stands for, or None when it is unknown or another scope's."""
+        found = self._seller.cursors.get(token)
+        return found[1] if found is not None and found[0] == scope else None
+
+    # --- orders and the location -------------------------------------------------------------
+    def put_order(self, order: Json) -> None:
+        self._seller.orders[str(order["id"])] = copy.deepcopy(order)
+
+    def order(self, order_id: str) -> Json | None:
+        found = self._seller.orders.get(order_id)
+        return copy.deepcopy(found) if found is not None else None
+
+    def location(self) -> Json | None:
+        return copy.deepcopy(self._seller.location)
+
+    def set_location(self, location: Json) -> None:
+        self._seller.location = copy.deepcopy(location)
+
+    @property
+    def memo(self) -> dict[str, Any]:
+        """Scratch state of injected faults (e.g. a stale membership cache); empty when clean."""
+        return self._seller.memo
+
+
+class CommerceStore:
+    """All sellers' commerce data for one emulator app."""
+
+    def __init__(self, config: EmulatorConfig) -> None:
+        self.config = config
+        self._sellers: dict[str, _Seller] = {}
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def session(self, token: str) -> Iterator[Session]:
+        """The seller `token` stands for, locked for the duration of the block."""
+        if self.config.has_fault("shared-sellers"):
+            token = "shared"
+        with self._lock:
+            seller = self._sellers.setdefault(token, _Seller())
+        with seller.lock:
+            yield Session(seller)
+
+
+_BY_STORE: weakref.WeakKeyDictionary[Store, CommerceStore] = weakref.WeakKeyDictionary()
+_BY_STORE_LOCK = threading.Lock()
+
+
+def commerce_for(store: Store) -> CommerceStore:
+    """The commerce storage of the app that owns the customer `store` (created on first use)."""
+    with _BY_STORE_LOCK:
+        found = _BY_STORE.get(store)
+        if found is None:
+            found = _BY_STORE[store] = CommerceStore(store.config)
+        return found
