@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from commerce_probes import COMMERCE_PROBES
 from emulator_helpers import NEW, OLD, Api
 
 from squarecheck.behaviours import load_table
@@ -136,6 +137,7 @@ PROBES: dict[str, tuple[str, Probe, object]] = {
     "group-ids-empty-list": (NEW, lambda a: "group_ids" in a.customer(), False),
     "version-not-echoed": (NEW, _echoed, NEW),
 }  # fmt: skip
+PROBES.update(COMMERCE_PROBES)
 
 
 def test_catalogue_is_documented_and_probed() -> None:

@@ -131,10 +131,12 @@ def _stage_variations(
     staged: list[Json],
     at: str,
 ) -> None:
-    """An item's nested variations: written with it; ones it no longer lists are deleted."""
-    nested = (item.get("item_data") or {}).get("variations")
-    if nested is None:
-        return
+    """An item's nested variations: written with it; ones it no longer lists are deleted.
+
+    Upserts replace whole objects: "omitting inlined children like variations will delete
+    them" (Square's Python SDK 46, docstring of catalog.object.upsert and catalog.batch_upsert).
+    """
+    nested = (item.get("item_data") or {}).get("variations") or []
     kept: set[str] = set()
     for ordinal, raw in enumerate(nested, start=1):
         variation = copy.deepcopy(raw)
