@@ -19,6 +19,7 @@ from squarecheck.emulator.catalog_ids import assign
 from squarecheck.emulator.catalog_validate import refuse_unmodelled
 from squarecheck.emulator.commerce import Remembered, Session, commerce_for
 from squarecheck.emulator.errors import (
+    ArrayLengthTooLong,
     BadRequest,
     IdempotencyKeyReused,
     InvalidValue,
@@ -28,6 +29,7 @@ from squarecheck.emulator.errors import (
 from squarecheck.emulator.handlers import Call
 
 Body = dict[str, Any]
+PER_BATCH, PER_REQUEST = 1_000, 10_000  # spec-head BatchUpsertCatalogObjects
 #: CatalogQuery kinds of Square's spec that the emulator does not model
 QUERIES_UNMODELLED = (
     "sorted_attribute_query", "set_query", "range_query", "text_query", "items_for_tax_query",
@@ -139,6 +141,7 @@ def upsert_catalog_object(call: Call) -> Body:
 def batch_upsert_catalog_objects(call: Call) -> Body:
     body = v.body_object(call.body)
     problems = schemacheck.check_each("BatchUpsertCatalogObjectsRequest", body, "batches")
+    _check_sizes(body["batches"])
     request = schemacheck.prune("BatchUpsertCatalogObjectsRequest", body)
     batches: list[list[Body]] = []
     for index, batch in enumerate(body["batches"]):
@@ -153,6 +156,22 @@ def batch_upsert_catalog_objects(call: Call) -> Body:
             problems[index] = error
         batches.append(request["batches"][index]["objects"])
     return _upsert(call, "BatchUpsertCatalogObjects", batches, problems)
+
+
+def _check_sizes(batches: list[Any]) -> None:
+    """At most 1,000 objects per batch and 10,000 per request."""
+    sizes = [
+        len(b["objects"]) if isinstance(b, dict) and isinstance(b.get("objects"), list) else 0
+        for b in batches
+    ]
+    for index, size in enumerate(sizes):
+        if size > PER_BATCH:
+            field = f"batches[{index}].objects"
+            raise ArrayLengthTooLong(f"`{field}` must have at most {PER_BATCH} items.", field=field)
+    if sum(sizes) > PER_REQUEST:
+        raise ArrayLengthTooLong(
+            f"A request may hold at most {PER_REQUEST} objects.", field="batches"
+        )
 
 
 def retrieve_catalog_object(call: Call) -> Body:

@@ -311,7 +311,6 @@ class NetAmountsWithoutDiscounts(Fault):
             net["discount_money"]["amount"] = 0
 
 
-
 class UnknownFieldWrongCode(Fault):
     """The unrecognized-field error says UNKNOWN_BODY_PARAMETER instead of BAD_REQUEST."""
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from jsonschema import Draft202012Validator, ValidationError
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
 from squarecheck.emulator.errors import (
     EXPECTED_TYPE,
@@ -31,12 +31,16 @@ from squarecheck.emulator.errors import (
     ValueTooLow,
     ValueTooShort,
 )
-from squarecheck.schemas import SCHEMA_BASE, registry
+from squarecheck.schemas import SCHEMA_BASE, is_rfc3339, registry
+
+_FORMATS = FormatChecker(formats=())
+_FORMATS.checks("date-time")(is_rfc3339)
 
 
 @cache
 def _validator(name: str) -> Draft202012Validator:
-    return Draft202012Validator({"$ref": f"{SCHEMA_BASE}{name}.json"}, registry=registry())
+    schema = {"$ref": f"{SCHEMA_BASE}{name}.json"}
+    return Draft202012Validator(schema, registry=registry(), format_checker=_FORMATS)
 
 
 def field_path(parts: Iterable[str | int], prefix: str = "") -> str:
@@ -117,6 +121,7 @@ def _to_square(error: ValidationError, prefix: str) -> SquareError:
         "maxItems": (ArrayLengthTooLong, f"`{where}` must have at most {limit} items."),
         "minItems": (ArrayEmpty, f"`{where}` must not be empty."),
         "pattern": (InvalidValue, f"`{where}` is not in the expected format."),
+        "format": (InvalidValue, f"`{where}` is not a valid {limit}."),
     }
     if kind == "minLength" and value == "":
         return ValueEmpty(f"Field must not be empty: {where}", field=where)
