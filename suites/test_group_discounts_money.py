@@ -41,12 +41,13 @@ def test_matching(check: Check, target: str) -> None:
     ids = shop.created(
         shop.category("#cat"), shop.item("#tea", 1000, category="#cat"), shop.item("#cake", 500)
     )
-    products: dict[str, Any] = {
+    choices: dict[str, dict[str, Any]] = {
         "variation": {"product_ids_any": [ids["#tea-v"]]},
         "item": {"product_ids_any": [ids["#tea"]]},
         "category": {"product_ids_any": [ids["#cat"]]},
         "all_products": {"all_products": True},
-    }[target]
+    }
+    products = choices[target]
     _rule_for(shop, shop.percent("#disc", "10"), **products)
     applies = discount_applies(check, grouped=False)
     order = _priced(shop, [shop.line(ids["#tea-v"]), shop.line(ids["#cake-v"])], applies)
