@@ -38,9 +38,14 @@ def main() -> None:
     n = args.requests
     with EmulatorServer(port=0) as server, httpx.Client(base_url=server.url) as client:
         headers = {"Authorization": "Bearer bench", "Square-Version": "2022-03-16"}
-        create = _rate(n, lambda i: client.post(
-            "/v2/customers/groups", json={"idempotency_key": f"k{i}", "group": {"name": f"g{i}"}},
-            headers=headers))  # fmt: skip
+        create = _rate(
+            n,
+            lambda i: client.post(
+                "/v2/customers/groups",
+                json={"idempotency_key": f"k{i}", "group": {"name": f"g{i}"}},
+                headers=headers,
+            ),
+        )
         listing = _rate(
             n, lambda _: client.get("/v2/customers/groups", params={"limit": 50}, headers=headers)
         )

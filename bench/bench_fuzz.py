@@ -11,29 +11,35 @@ import argparse
 import secrets
 import time
 
-from squarecheck import fuzzing
-from squarecheck.behaviours import load_table
-from squarecheck.client import Client, Connection, Redactor
 from squarecheck.emulator.server import EmulatorServer
-from squarecheck.ledger import Ledger, cleanup
+from squarecheck.fuzz import Fuzzer, FuzzReport, operation_ids
+from squarecheck.spec.table import load_table
+from squarecheck.target.client import Client, Connection
+from squarecheck.target.ledger import Ledger, cleanup
+from squarecheck.target.redaction import Redactor
 
 SEQUENCES = (
     ("CreateCustomerGroup", "RetrieveCustomerGroup", "UpdateCustomerGroup", "DeleteCustomerGroup"),
-    ("CreateCustomer", "CreateCustomerGroup", "AddGroupToCustomer", "RetrieveCustomer",
-     "RemoveGroupFromCustomer"),
-)  # fmt: skip
+    (
+        "CreateCustomer",
+        "CreateCustomerGroup",
+        "AddGroupToCustomer",
+        "RetrieveCustomer",
+        "RemoveGroupFromCustomer",
+    ),
+)
 
 
-def fuzz_version(conn: Connection, token: str, version: str, cases: int) -> fuzzing.FuzzReport:
+def fuzz_version(conn: Connection, token: str, version: str, cases: int) -> FuzzReport:
     """Every operation, then sequences, until `cases` cases were sent under `version`."""
-    total = fuzzing.FuzzReport()
-    ops = fuzzing.operation_ids()
+    total = FuzzReport()
+    ops = operation_ids()
     per_mode = max(1, cases // (2 * len(ops)))
     rounds = 0
     while total.cases < cases:
         plan = [(op, None) for op in ops] if rounds == 0 else [(None, s) for s in SEQUENCES]
         for op, sequence in plan:
-            fuzzer = fuzzing.Fuzzer(Client(conn, token, version, []), per_mode + rounds)
+            fuzzer = Fuzzer(Client(conn, token, version, []), per_mode + rounds)
             report = fuzzer.run_operation(op) if op else fuzzer.run_stateful(sequence or ())
             total.cases += report.cases
             total.findings += report.findings
@@ -69,8 +75,10 @@ def main() -> None:
                 print(f"  {count:5d} x {name}")
             for finding in list(distinct.values())[: args.show]:
                 print(f"  - {finding.summary()[:400]}")
-                print(f"    < {finding.exchange.response.get('status')} "
-                      f"{str(finding.exchange.response.get('body'))[:300]}")  # fmt: skip
+                print(
+                    f"    < {finding.exchange.response.get('status')} "
+                    f"{str(finding.exchange.response.get('body'))[:300]}"
+                )
                 print(f"    {finding.exchange.curl[:600]}")
             conn.close()
 

@@ -6,10 +6,12 @@ bad-request-body and unknown-route are assumed: Square documents the codes, not 
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pytest
 
 from squarecheck.checks import Check, ConformanceFailure, expect_error, expect_status, expect_true
-from squarecheck.client import Response
+from squarecheck.target.client import Response
 
 
 @pytest.mark.check("error-shape", "{op}", "error envelope")
@@ -26,7 +28,10 @@ def test_envelope(check: Check, op: str) -> None:
     expect_true(bool(first.get("category")), "errors[0].category is missing", resp)
 
 
-BAD_BODIES = {
+BodyCode = Literal[
+    "code_invalid_json", "code_not_object", "code_wrong_type_string", "code_content_type"
+]
+BAD_BODIES: dict[str, tuple[str, str, BodyCode]] = {
     "invalid JSON": ('{"group": {"name": ', "application/json", "code_invalid_json"),
     "not an object": ('["a group"]', "application/json", "code_not_object"),
     "name not a string": ('{"group": {"name": 7}}', "application/json", "code_wrong_type_string"),
@@ -40,10 +45,15 @@ def test_bad_body(check: Check, case: str) -> None:
     """A malformed or ill-typed body is a Square-shaped 400 with the table's code."""
     content, content_type, code_key = BAD_BODIES[case]
     content = content.replace("NAME", check.new_name())  # should it be accepted: a run's name
-    resp = check.judge(check.client.request(
-        "CreateCustomerGroup", "POST", "/v2/customers/groups",
-        content=content, headers={"Content-Type": content_type},
-    ))  # fmt: skip
+    resp = check.judge(
+        check.client.request(
+            "CreateCustomerGroup",
+            "POST",
+            "/v2/customers/groups",
+            content=content,
+            headers={"Content-Type": content_type},
+        )
+    )
     # Enforced whatever the basis (see the table's note): a Square-shaped client error.
     if not 400 <= resp.status < 500:
         raise ConformanceFailure(

@@ -3,7 +3,7 @@
 Every operation gets `--fuzz-examples` positive and as many negative cases; two stateful checks
 follow the OpenAPI links (create -> retrieve -> update -> delete a group; create a customer and
 a group -> add -> retrieve -> remove). What "valid" means comes from the behaviour table through
-`squarecheck.fuzzing.document_for`: e.g. before 2022-03-16 unknown properties are ignored
+`squarecheck.fuzz.document.document_for`: e.g. before 2022-03-16 unknown properties are ignored
 (behaviour unrecognized-field), so they are not generated as invalid data there.
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pytest
 
-from squarecheck import fuzzing
 from squarecheck.checks import Check, ConformanceFailure
-from squarecheck.client import Client
+from squarecheck.fuzz import Fuzzer, FuzzReport, operation_ids
+from squarecheck.target.client import Client
 
 pytestmark = pytest.mark.fuzz
 
@@ -33,13 +33,13 @@ MEMBERSHIP_SEQUENCE = (
 )
 
 
-def _fuzzer(check: Check, examples: int) -> fuzzing.Fuzzer:
+def _fuzzer(check: Check, examples: int) -> Fuzzer:
     """A fuzzer with its own transcript: only failing exchanges become the check's evidence."""
     client = Client(check.client.conn, check.client.token, check.version, [])
-    return fuzzing.Fuzzer(client, examples)
+    return Fuzzer(client, examples)
 
 
-def _judge(check: Check, report: fuzzing.FuzzReport) -> None:
+def _judge(check: Check, report: FuzzReport) -> None:
     """Fail with the first findings, each with its request, answer and curl command."""
     check.observe(failing_checks=sorted(report.by_check))
     if not report.findings:
@@ -56,8 +56,8 @@ def _judge(check: Check, report: fuzzing.FuzzReport) -> None:
     raise ConformanceFailure("\n".join(lines), operation=check.operation, version=check.version)
 
 
-@pytest.mark.check(fuzzing.behaviour_id(), "{op}", "generated requests")
-@pytest.mark.parametrize("op", fuzzing.operation_ids())
+@pytest.mark.check("schema-conformance", "{op}", "generated requests")
+@pytest.mark.parametrize("op", operation_ids())
 def test_generated_requests(check: Check, op: str, fuzz_examples: int) -> None:
     """The target answers generated valid and invalid requests as the document and table say."""
     _judge(check, _fuzzer(check, fuzz_examples).run_operation(op))

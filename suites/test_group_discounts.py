@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from squarecheck.checks import Check, expect_equal, expect_error, expect_status, expect_true
-from squarecheck.discounts import Shop, amount, discount_applies
+from squarecheck.checks.discounts import Shop, amount, discount_applies
 
 PRICE = 1000
 TEN_PERCENT = 100

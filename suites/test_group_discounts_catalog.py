@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from squarecheck.checks import Check, expect_equal, expect_error, expect_status, expect_true
-from squarecheck.client import Response
-from squarecheck.discounts import CATALOG, Shop
+from squarecheck.checks.discounts import CATALOG, Shop
+from squarecheck.target.client import Response
 
 Json = dict[str, Any]
 

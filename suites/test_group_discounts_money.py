@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from squarecheck.checks import Check, expect_equal
-from squarecheck.discounts import Shop, amount, discount_applies
+from squarecheck.checks.discounts import Shop, amount, discount_applies
 
 Json = dict[str, Any]
 

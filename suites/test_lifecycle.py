@@ -6,12 +6,12 @@ group-name-required (assumed)
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
 from squarecheck.checks import Check, expect_equal, expect_error, expect_status, expect_true
-from squarecheck.client import Response
+from squarecheck.target.client import Response
 
 GROUP_FIELDS = ("id", "name", "created_at", "updated_at")
 
@@ -103,7 +103,7 @@ def test_unknown_group(check: Check, op: str) -> None:
     expect_error(resp, status=expect["status"], code=expect["code"], category=expect["category"])
 
 
-NAMELESS: dict[str, tuple[dict[str, Any], str]] = {
+NAMELESS: dict[str, tuple[dict[str, Any], Literal["code_missing", "code_empty"]]] = {
     "no group": ({}, "code_missing"),
     "no name": ({"group": {}}, "code_missing"),
     "empty name": ({"group": {"name": ""}}, "code_empty"),

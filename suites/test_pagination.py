@@ -19,7 +19,7 @@ from squarecheck.checks import (
     expect_true,
     settled,
 )
-from squarecheck.client import Client, Response
+from squarecheck.target.client import Client, Response
 
 OWN_GROUPS = 7
 PAGE = 3

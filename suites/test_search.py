@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from squarecheck.checks import Check, expect_equal, expect_status, search_for_member
-from squarecheck.client import Response
+from squarecheck.target.client import Response
 
 # Customers c1..c4 and groups A, B: c1 in A, c2 in A and B, c3 in B, c4 in none.
 MEMBERS = {"c1": ["A"], "c2": ["A", "B"], "c3": ["B"], "c4": []}

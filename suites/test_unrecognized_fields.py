@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from squarecheck.behaviours import load_table
 from squarecheck.checks import (
     Check,
     acceptance,
@@ -25,7 +24,8 @@ from squarecheck.checks import (
     key_positions,
     token_span,
 )
-from squarecheck.client import Response
+from squarecheck.spec.table import load_table
+from squarecheck.target.client import Response
 
 VALUES: dict[str, Any] = {
     "string": "surprise",

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from squarecheck.behaviours import is_well_formed
 from squarecheck.checks import Check, expect_equal, expect_error, expect_status, expect_true
-from squarecheck.client import OMIT
+from squarecheck.spec.table import is_well_formed
+from squarecheck.target.client import OMIT
 
 
 @pytest.mark.check("square-version-echo", "ListCustomerGroups", "response echoes the version")
@@ -25,9 +25,11 @@ def test_echo(check: Check) -> None:
 @pytest.mark.check("square-version-default", "ListCustomerGroups", "no Square-Version header")
 def test_absent(check: Check) -> None:
     """Without the header the request succeeds under a well-formed default version."""
-    resp = check.judge(check.client.request(
-        "ListCustomerGroups", "GET", "/v2/customers/groups", params={"limit": 1}, version=OMIT
-    ))  # fmt: skip
+    resp = check.judge(
+        check.client.request(
+            "ListCustomerGroups", "GET", "/v2/customers/groups", params={"limit": 1}, version=OMIT
+        )
+    )
     expect_status(resp, check.expect["status"])
     echoed = resp.headers.get("square-version") or ""
     check.observe(header="well-formed" if is_well_formed(echoed) else "missing or malformed")
@@ -39,8 +41,10 @@ def test_absent(check: Check) -> None:
 def test_malformed(check: Check, bad: str) -> None:
     """A malformed Square-Version is 400 INVALID_SQUARE_VERSION_FORMAT."""
     sent = check.version.replace("-", "/") if bad == "slashes" else "yesterday"
-    resp = check.judge(check.client.request(
-        "ListCustomerGroups", "GET", "/v2/customers/groups", params={"limit": 1}, version=sent
-    ))  # fmt: skip
+    resp = check.judge(
+        check.client.request(
+            "ListCustomerGroups", "GET", "/v2/customers/groups", params={"limit": 1}, version=sent
+        )
+    )
     expect = check.expect
     expect_error(resp, status=expect["status"], code=expect["code"], category=expect["category"])

@@ -1,4 +1,4 @@
-"""squarecheck.schemas accepts Square-shaped payloads and names what is wrong with others."""
+"""squarecheck.spec.schemas accepts Square-shaped payloads and names what is wrong with others."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from squarecheck.schemas import (
+from squarecheck.spec.schemas import (
     bundled_openapi,
     is_rfc3339,
     operations,
@@ -193,7 +193,10 @@ def test_customer_requests() -> None:
     assert validate_request("CreateCustomer", {"given_name": "A", "birthday": "00-00"})
     assert validate_request("UpdateCustomer", {"nickname": None, "version": 2}) == []
     assert validate_request("UpdateCustomer", {})
-    query = {"query": {"filter": {"group_ids": {"any": ["G1"], "none": ["G2"]}}}, "limit": 10}
+    query: dict[str, Any] = {
+        "query": {"filter": {"group_ids": {"any": ["G1"], "none": ["G2"]}}},
+        "limit": 10,
+    }
     assert validate_request("SearchCustomers", query) == []
     bad = copy.deepcopy(query)
     bad["query"]["filter"]["group_ids"]["some"] = ["G3"]

@@ -1,32 +1,86 @@
-"""results.json: one record per check and version (format: specs/results.schema.json).
+"""results.json, owned here: its records, its one writer, its one validator, the exit code.
 
-Also the plugin's per-process run state and the pytest plugin objects that collect records
-(from xdist workers too) and write the file at the end of the session.
+A run's results are one `CheckRecord` per check and version plus a `RunInfo`
+(format: specs/results.schema.json). The pytest plugin produces the records; `squarecheck run`,
+the report stage and `squarecheck diff` read them back through `load`, which validates. Every
+write goes through `write`, which validates too, so no file of the wrong shape is ever left.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import secrets
-import time
-from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, NotRequired, TypedDict, get_args
 
-import pytest
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
 
-from squarecheck import __version__, behaviours
-from squarecheck.checks import Check
-from squarecheck.client import Connection
-from squarecheck.ledger import Ledger
+from squarecheck import exitcodes
+from squarecheck.errors import ResultsError
 from squarecheck.paths import specs_dir
-from squarecheck.target import Target
 
-OUTCOMES = ("passed", "failed", "warned", "error", "skipped")
+FORMAT = 1
+#: passed; failed = conformance failure; warned = an assumed check that failed without
+#: --strict; error = tool error, never a verdict; skipped = not applicable to this target.
+Outcome = Literal["passed", "failed", "warned", "error", "skipped"]
+OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
+#: Outcomes that are a verdict on the target.
+JUDGED: frozenset[str] = frozenset({"passed", "failed", "warned"})
+
+
+class CheckRecord(TypedDict):
+    """One check under one version, as results.json holds it."""
+
+    id: str
+    key: str
+    nodeid: str
+    behaviour: str
+    family: str
+    operation: str
+    version: str
+    resolved_version: str
+    outcome: Outcome
+    basis: str
+    source: str
+    expected_summary: str
+    duration: float
+    status: int | None
+    error_code: str | None
+    observed: dict[str, Any]
+    message: str | None
+    evidence: list[dict[str, Any]]
+    baseline: NotRequired[dict[str, Any]]
+
+
+class RunInfo(TypedDict):
+    """The run as a whole: target, versions, timing, counts and exit code."""
+
+    id: str
+    target: str
+    target_kind: str
+    versions: list[str]
+    upgrade: list[str] | None
+    started_at: str
+    finished_at: str
+    duration: float
+    strict: bool
+    squarecheck_version: str
+    prefix: str
+    leftovers: int
+    counts: dict[str, int]
+    exit_code: int
+
+
+class Results(TypedDict):
+    """A whole results.json document."""
+
+    format: int
+    run: RunInfo
+    checks: list[CheckRecord]
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -44,193 +98,78 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def counts(checks: list[dict[str, Any]]) -> dict[str, int]:
-    """Checks by outcome, every outcome present (0 when none)."""
-    found = Counter(c["outcome"] for c in checks)
-    return {o: found.get(o, 0) for o in OUTCOMES}
+def count(checks: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """Checks by outcome, every outcome present (zeros included) in schema order."""
+    counts: dict[str, int] = dict.fromkeys(OUTCOMES, 0)
+    for check in checks:
+        counts[check["outcome"]] = counts.get(check["outcome"], 0) + 1
+    return counts
 
 
-def exit_code_for(checks: list[dict[str, Any]]) -> int:
-    """1 if any check failed, else 3 if any tool error, else 0."""
-    c = counts(checks)
-    if c["failed"]:
-        return 1
-    if c["error"]:
-        return 3
-    return 0
+def exit_code(
+    counts: Mapping[str, int], *, failing: int | None = None, stopped: bool = False
+) -> int:
+    """The one rule from outcomes to an exit code.
 
-
-def write(path: Path, run: dict[str, Any], checks: list[dict[str, Any]]) -> None:
-    """Write results.json (checks sorted by key and version so runs diff cleanly)."""
-    ordered = sorted(checks, key=lambda c: (c["key"], c["version"], c.get("nodeid", "")))
-    doc = {"format": 1, "run": run, "checks": ordered}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(doc, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    A run that stopped early (interrupted, internal error) is a tool error whatever it saw;
+    else any check that fails the run (`failing`, after a baseline; by default every failed
+    check) is a conformance failure; else any tool error; else OK.
+    """
+    if stopped:
+        return exitcodes.TOOL_ERROR
+    if (counts.get("failed", 0) if failing is None else failing) > 0:
+        return exitcodes.CONFORMANCE_FAILURE
+    if counts.get("error", 0):
+        return exitcodes.TOOL_ERROR
+    return exitcodes.OK
 
 
 @lru_cache(maxsize=1)
-def _schema() -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(
-        (specs_dir() / "results.schema.json").read_text(encoding="utf-8")
-    )
-    return loaded
+def _validator() -> Draft202012Validator:
+    schema = json.loads((specs_dir() / "results.schema.json").read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
 
 
-def problems(doc: dict[str, Any]) -> list[str]:
-    """Where `doc` departs from specs/results.schema.json (empty when valid)."""
-    import jsonschema
-
-    validator = jsonschema.Draft202012Validator(_schema())
-    return [
-        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(doc)
-    ]
-
-
-@dataclass
-class Settings:
-    """The plugin's resolved configuration (config.stash)."""
-
-    target: Target | None
-    versions: list[str]
-    token: str | None
-    second_token: str | None
-    search_timeout: float
-    strict: bool
-    results_json: Path | None
-    run_id: str
-    fuzz_examples: int = 10
-    started_at: str = field(default_factory=now_iso)
-    started: float = field(default_factory=time.monotonic)
-
-    @property
-    def prefix(self) -> str:
-        return prefix_for(self.run_id)
+def validate(doc: object) -> None:
+    """Raise ResultsError naming the first place `doc` departs from results.schema.json."""
+    error = best_match(_validator().iter_errors(doc))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        message = " ".join(error.message.split())
+        if len(message) > 160:
+            message = message[:157] + "..."
+        raise ResultsError(f"not a squarecheck results file: {where}: {message}")
 
 
-@dataclass
-class RunState:
-    """Per-process state: the connection, the ledger, the emulator, collected records."""
-
-    settings: Settings
-    records: list[dict[str, Any]] = field(default_factory=list)
-    leftovers: int = 0
-    target: Target | None = None
-    conn: Connection | None = None
-    ledger: Ledger | None = None
-    token: str | None = None
-    second_token: str | None = None
+def results_path(path: Path) -> Path:
+    """`path` itself when it is a file, else the results.json inside that run folder."""
+    return path / "results.json" if path.is_dir() else path
 
 
-def build_record(
-    item: pytest.Item,
-    found: tuple[behaviours.Behaviour, str, str],
-    ctx: Check | None,
-    outcome: str,
-    message: str | None,
-    duration: float,
-) -> dict[str, Any]:
-    """One check's results.json record."""
-    behaviour, operation, name = found
-    version = item.callspec.params["square_version"]  # type: ignore[attr-defined]
-    table = behaviours.load_table()
-    record: dict[str, Any] = {
-        "id": f"{version} > {operation} > {name}",
-        "key": f"{operation} > {name}",
-        "nodeid": item.nodeid,
-        "behaviour": behaviour.id,
-        "family": behaviour.family,
-        "operation": operation,
-        "version": version,
-        "resolved_version": table.resolve(version),
-        "outcome": outcome,
-        "basis": behaviour.basis_at(version),
-        "source": table.source_url(behaviour.source_at(version)),
-        "expected_summary": " ".join(behaviour.summary(version).split()),
-        "duration": round(duration, 4),
-        "status": None,
-        "error_code": None,
-        "observed": {},
-        "message": message,
-        "evidence": [],
-    }
-    if ctx is not None:
-        record.update(ctx.facts())
-    return record
+def load(path: Path) -> dict[str, Any]:
+    """Read and validate a run folder or results.json file."""
+    file = results_path(path)
+    if not file.is_file():
+        raise ResultsError(f"{path}: no such run folder or results.json file")
+    try:
+        doc = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ResultsError(f"{file}: cannot read results: {exc}") from exc
+    try:
+        validate(doc)
+    except ResultsError as exc:
+        raise ResultsError(f"{file}: {exc}") from exc
+    if not isinstance(doc, dict):  # the schema guarantees it; this narrows the type
+        raise ResultsError(f"{file}: not a JSON object")
+    return doc
 
 
-class Recorder:
-    """Collects check records (from workers too) and writes results.json at the end."""
-
-    def __init__(self, state: RunState) -> None:
-        self.state = state
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        record = getattr(report, "squarecheck", None)
-        if record is not None:
-            self.state.records.append(record)
-
-    @pytest.hookimpl(optionalhook=True)
-    def pytest_configure_node(self, node: Any) -> None:
-        node.workerinput["squarecheck_run_id"] = self.state.settings.run_id
-
-    @pytest.hookimpl(optionalhook=True)
-    def pytest_testnodedown(self, node: Any, error: Any) -> None:
-        output = getattr(node, "workeroutput", {}) or {}
-        self.state.leftovers += int(output.get("squarecheck_leftovers", 0))
-
-    @pytest.hookimpl(trylast=True)
-    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        state = self.state
-        settings = state.settings
-        if hasattr(session.config, "workerinput") or settings.results_json is None:
-            return
-        target = settings.target
-        run = {
-            "id": settings.run_id,
-            "target": target.display if target else "emulator",
-            "target_kind": target.kind if target else "emulator",
-            "versions": settings.versions,
-            "upgrade": None,
-            "started_at": settings.started_at,
-            "finished_at": now_iso(),
-            "duration": round(time.monotonic() - settings.started, 3),
-            "strict": settings.strict,
-            "squarecheck_version": __version__,
-            "prefix": settings.prefix,
-            "leftovers": state.leftovers,
-            "counts": counts(state.records),
-            "exit_code": exit_code_for(state.records),
-        }
-        write(settings.results_json, run, state.records)
-
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        records = self.state.records
-        if not records:
-            return
-        terminalreporter.section("squarecheck")
-        for record in records:
-            if record["outcome"] in ("failed", "warned", "error"):
-                terminalreporter.write_line(
-                    f"{record['outcome'].upper():7} {record['id']} "
-                    f"[{record['behaviour']}, {record['basis']}]"
-                )
-        shown = ", ".join(f"{v} {k}" for k, v in counts(records).items() if v)
-        terminalreporter.write_line(
-            f"{len(records)} checks: {shown}; prefix {self.state.settings.prefix}; "
-            f"leftovers {self.state.leftovers}"
-        )
-
-
-class HtmlColumns:
-    """report.html: the human check id and the squarecheck outcome next to pytest's."""
-
-    def pytest_html_results_table_header(self, cells: list[str]) -> None:
-        cells.insert(1, "<th>Check</th>")
-        cells.insert(2, "<th>squarecheck</th>")
-
-    def pytest_html_results_table_row(self, report: pytest.TestReport, cells: list[str]) -> None:
-        record = getattr(report, "squarecheck", None) or {}
-        check_id = html.escape(str(record.get("id", "")))
-        outcome = html.escape(str(record.get("outcome", "")))
-        cells.insert(1, f"<td>{check_id}</td>")
-        cells.insert(2, f"<td>{outcome}</td>")
+def write(path: Path, doc: Mapping[str, Any]) -> None:
+    """Validate and write results.json: checks sorted so runs diff cleanly, whole file at once."""
+    ordered = sorted(doc["checks"], key=lambda c: (c["key"], c["version"], c.get("nodeid", "")))
+    out = {"format": FORMAT, "run": doc["run"], "checks": ordered}
+    validate(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)

@@ -146,9 +146,13 @@ def test_list_sorting(api: Api) -> None:
 
 @pytest.mark.parametrize(
     ("params", "code"),
-    [({"sort_field": "NAME"}, "INVALID_ENUM_VALUE"), ({"sort_order": "UP"}, "INVALID_SORT_ORDER"),
-     ({"count": "maybe"}, "INVALID_VALUE"), ({"count": ""}, "INVALID_VALUE")],
-)  # fmt: skip
+    [
+        ({"sort_field": "NAME"}, "INVALID_ENUM_VALUE"),
+        ({"sort_order": "UP"}, "INVALID_SORT_ORDER"),
+        ({"count": "maybe"}, "INVALID_VALUE"),
+        ({"count": ""}, "INVALID_VALUE"),
+    ],
+)
 def test_list_bad_query_values(api: Api, params: dict[str, str], code: str) -> None:
     """Bad sort_field, sort_order or count values are 400 with a Square code."""
     response = api.request("GET", CUSTOMERS, params=params)
@@ -169,13 +173,16 @@ def test_profile_without_public_fields_is_not_listed(api: Api) -> None:
         ({"given_name": "a", "phone_number": "12"}, "INVALID_PHONE_NUMBER", "phone_number"),
         ({"email_address": "no-at-sign"}, "INVALID_EMAIL_ADDRESS", "email_address"),
         ({"given_name": "a", "birthday": "1990-13-01"}, "INVALID_VALUE", "birthday"),
-        ({"given_name": "a", "address": {"country": "us"}}, "INVALID_ENUM_VALUE",
-         "address.country"),
+        (
+            {"given_name": "a", "address": {"country": "us"}},
+            "INVALID_ENUM_VALUE",
+            "address.country",
+        ),
         ({"given_name": "a", "tax_ids": {"eu_vat": "X" * 21}}, "VALUE_TOO_LONG", "tax_ids.eu_vat"),
         ({"given_name": None, "family_name": "b"}, "EXPECTED_STRING", "given_name"),
         ({"given_name": "a", "idempotency_key": None}, "EXPECTED_STRING", "idempotency_key"),
     ],
-)  # fmt: skip
+)
 def test_create_field_constraints(
     api: Api, fields: dict[str, object], code: str, field: str
 ) -> None:

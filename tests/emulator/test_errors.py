@@ -83,9 +83,13 @@ def test_unknown_path(new_api: Api) -> None:
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("PATCH", GROUPS), ("POST", f"{GROUPS}/X"), ("GET", "/v2/customers/search"),
-     ("PATCH", "/v2/customers/X/groups/Y")],
-)  # fmt: skip
+    [
+        ("PATCH", GROUPS),
+        ("POST", f"{GROUPS}/X"),
+        ("GET", "/v2/customers/search"),
+        ("PATCH", "/v2/customers/X/groups/Y"),
+    ],
+)
 def test_wrong_method(new_api: Api, method: str, path: str) -> None:
     """A known path with an unsupported method is 405 METHOD_NOT_ALLOWED."""
     response = new_api.request(method, path)

@@ -9,10 +9,10 @@ import pytest
 from commerce_probes import COMMERCE_PROBES
 from emulator_helpers import NEW, OLD, Api
 
-from squarecheck.behaviours import load_table
 from squarecheck.cli import main
 from squarecheck.emulator.faults import CATALOGUE
 from squarecheck.emulator.server import EmulatorServer
+from squarecheck.spec.table import load_table
 
 GROUPS = "/v2/customers/groups"
 SEARCH = "/v2/customers/search"
@@ -95,7 +95,8 @@ def _bogus_status(api: Api) -> int:
 
 
 def _echoed(api: Api) -> str | None:
-    return api.request("GET", GROUPS).headers.get("Square-Version")
+    echoed: str | None = api.request("GET", GROUPS).headers.get("Square-Version")
+    return echoed
 
 
 def _timestamp_marks(api: Api) -> str:
@@ -128,15 +129,19 @@ PROBES: dict[str, tuple[str, Probe, object]] = {
     "unknown-field-missing-field": (NEW, lambda a: _unknown_field_error(a).get("field"), "bogus"),
     "position-off-by-one": (NEW, _position, "(line 1, character 2)"),
     "wrong-error-category": (
-        NEW, lambda a: _error(a, "GET", f"{GROUPS}/NOPE")["category"], "INVALID_REQUEST_ERROR"
+        NEW,
+        lambda a: _error(a, "GET", f"{GROUPS}/NOPE")["category"],
+        "INVALID_REQUEST_ERROR",
     ),
     "malformed-json-500": (
-        NEW, lambda a: _status(a, "POST", GROUPS, content=b"{", headers=JSON), 400
+        NEW,
+        lambda a: _status(a, "POST", GROUPS, content=b"{", headers=JSON),
+        400,
     ),
     "timestamps-not-rfc3339": (NEW, _timestamp_marks, "TZ"),
     "group-ids-empty-list": (NEW, lambda a: "group_ids" in a.customer(), False),
     "version-not-echoed": (NEW, _echoed, NEW),
-}  # fmt: skip
+}
 PROBES.update(COMMERCE_PROBES)
 
 

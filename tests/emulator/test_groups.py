@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from emulator_helpers import NEW, OLD, Api, error_of
@@ -31,11 +32,12 @@ def test_retrieve_update_delete(api: Api) -> None:
     assert updated["id"] == group["id"] and updated["created_at"] == group["created_at"]
     assert updated["updated_at"] >= group["updated_at"]
     assert api.ok("DELETE", path) == {}
-    for method, kwargs in (
+    cases: tuple[tuple[str, dict[str, Any]], ...] = (
         ("GET", {}),
         ("PUT", {"json": {"group": {"name": "x"}}}),
         ("DELETE", {}),
-    ):
+    )
+    for method, kwargs in cases:
         response = api.request(method, path, **kwargs)
         assert response.status_code == 404
         assert error_of(response)["code"] == "NOT_FOUND"
@@ -144,6 +146,8 @@ def test_name_type_and_presence(api: Api) -> None:
             assert response.status_code == 400, (method, body)
             error = error_of(response)
             assert (error["code"], error["field"], error["category"]) == (
-                code, field, "INVALID_REQUEST_ERROR",
-            )  # fmt: skip
+                code,
+                field,
+                "INVALID_REQUEST_ERROR",
+            )
     assert len(api.ok("GET", "/v2/customers/groups")["groups"]) == 1

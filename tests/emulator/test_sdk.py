@@ -18,8 +18,8 @@ def test_sdk_drives_all_thirteen_endpoints(server: EmulatorServer, version: str)
     created = groups.create(group={"name": "VIP"}, idempotency_key="sdk-1").group
     assert created is not None and created.name == "VIP"
     assert [g.id for g in groups.list(limit=10)] == [created.id]
-    assert groups.get(group_id=created.id).group.name == "VIP"  # type: ignore[union-attr]
-    assert groups.update(group_id=created.id, group={"name": "VVIP"}).group.name == "VVIP"  # type: ignore[union-attr]
+    assert groups.get(group_id=created.id).group.name == "VIP"
+    assert groups.update(group_id=created.id, group={"name": "VVIP"}).group.name == "VVIP"
 
     customer = client.customers.create(given_name="Ann", email_address="ann@example.com").customer
     assert customer is not None and customer.creation_source == "THIRD_PARTY"
@@ -34,7 +34,7 @@ def test_sdk_drives_all_thirteen_endpoints(server: EmulatorServer, version: str)
     updated = client.customers.update(customer_id=customer.id, family_name="Lee", version=1)
     assert updated.customer is not None and updated.customer.family_name == "Lee"
     groups.remove(customer_id=customer.id, group_id=created.id)
-    assert client.customers.get(customer_id=customer.id).customer.group_ids is None  # type: ignore[union-attr]
+    assert client.customers.get(customer_id=customer.id).customer.group_ids is None
     groups.delete(group_id=created.id)
     client.customers.delete(customer_id=customer.id)
     with pytest.raises(ApiError) as missing:
@@ -51,16 +51,16 @@ def test_sdk_sees_the_version_gated_behaviours(server: EmulatorServer, version: 
     first = groups.create(group={"name": "A"}, idempotency_key="k").group
     assert first is not None
     if version == OLD:
-        assert groups.create(group={"name": "B"}, request_options=extra).group is not None  # type: ignore[arg-type]
+        assert groups.create(group={"name": "B"}, request_options=extra).group is not None
         with pytest.raises(ApiError) as reused:
             groups.create(group={"name": "C"}, idempotency_key="k")
         assert reused.value.status_code == 400
         assert reused.value.errors[0].code == "INVALID_VALUE"
     else:
         with pytest.raises(ApiError) as rejected:
-            groups.create(group={"name": "B"}, request_options=extra)  # type: ignore[arg-type]
+            groups.create(group={"name": "B"}, request_options=extra)
         assert rejected.value.status_code == 400
         assert rejected.value.errors[0].field == "bogus"
         assert groups.create(group={"name": "C"}, idempotency_key="k").group == first
-    no_header = groups.list(request_options={"additional_headers": {"Square-Version": None}})  # type: ignore[typeddict-item]
+    no_header = groups.list(request_options={"additional_headers": {"Square-Version": None}})
     assert [g.id for g in no_header][0] == first.id

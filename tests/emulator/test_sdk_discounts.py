@@ -12,8 +12,8 @@ import pytest
 import square
 from square.core.api_error import ApiError
 
-from squarecheck.behaviours import load_table
 from squarecheck.emulator.server import EmulatorServer
+from squarecheck.spec.table import load_table
 
 VERSIONS = ("2022-03-16", load_table().newest_version)
 LISTENING = re.compile(r"^squarecheck emulator listening on (http://\S+)$")

@@ -111,18 +111,27 @@ def test_unrecognized_top_level_field(api: Api, version: str) -> None:
         ({"limit": "5"}, "EXPECTED_INTEGER", "limit"),
         ({"count": "yes"}, "EXPECTED_BOOLEAN", "count"),
         ({"query": []}, "EXPECTED_OBJECT", "query"),
-        ({"query": {"filter": {"group_ids": {"any": "x"}}}}, "EXPECTED_ARRAY",
-         "query.filter.group_ids.any"),
-        ({"query": {"filter": {"created_at": {"start_at": "yesterday"}}}}, "INVALID_TIME",
-         "query.filter.created_at.start_at"),
+        (
+            {"query": {"filter": {"group_ids": {"any": "x"}}}},
+            "EXPECTED_ARRAY",
+            "query.filter.group_ids.any",
+        ),
+        (
+            {"query": {"filter": {"created_at": {"start_at": "yesterday"}}}},
+            "INVALID_TIME",
+            "query.filter.created_at.start_at",
+        ),
         ({"query": {"sort": {"field": "NAME"}}}, "INVALID_ENUM_VALUE", "query.sort.field"),
         ({"cursor": "nope"}, "INVALID_CURSOR", "cursor"),
         ({"cursor": None}, "EXPECTED_STRING", "cursor"),
-        ({"query": {"filter": {"creation_source": {"values": ["ROBOT"]}}}}, "INVALID_ENUM_VALUE",
-         "query.filter.creation_source.values"),
+        (
+            {"query": {"filter": {"creation_source": {"values": ["ROBOT"]}}}},
+            "INVALID_ENUM_VALUE",
+            "query.filter.creation_source.values",
+        ),
         ({"query": {"filter": {"segment_ids": {"any": ["SEG"]}}}}, "BAD_REQUEST", "segment_ids"),
     ],
-)  # fmt: skip
+)
 def test_bad_search_bodies(new_api: Api, body: dict[str, Any], code: str, field: str) -> None:
     """Ill-typed or invalid search values are 400 with a Square code and field."""
     response = new_api.request("POST", SEARCH, json=body)
@@ -133,7 +142,7 @@ def test_bad_search_bodies(new_api: Api, body: dict[str, Any], code: str, field:
 def test_nested_unrecognized_field(api: Api, version: str) -> None:
     """Unknown members inside query.filter are ignored (old) or rejected by name (new)."""
     api.customer()
-    body = {"query": {"filter": {"group_ids": {"any": [], "some": []}}}}
+    body: dict[str, Any] = {"query": {"filter": {"group_ids": {"any": [], "some": []}}}}
     response = api.request("POST", SEARCH, json=body)
     if version == OLD:
         assert response.status_code == 200

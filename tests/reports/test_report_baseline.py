@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from report_fixtures import NEW, OLD, build_run, check_id, write_run
 
-from squarecheck.reports import ReportError, post_run, runs
+from squarecheck.errors import ReportError
 from squarecheck.reports.baseline import parse_text
+from squarecheck.reports.stage import post_run
+from squarecheck.results import load
 
 REUSE = "CreateCustomerGroup > reused idempotency key"
 TOP = "CreateCustomerGroup > unrecognized top-level field"
@@ -42,7 +44,7 @@ def test_known_failures_do_not_fail_the_run(tmp_path: Path, ignoring_run: Path) 
     )
     result = post_run(ignoring_run, baseline=baseline)
     assert result.failing == 0
-    saved = runs.load(ignoring_run)
+    saved = load(ignoring_run)
     marked = {c["id"]: c["baseline"] for c in saved["checks"] if "baseline" in c}
     assert set(marked) == {check_id(OLD, k) for k in (TOP, INSIDE, REUSE)}
     assert {m["status"] for m in marked.values()} == {"known-failure"}
@@ -67,7 +69,7 @@ def test_stale_entry_fails_the_run(tmp_path: Path, emulator_run: Path) -> None:
     result = post_run(emulator_run, baseline=baseline)
     assert result.failing == 1
     assert any("stale" in m and check_id(NEW, REUSE) in m for m in result.messages)
-    saved = runs.load(emulator_run)
+    saved = load(emulator_run)
     stale = [c for c in saved["checks"] if c.get("baseline", {}).get("status") == "stale"]
     assert [c["id"] for c in stale] == [check_id(NEW, REUSE)]
     assert saved["run"]["exit_code"] == 1
@@ -80,9 +82,7 @@ def test_unknown_id_is_reported_not_fatal(tmp_path: Path, emulator_run: Path) ->
     result = post_run(emulator_run, baseline=baseline)
     assert result.failing == 0
     assert any("line 2" in m and "2099-01-01 > Nothing > here" in m for m in result.messages)
-    assert runs.load(emulator_run)["run"]["baseline"]["unknown_ids"] == [
-        "2099-01-01 > Nothing > here"
-    ]
+    assert load(emulator_run)["run"]["baseline"]["unknown_ids"] == ["2099-01-01 > Nothing > here"]
 
 
 def test_unreadable_baseline_is_a_report_error(tmp_path: Path, emulator_run: Path) -> None:
@@ -99,7 +99,8 @@ def test_warned_entry_is_not_stale(tmp_path: Path) -> None:
     baseline = tmp_path / "baseline.txt"
     baseline.write_text(results["checks"][0]["id"] + "\tassumed position\n", encoding="utf-8")
     assert post_run(folder, baseline=baseline).failing == 0
-    saved = runs.load(folder)["checks"][0]
+    listed = results["checks"][0]["id"]
+    saved = next(c for c in load(folder)["checks"] if c["id"] == listed)
     assert saved["baseline"] == {"status": "known-failure", "reason": "assumed position", "line": 1}
 
 
@@ -111,6 +112,6 @@ def test_a_later_report_stage_without_baseline_drops_the_marks(
     baseline.write_text(f"{check_id(OLD, REUSE)}\tknown\n", encoding="utf-8")
     assert post_run(ignoring_run, baseline=baseline).failing == 2
     assert post_run(ignoring_run).failing == 3
-    saved = runs.load(ignoring_run)
+    saved = load(ignoring_run)
     assert "baseline" not in saved["run"]
     assert not any("baseline" in c for c in saved["checks"])

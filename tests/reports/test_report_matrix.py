@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from report_fixtures import NEW, OLD, build_run, check_id, write_run
 
-from squarecheck.behaviours import load_table
 from squarecheck.cli import main
-from squarecheck.reports import ReportError, post_run, runs
+from squarecheck.errors import ReportError
 from squarecheck.reports import matrix as mx
+from squarecheck.reports.stage import post_run
+from squarecheck.results import load
+from squarecheck.spec.table import load_table
 
 SEEDS = {"unrecognized-field", "idempotency-key-reuse"}
 
 
-def findings(results: dict[str, object]) -> dict[str, list[str]]:
-    built = mx.build(results, load_table())  # type: ignore[arg-type]
+def findings(results: dict[str, Any]) -> dict[str, list[str]]:
+    built = mx.build(results, load_table())
     return {row.key: row.findings for row in built.rows}
 
 
@@ -89,7 +92,7 @@ def test_post_run_rewrites_valid_results(emulator_run: Path) -> None:
     results["run"]["counts"] = {"passed": 999}
     (emulator_run / "results.json").write_text(json.dumps(results), encoding="utf-8")
     assert post_run(emulator_run).failing == 0
-    saved = runs.load(emulator_run)
+    saved = load(emulator_run)
     assert saved["run"]["counts"] == {
         "passed": 10,
         "failed": 0,

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Request, sync_playwright
 from report_fixtures import NEW, OLD, build_run, write_run
 
-from squarecheck.reports import post_run
+from squarecheck.reports.stage import post_run
 
 LAUNCH_ARGS = [
     "--headless",
@@ -91,9 +91,10 @@ def watched(browser: Browser, served: tuple[str, Path]) -> Iterator[Watched]:
 
 
 def visible_keys(page: Page) -> list[str]:
-    return page.eval_on_selector_all(
+    keys: list[str] = page.eval_on_selector_all(
         "#matrix tbody tr:not([hidden])", "rows => rows.map(r => r.dataset.key)"
     )
+    return keys
 
 
 def test_matrix_has_a_column_per_version(watched: Watched, pages: dict[str, str]) -> None:

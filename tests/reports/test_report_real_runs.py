@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from version_proxy import VersionStrippingProxy
 
-from squarecheck.behaviours import load_table
+from squarecheck import results
 from squarecheck.cli import main
 from squarecheck.emulator.server import EmulatorServer
 from squarecheck.reports import matrix as mx
-from squarecheck.reports import runs
+from squarecheck.spec.table import load_table
 
 SEEDS = {"unrecognized-field", "idempotency-key-reuse"}
 OLD, NEW = "2022-02-16", "2022-03-16"
@@ -24,15 +24,30 @@ def run_suites(target: str, folder: Path) -> Path:
     """`squarecheck run` of the seed families against `target`; returns the run folder."""
     folder.mkdir(parents=True)
     command = [
-        sys.executable, "-m", "squarecheck", "run", "--target", target,
-        "--token", "sqc-test-token", "--report-dir", str(folder), "--workers", "1",
-        "-m", "unrecognized_fields or idempotency", "--upgrade", OLD, NEW,
-        "--summary-md", str(folder / "summary.md"),
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "squarecheck",
+        "run",
+        "--target",
+        target,
+        "--token",
+        "sqc-test-token",
+        "--report-dir",
+        str(folder),
+        "--workers",
+        "1",
+        "-m",
+        "unrecognized_fields or idempotency",
+        "--upgrade",
+        OLD,
+        NEW,
+        "--summary-md",
+        str(folder / "summary.md"),
+    ]
     done = subprocess.run(command, capture_output=True, text=True, cwd=folder, timeout=300)
     found = sorted(folder.glob("*/results.json"))
     assert len(found) == 1, done.stdout[-2000:] + done.stderr[-2000:]
-    assert done.returncode == runs.load(found[0])["run"]["exit_code"]
+    assert done.returncode == results.load(found[0])["run"]["exit_code"]
     return found[0].parent
 
 
@@ -52,12 +67,12 @@ def test_real_runs_show_seed_changes_and_regressions(
 ) -> None:
     """Emulator: seeds observed; stripped header: seeds not observed; diff lists the regressions."""
     good, bad = real_runs
-    assert runs.load(good)["run"]["failing"] == 0
-    assert runs.load(bad)["run"]["failing"] > 0
-    assert runs.load(bad)["run"]["exit_code"] == 1
+    assert results.load(good)["run"]["failing"] == 0
+    assert results.load(bad)["run"]["failing"] > 0
+    assert results.load(bad)["run"]["exit_code"] == 1
     table = load_table()
-    good_rows = mx.build(runs.load(good), table).rows
-    bad_rows = mx.build(runs.load(bad), table).rows
+    good_rows = mx.build(results.load(good), table).rows
+    bad_rows = mx.build(results.load(bad), table).rows
     for rows, wanted in ((good_rows, mx.DOC_OBSERVED), (bad_rows, mx.DOC_NOT_OBSERVED)):
         seeds = [r for r in rows if r.behaviour_id in SEEDS]
         assert seeds
@@ -68,7 +83,7 @@ def test_real_runs_show_seed_changes_and_regressions(
     out = tmp_path / "diff.json"
     assert main(["diff", str(good), str(bad), "--json", str(out)]) == 1
     regressed = json.loads(out.read_text(encoding="utf-8"))["regressions"]
-    failed_now = {c["id"] for c in runs.load(bad)["checks"] if c["outcome"] == "failed"}
+    failed_now = {c["id"] for c in results.load(bad)["checks"] if c["outcome"] == "failed"}
     assert {c["id"] for c in regressed} == failed_now
     assert {c["version"] for c in regressed} == {OLD}
     changing = {b.id for b in table.behaviours.values() if b.changes_between(OLD, NEW)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from squarecheck.reports import post_run
+from squarecheck.reports.stage import post_run
 
 
 def test_summary_lists_failures_and_findings(tmp_path: Path, ignoring_run: Path) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 
 from report_fixtures import NEW, OLD, build_run, write_run
 
-from squarecheck.behaviours import load_table
-from squarecheck.reports import post_run
+from squarecheck.reports.stage import post_run
+from squarecheck.spec.table import load_table
 
 
 def upgrade_json(folder: Path) -> dict[str, Any]:

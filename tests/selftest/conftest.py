@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from selftest_helpers import Cli, Seller, clean_env
 
-from squarecheck.client import Connection, Redactor
 from squarecheck.emulator.server import EmulatorServer
-from squarecheck.ledger import Ledger
+from squarecheck.target.client import Connection
+from squarecheck.target.ledger import Ledger
+from squarecheck.target.redaction import Redactor
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from squarecheck.client import Client, Connection
-from squarecheck.ledger import Ledger
+from squarecheck.target.client import Client, Connection
+from squarecheck.target.ledger import Ledger
 
 
 @dataclass

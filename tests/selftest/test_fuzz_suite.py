@@ -11,8 +11,8 @@ from typing import Any
 from selftest_helpers import clean_env
 
 from squarecheck import results
-from squarecheck.behaviours import load_table
 from squarecheck.emulator.server import EmulatorServer
+from squarecheck.spec.table import load_table
 
 
 def _run(target: str, tmp_path: Path, *args: str) -> tuple[int, dict[str, Any]]:
@@ -34,7 +34,7 @@ def test_fault_in_old_version_fails_only_that_version(tmp_path: Path) -> None:
     with EmulatorServer(port=0, faults=("old-rejects-unknown-fields",)) as server:
         code, doc = _run(server.url, tmp_path, "--square-version", old, "--square-version", new)
     assert code == 1
-    assert results.problems(doc) == []
+    results.validate(doc)
     checks = {c["version"]: c for c in doc["checks"]}
     assert set(checks) == {old, new}
     assert checks[new]["outcome"] == "passed"

@@ -6,10 +6,11 @@ from collections.abc import Callable
 
 from selftest_helpers import Seller
 
-from squarecheck import fuzzing
-from squarecheck.behaviours import load_table
-from squarecheck.client import Client, Connection, Redactor
-from squarecheck.ledger import Ledger, cleanup
+from squarecheck.fuzz import runner as fuzzing
+from squarecheck.spec.table import load_table
+from squarecheck.target.client import Client, Connection
+from squarecheck.target.ledger import Ledger, cleanup
+from squarecheck.target.redaction import Redactor
 
 EXAMPLES = 4
 

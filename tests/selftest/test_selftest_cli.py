@@ -59,8 +59,12 @@ def test_selection_of_no_check_is_a_usage_error(
 ) -> None:
     """A -k expression that selects no check is one line on stderr and exit 2."""
     done = selftest_cli(
-        "--fault", next(iter(CATALOGUE)), "-k", "no_such_check_anywhere",
-        "--report-dir", str(tmp_path / "reports"),
-    )  # fmt: skip
+        "--fault",
+        next(iter(CATALOGUE)),
+        "-k",
+        "no_such_check_anywhere",
+        "--report-dir",
+        str(tmp_path / "reports"),
+    )
     assert done.code == 2, done.stdout + done.stderr
     assert "no check matches" in done.stderr and done.stderr.strip().count("\n") == 0

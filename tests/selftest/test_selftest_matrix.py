@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from squarecheck import selftest
+from squarecheck.selftest import html, orchestrate
 
 
 @dataclass(frozen=True)
@@ -25,25 +25,25 @@ def _record(outcome: str, behaviour: str = "group-lifecycle") -> dict[str, Any]:
 def test_verdicts_and_exit_codes() -> None:
     """0 when all faults die on a clean control; 1 for a survivor or dirty control; 3 on errors."""
     fault = {"f": FakeFault("breaks lifecycle", ("group-lifecycle",))}
-    clean = selftest.TargetRun(None, [_record("passed")])
-    killed = selftest.TargetRun("f", [_record("failed")])
-    survived = selftest.TargetRun("f", [_record("passed")])
-    doc = selftest.build_matrix(clean, fault, {"f": killed})
+    clean = orchestrate.TargetRun(None, [_record("passed")])
+    killed = orchestrate.TargetRun("f", [_record("failed")])
+    survived = orchestrate.TargetRun("f", [_record("passed")])
+    doc = orchestrate.build_matrix(clean, fault, {"f": killed})
     assert doc["exit_code"] == 0
     assert doc["faults"][0]["killed"] and doc["faults"][0]["intended_caught"]
-    assert selftest.build_matrix(clean, fault, {"f": survived})["exit_code"] == 1
-    dirty = selftest.TargetRun(None, [_record("failed")])
-    assert selftest.build_matrix(dirty, fault, {"f": killed})["exit_code"] == 1
-    crashed = selftest.TargetRun("f", error="exit 4 without results")
-    assert selftest.build_matrix(clean, fault, {"f": crashed})["exit_code"] == 3
+    assert orchestrate.build_matrix(clean, fault, {"f": survived})["exit_code"] == 1
+    dirty = orchestrate.TargetRun(None, [_record("failed")])
+    assert orchestrate.build_matrix(dirty, fault, {"f": killed})["exit_code"] == 1
+    crashed = orchestrate.TargetRun("f", error="exit 4 without results")
+    assert orchestrate.build_matrix(clean, fault, {"f": crashed})["exit_code"] == 3
 
 
 def test_caught_by_another_behaviour_is_not_intended() -> None:
     """A fault killed only by checks of other behaviours is killed but not intended-caught."""
     fault = {"f": FakeFault("x", ("seller-isolation",))}
-    clean = selftest.TargetRun(None, [_record("passed")])
-    run = selftest.TargetRun("f", [_record("failed", "group-lifecycle")])
-    row = selftest.build_matrix(clean, fault, {"f": run})["faults"][0]
+    clean = orchestrate.TargetRun(None, [_record("passed")])
+    run = orchestrate.TargetRun("f", [_record("failed", "group-lifecycle")])
+    row = orchestrate.build_matrix(clean, fault, {"f": run})["faults"][0]
     assert row["killed"] and not row["intended_caught"]
     assert row["caught_by"][0]["behaviour"] == "group-lifecycle"
 
@@ -51,10 +51,10 @@ def test_caught_by_another_behaviour_is_not_intended() -> None:
 def test_page_escapes_everything_and_needs_no_script() -> None:
     """selftest.html escapes names and descriptions and carries no script."""
     fault = {"<b>f</b>": FakeFault("<script>alert(1)</script>", ("group-lifecycle",))}
-    clean = selftest.TargetRun(None, [_record("passed")])
-    doc = selftest.build_matrix(clean, fault, {"<b>f</b>": selftest.TargetRun("<b>f</b>")})
+    clean = orchestrate.TargetRun(None, [_record("passed")])
+    doc = orchestrate.build_matrix(clean, fault, {"<b>f</b>": orchestrate.TargetRun("<b>f</b>")})
     doc["run"] = {"id": "r", "finished_at": "now", "duration": 1.0, "keyword": None}
-    page = selftest.render_html(doc)
+    page = html.render_html(doc)
     assert "<script" not in page and "&lt;script&gt;" in page
     assert "&lt;b&gt;f&lt;/b&gt;" in page and "survived" in page
 
@@ -62,16 +62,23 @@ def test_page_escapes_everything_and_needs_no_script() -> None:
 def test_fault_that_breaks_nothing_survives(tmp_path: Path) -> None:
     """A catalogue entry whose emulator is the clean one is reported as surviving: exit 1."""
 
-    def runner(fault: str | None, workdir: Path, keyword: str | None, n: int) -> selftest.TargetRun:
+    def runner(
+        fault: str | None, workdir: Path, keyword: str | None, n: int
+    ) -> orchestrate.TargetRun:
         folder = workdir / (fault or "clean")
         folder.mkdir()
-        run = selftest.run_target(None, folder, keyword, n)  # the inert fault changes nothing
+        run = orchestrate.run_target(None, folder, keyword, n)  # the inert fault changes nothing
         run.fault = fault
         return run
 
     inert = {"inert": FakeFault("changes nothing", ("square-version-echo",))}
-    doc, run_dir = selftest.run_selftest(
-        tmp_path, faults=inert, workers=2, keyword="test_versioning", runner=runner
+    doc, run_dir = orchestrate.run_selftest(
+        tmp_path,
+        faults=inert,
+        workers=2,
+        keyword="test_versioning",
+        fuzz_examples=2,
+        runner=runner,
     )
     assert doc["exit_code"] == 1
     assert doc["clean"]["passed"] and doc["clean"]["counts"]["passed"] > 0
@@ -81,4 +88,4 @@ def test_fault_that_breaks_nothing_survives(tmp_path: Path) -> None:
     saved = json.loads((run_dir / "selftest.json").read_text())
     assert saved["summary"]["survived"] == ["inert"]
     assert "survived" in (run_dir / "selftest.html").read_text()
-    assert "SURVIVED" in selftest.terminal_table(doc)
+    assert "SURVIVED" in html.terminal_table(doc)

@@ -22,7 +22,7 @@ def emulator() -> Iterator[EmulatorServer]:
 
 
 @pytest.fixture
-def proxy(emulator: EmulatorServer) -> Callable[..., LocalServer]:
+def proxy(emulator: EmulatorServer) -> Iterator[Callable[..., LocalServer]]:
     """Start a bending proxy in front of the emulator: proxy(on_response=..., ...)."""
     servers: list[LocalServer] = []
 
@@ -33,7 +33,7 @@ def proxy(emulator: EmulatorServer) -> Callable[..., LocalServer]:
         servers.append(server)
         return server
 
-    yield start  # type: ignore[misc]
+    yield start
     for server in servers:
         server.__exit__()
 

@@ -148,9 +148,15 @@ def test_search_that_never_converges_fails_saying_so(
         return status, headers, (b"{}" if path == "/v2/customers/search" else body)
 
     run = _run(
-        run_cli, proxy(on_response=empty_search), "-k", "group_filter and any",
-        "--search-timeout", "0.5", "--square-version", "2022-03-16",
-    )  # fmt: skip
+        run_cli,
+        proxy(on_response=empty_search),
+        "-k",
+        "group_filter and any",
+        "--search-timeout",
+        "0.5",
+        "--square-version",
+        "2022-03-16",
+    )
     assert run.code == 1, run.stdout[-2000:]
     failed = run.outcomes("failed")
     assert failed and {c["behaviour"] for c in failed} == {"search-group-filter"}

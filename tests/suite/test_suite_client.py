@@ -9,14 +9,15 @@ from starlette.responses import JSONResponse, Response
 from suite_support import LocalServer, RunResult
 
 from squarecheck.checks import ToolError, UsageError
-from squarecheck.client import Client, Connection, Redactor, RetryPolicy
-from squarecheck.ledger import Ledger
-from squarecheck.target import (
+from squarecheck.options import resolve
+from squarecheck.target.client import Client, Connection, RetryPolicy
+from squarecheck.target.ledger import Ledger
+from squarecheck.target.redaction import Redactor
+from squarecheck.target.resolve import (
     PRODUCTION_URL,
     SANDBOX_URL,
     refuse_production,
     resolve_target,
-    resolve_token,
 )
 
 
@@ -49,10 +50,10 @@ def test_production_needs_explicit_permission() -> None:
 def test_token_lookup_order() -> None:
     """--token wins, then SQUARECHECK_TOKEN, then SQUARE_TOKEN."""
     env = {"SQUARECHECK_TOKEN": "b", "SQUARE_TOKEN": "c"}
-    assert resolve_token("a", env) == "a"
-    assert resolve_token(None, env) == "b"
-    assert resolve_token(None, {"SQUARE_TOKEN": "c"}) == "c"
-    assert resolve_token(None, {}) is None
+    assert resolve("run", {"token": "a"}, env).token == "a"
+    assert resolve("run", {}, env).token == "b"
+    assert resolve("run", {}, {"SQUARE_TOKEN": "c"}).token == "c"
+    assert resolve("run", {}, {}).token is None
 
 
 def _rate_limited(times: int, retry_after: str) -> Callable[[int, str, str], Response | None]:

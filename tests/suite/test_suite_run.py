@@ -9,7 +9,7 @@ from pathlib import Path
 from suite_support import RunResult, clean_env, closed_port
 
 from squarecheck import results
-from squarecheck.behaviours import load_table
+from squarecheck.spec.table import load_table
 
 
 def test_emulator_passes_every_suite(run_cli: Callable[..., RunResult]) -> None:
@@ -21,7 +21,7 @@ def test_emulator_passes_every_suite(run_cli: Callable[..., RunResult]) -> None:
         assert (run.run_dir / name).is_file()
     assert str(run.run_dir) in run.stdout
     doc = run.results
-    assert results.problems(doc) == []
+    results.validate(doc)
     table = load_table()
     assert doc["run"]["versions"] == list(table.default_selection)
     assert doc["run"]["leftovers"] == 0
@@ -86,7 +86,7 @@ def test_workers_run_in_parallel(run_cli: Callable[..., RunResult]) -> None:
     run = run_cli("--workers", "2", "-m", "lifecycle and not fuzz")
     assert run.code == 0, run.stdout[-3000:]
     doc = run.results
-    assert results.problems(doc) == []
+    results.validate(doc)
     assert doc["checks"] and {c["family"] for c in doc["checks"]} == {"lifecycle"}
     assert doc["run"]["leftovers"] == 0
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 from starlette.responses import JSONResponse, Response
 from suite_support import LocalServer, RunResult, drop_version_echo
 
 from squarecheck.emulator.server import EmulatorServer
-from squarecheck.target import PRODUCTION_URL
+from squarecheck.target.resolve import PRODUCTION_URL
 
 SECRET = "sqcSECRETtoken7Qx9Zr31"
 OTHER_SECRET = "sqcOTHERsecretB4k8Lm"
@@ -20,7 +21,7 @@ def _headers(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}", "Square-Version": "2022-03-16"}
 
 
-def _snapshot(url: str, token: str) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+def _snapshot(url: str, token: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     groups = httpx.get(f"{url}/v2/customers/groups", headers=_headers(token)).json()
     customers = httpx.get(f"{url}/v2/customers", headers=_headers(token)).json()
     return groups.get("groups", []), customers.get("customers", [])
@@ -33,9 +34,15 @@ def test_token_never_appears_in_any_output(
 
     server = proxy(on_response=drop_version_echo)
     run = run_cli(
-        "--target", server.url, "--token", SECRET, "--second-token", OTHER_SECRET,
-        "-m", "(versioning or auth or unrecognized_fields) and not fuzz",
-    )  # fmt: skip
+        "--target",
+        server.url,
+        "--token",
+        SECRET,
+        "--second-token",
+        OTHER_SECRET,
+        "-m",
+        "(versioning or auth or unrecognized_fields) and not fuzz",
+    )
     assert run.code == 1, run.stdout[-2000:]
     assert run.outcomes("failed")
     for text in (run.stdout, run.stderr):
@@ -58,11 +65,13 @@ def test_cleanup_leaves_nothing_and_touches_nothing_foreign(
     url = emulator.url
     foreign_names = ["Loyal Customers", "sqc-not-this-run", "sqc-"]
     for name in foreign_names:
-        resp = httpx.post(f"{url}/v2/customers/groups", headers=_headers(SECRET),
-                          json={"group": {"name": name}})  # fmt: skip
+        resp = httpx.post(
+            f"{url}/v2/customers/groups", headers=_headers(SECRET), json={"group": {"name": name}}
+        )
         assert resp.status_code == 200
-    customer = httpx.post(f"{url}/v2/customers", headers=_headers(SECRET),
-                          json={"given_name": "sqc-foreign"}).json()["customer"]  # fmt: skip
+    customer = httpx.post(
+        f"{url}/v2/customers", headers=_headers(SECRET), json={"given_name": "sqc-foreign"}
+    ).json()["customer"]
     for group in _snapshot(url, SECRET)[0]:
         add = f"{url}/v2/customers/{customer['id']}/groups/{group['id']}"
         assert httpx.put(add, headers=_headers(SECRET)).status_code == 200
@@ -96,8 +105,9 @@ def test_sweep_deletes_only_the_prefix(
     """sweep --prefix deletes groups and customers named with the prefix and nothing else."""
     url, prefix = emulator.url, "sqc-20990101t000000-dead-"
     for name in (f"{prefix}a", f"{prefix}b", "keep me", "sqc-20990101t000000-beef-x"):
-        httpx.post(f"{url}/v2/customers/groups", headers=_headers(SECRET),
-                   json={"group": {"name": name}})  # fmt: skip
+        httpx.post(
+            f"{url}/v2/customers/groups", headers=_headers(SECRET), json={"group": {"name": name}}
+        )
     for body in (
         {"given_name": f"{prefix}c"},
         {"company_name": f"{prefix}co"},
@@ -117,11 +127,15 @@ def test_sweep_refuses_a_short_prefix(
     emulator: EmulatorServer, run_cli: Callable[..., RunResult]
 ) -> None:
     """sweep refuses an empty or too-short prefix with exit 2 and deletes nothing."""
-    httpx.post(f"{emulator.url}/v2/customers/groups", headers=_headers(SECRET),
-               json={"group": {"name": "sq"}})  # fmt: skip
+    httpx.post(
+        f"{emulator.url}/v2/customers/groups",
+        headers=_headers(SECRET),
+        json={"group": {"name": "sq"}},
+    )
     for prefix in ("", "sq"):
-        run = run_cli("--prefix", prefix, "--target", emulator.url, "--token", SECRET,
-                      command="sweep")  # fmt: skip
+        run = run_cli(
+            "--prefix", prefix, "--target", emulator.url, "--token", SECRET, command="sweep"
+        )
         assert run.code == 2
         assert len(run.stderr.strip().splitlines()) == 1
     assert len(_snapshot(emulator.url, SECRET)[0]) == 1
@@ -148,7 +162,8 @@ def test_leftovers_are_counted_and_swept_afterwards(
     assert f"squarecheck sweep --prefix {prefix}" in run.stdout
     assert len([g for g in _snapshot(emulator.url, SECRET)[0] if g["name"].startswith(prefix)]) == 2
 
-    swept = run_cli("--prefix", prefix, "--target", emulator.url, "--token", SECRET,
-                    command="sweep")  # fmt: skip
+    swept = run_cli(
+        "--prefix", prefix, "--target", emulator.url, "--token", SECRET, command="sweep"
+    )
     assert swept.code == 0 and swept.stdout.count("deleted group") == 2
     assert _snapshot(emulator.url, SECRET) == ([], [])

@@ -32,6 +32,7 @@ from squarecheck.emulator.errors import (
     SquareError,
     Unauthorized,
 )
+from squarecheck.emulator.faults import AuthNotEnforced
 from squarecheck.emulator.handlers import Call
 from squarecheck.emulator.routes import Operation, by_path
 from squarecheck.emulator.store import Store
@@ -71,7 +72,7 @@ def authenticate(request: Request, config: EmulatorConfig) -> str:
     token = token.strip()
     if scheme.lower() == "bearer" and token and " " not in token:
         return token
-    if config.has_fault("auth-not-enforced"):
+    if AuthNotEnforced.on(config):
         return "anonymous"
     raise Unauthorized(UNAUTHORIZED_DETAIL)
 
@@ -118,9 +119,13 @@ def _endpoint(operations: dict[str, Operation], store: Store, config: EmulatorCo
             )
             body = await read_json(request) if operation.has_body else None
             call = Call(
-                store=store, token=token, version=version, path=request.path_params,
-                query=request.query_params, body=body,
-            )  # fmt: skip
+                store=store,
+                token=token,
+                version=version,
+                path=request.path_params,
+                query=request.query_params,
+                body=body,
+            )
             result = operation.handler(call)
         except SquareError as error:
             return error_response(error, config, operation.name)

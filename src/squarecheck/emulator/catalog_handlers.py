@@ -18,6 +18,12 @@ from squarecheck.emulator import validate as v
 from squarecheck.emulator.catalog_ids import assign
 from squarecheck.emulator.catalog_validate import refuse_unmodelled
 from squarecheck.emulator.commerce import Remembered, Session, commerce_for
+from squarecheck.emulator.commerce_faults import (
+    BatchNotAtomic,
+    CatalogReplayCreates,
+    CatalogVersionUnchecked,
+    DeleteNoCascade,
+)
 from squarecheck.emulator.errors import (
     ArrayLengthTooLong,
     BadRequest,
@@ -44,12 +50,12 @@ def groups_field(call: Call) -> bool:
 
 
 def gates(call: Call) -> catalog.Gates:
-    bug = call.store.config.has_fault
+    config = call.store.config
     return catalog.Gates(
         groups_field=groups_field(call),
-        check_versions=not bug("catalog-version-unchecked"),
-        atomic_batches=not bug("batch-not-atomic"),
-        cascade=not bug("delete-no-cascade"),
+        check_versions=not CatalogVersionUnchecked.on(config),
+        atomic_batches=not BatchNotAtomic.on(config),
+        cascade=not DeleteNoCascade.on(config),
     )
 
 
@@ -106,7 +112,7 @@ def _upsert(
     key = str(body["idempotency_key"])
     single = operation == "UpsertCatalogObject"
     with commerce_for(call.store).session(call.token) as session:
-        replay_creates = call.store.config.has_fault("catalog-replay-creates")
+        replay_creates = CatalogReplayCreates.on(call.store.config)
         replay = _replayed(session, operation, key, body, replay_creates)
         if replay is not None:
             return replay

@@ -21,6 +21,7 @@ from typing import Any
 
 from squarecheck.emulator import clock
 from squarecheck.emulator.config import EmulatorConfig
+from squarecheck.emulator.faults import SharedSellers
 from squarecheck.emulator.store import Store
 
 MAX_CURSORS = 10_000
@@ -127,7 +128,7 @@ class CommerceStore:
     @contextmanager
     def session(self, token: str) -> Iterator[Session]:
         """The seller `token` stands for, locked for the duration of the block."""
-        if self.config.has_fault("shared-sellers"):
+        if SharedSellers.on(self.config):
             token = "shared"
         with self._lock:
             seller = self._sellers.setdefault(token, _Seller())

@@ -18,7 +18,3 @@ class EmulatorConfig:
     default_version: str | None = None
     search_lag: float = 0.0
     faults: frozenset[str] = field(default_factory=frozenset)
-
-    def has_fault(self, name: str) -> bool:
-        """True when the named injected bug is switched on (the one place faults are read)."""
-        return name in self.faults

@@ -6,60 +6,31 @@ three points, so the clean code path stays readable:
 
 - version: how the Square-Version header is read, or which version a behaviour acts as
   (`version_header`, `version_overrides`, called by the app);
-- store: the data layer asks `config.has_fault(name)` at the one step the bug bends
-  (those classes carry no code here, only their name, description and behaviours);
+- store: the data layer asks `LimitIgnored.on(config)` at the one step the bug bends (those
+  classes carry no code here, only their name, description and behaviours; a misspelt class
+  is an import error, not a silently disabled fault);
 - response: a finished response is rewritten (`transform`, called by the app).
+
+The base class and the response envelope live in `fault_base`; the faults of the catalog and
+pricing (group discounts) in `commerce_faults`, so that each module stays small.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, ClassVar
+from typing import Any
 
-from squarecheck.behaviours import load_table
+from squarecheck.emulator.commerce_faults import COMMERCE_FAULTS
 from squarecheck.emulator.config import EmulatorConfig
+from squarecheck.emulator.fault_base import Fault, Outgoing
+from squarecheck.spec.table import load_table
 
 _UNRECOGNIZED = re.compile(
     r"^The field named '[^']*' is unrecognized \(line (\d+), character (\d+)\)$"
 )
 _MALFORMED_JSON = "The request body is not valid JSON"
 _NEW = "2022-03-16"
-
-
-@dataclass
-class Outgoing:
-    """A response on its way out, as the response-point faults see it."""
-
-    operation: str
-    status: int
-    body: dict[str, Any]
-    headers: dict[str, str] = field(default_factory=dict)
-
-    def errors(self) -> list[dict[str, Any]]:
-        found = self.body.get("errors")
-        return found if isinstance(found, list) else []
-
-
-class Fault:
-    """Base class; a subclass's docstring is its one-line description."""
-
-    name: ClassVar[str] = ""
-    behaviours: ClassVar[tuple[str, ...]] = ()
-
-    @property
-    def description(self) -> str:
-        return (type(self).__doc__ or "").strip().splitlines()[0]
-
-    def version_header(self, header: str | None) -> str | None:
-        return header
-
-    def version_overrides(self) -> tuple[tuple[str, str], ...]:
-        return ()
-
-    def transform(self, response: Outgoing) -> None:
-        return None
 
 
 # --- version point ------------------------------------------------------------------------------
@@ -116,7 +87,7 @@ class VersionHeaderIgnored(Fault):
         return None
 
 
-# --- store point (the store and handlers consult config.has_fault) ------------------------------
+# --- store point (the store and handlers ask `<Fault>.on(config)`) ---------------------------
 
 
 class IdempotencyIgnored(Fault):
@@ -210,105 +181,7 @@ class AuthNotEnforced(Fault):
     behaviours = ("auth-required",)
 
 
-# --- store point: catalog and pricing -----------------------------------------------------------
-
-
-class GroupFilterIgnored(Fault):
-    """Pricing ignores customer_group_ids_any: a group's rule discounts every buyer."""
-
-    name = "group-filter-ignored"
-    behaviours = ("group-discount-eligibility",)
-
-
-class StaleMembership(Fault):
-    """Pricing reads a customer's groups once and never again: a removed member keeps the discount."""  # noqa: E501
-
-    name = "stale-membership"
-    behaviours = ("group-discount-membership-live",)
-
-
-class WrongRounding(Fault):
-    """A percentage discount is rounded half up on the discount (10% of 915 takes 92, not 91)."""
-
-    name = "wrong-rounding"
-    behaviours = ("discount-rounding",)
-
-
-class UngroupedRuleIgnored(Fault):
-    """Pricing rules without customer_group_ids_any are never applied."""
-
-    name = "ungrouped-rule-ignored"
-    behaviours = ("group-discount-no-groups",)
-
-
-class ItemMatchIgnored(Fault):
-    """A product set naming an item (or category) does not match the item's variations."""
-
-    name = "item-match-ignored"
-    behaviours = ("product-set-matching",)
-
-
-class AutoApplyAlways(Fault):
-    """Pricing rules apply even when pricing_options.auto_apply_discounts is false or absent."""
-
-    name = "auto-apply-always"
-    behaviours = ("auto-apply-discounts",)
-
-
-class CatalogVersionUnchecked(Fault):
-    """Catalog updates with a stale or missing version are accepted."""
-
-    name = "catalog-version-unchecked"
-    behaviours = ("catalog-version-mismatch",)
-
-
-class CatalogReplayCreates(Fault):
-    """A catalog upsert repeated with its idempotency key and body creates new objects."""
-
-    name = "catalog-replay-creates"
-    behaviours = ("catalog-upsert-idempotency",)
-
-
-class BatchNotAtomic(Fault):
-    """A failing batch of BatchUpsertCatalogObjects keeps the objects before its bad one."""
-
-    name = "batch-not-atomic"
-    behaviours = ("catalog-batch-atomic",)
-
-
-class DeleteNoCascade(Fault):
-    """Deleting an item leaves its variations alive."""
-
-    name = "delete-no-cascade"
-    behaviours = ("catalog-delete-cascade",)
-
-
 # --- response point -----------------------------------------------------------------------------
-
-
-class IdMappingsMissing(Fault):
-    """Catalog upsert responses carry no id_mappings."""
-
-    name = "id-mappings-missing"
-    behaviours = ("catalog-id-mappings",)
-
-    def transform(self, response: Outgoing) -> None:
-        if response.operation in ("UpsertCatalogObject", "BatchUpsertCatalogObjects"):
-            response.body.pop("id_mappings", None)
-
-
-class NetAmountsWithoutDiscounts(Fault):
-    """An order's net_amounts leave out its discounts (discount_money 0, total the gross)."""
-
-    name = "net-amounts-without-discounts"
-    behaviours = ("order-totals",)
-
-    def transform(self, response: Outgoing) -> None:
-        net = (response.body.get("order") or {}).get("net_amounts")
-        if isinstance(net, dict) and net.get("discount_money"):
-            discount = net["discount_money"]["amount"]
-            net["total_money"]["amount"] += discount
-            net["discount_money"]["amount"] = 0
 
 
 class UnknownFieldWrongCode(Fault):
@@ -421,17 +294,34 @@ def _rewrite_timestamps(value: Any) -> None:
 
 
 FAULTS: tuple[type[Fault], ...] = (
-    OldRejectsUnknownFields, NewIgnoresUnknownFields, OldReplaysIdempotency,
-    NewRejectsIdempotency, VersionHeaderIgnored, IdempotencyIgnored, ReplayNewName,
-    ReplayCreatesDuplicate, RemoveGroupKeepsMembership, DeleteGroupKeepsMembership,
-    CursorRepeatsFirstPage, CursorOnLastPage, LimitIgnored, SearchAllAsAny, SearchNoneIgnored,
-    SearchNeverConsistent, SharedSellers, AuthNotEnforced, UnknownFieldWrongCode,
-    UnknownFieldMissingField, PositionOffByOne, WrongErrorCategory, MalformedJson500,
-    TimestampsNotRfc3339, GroupIdsEmptyList, VersionNotEchoed, GroupFilterIgnored,
-    StaleMembership, WrongRounding, UngroupedRuleIgnored, ItemMatchIgnored, AutoApplyAlways,
-    CatalogVersionUnchecked, CatalogReplayCreates, BatchNotAtomic, DeleteNoCascade,
-    IdMappingsMissing, NetAmountsWithoutDiscounts,
-)  # fmt: skip
+    OldRejectsUnknownFields,
+    NewIgnoresUnknownFields,
+    OldReplaysIdempotency,
+    NewRejectsIdempotency,
+    VersionHeaderIgnored,
+    IdempotencyIgnored,
+    ReplayNewName,
+    ReplayCreatesDuplicate,
+    RemoveGroupKeepsMembership,
+    DeleteGroupKeepsMembership,
+    CursorRepeatsFirstPage,
+    CursorOnLastPage,
+    LimitIgnored,
+    SearchAllAsAny,
+    SearchNoneIgnored,
+    SearchNeverConsistent,
+    SharedSellers,
+    AuthNotEnforced,
+    UnknownFieldWrongCode,
+    UnknownFieldMissingField,
+    PositionOffByOne,
+    WrongErrorCategory,
+    MalformedJson500,
+    TimestampsNotRfc3339,
+    GroupIdsEmptyList,
+    VersionNotEchoed,
+    *COMMERCE_FAULTS,
+)
 
 #: name -> fault (read-only): `.description` and `.behaviours` for selftest and --list-faults.
 CATALOGUE: MappingProxyType[str, Fault] = MappingProxyType({f.name: f() for f in FAULTS})

@@ -21,9 +21,11 @@ from squarecheck.emulator.errors import (
     InvalidValue,
     ValueTooLow,
 )
+from squarecheck.emulator.faults import IdempotencyIgnored
 from squarecheck.emulator.profile import ADDRESS_FIELDS, TAX_ID_FIELDS, profile_fields
+from squarecheck.emulator.records import CUSTOMER_FIELDS, PUBLIC_FIELDS, Page
 from squarecheck.emulator.searchquery import SEARCH_FIELDS, parse_query
-from squarecheck.emulator.store import CUSTOMER_FIELDS, PUBLIC_FIELDS, Page, Reuse, Store
+from squarecheck.emulator.store import Reuse, Store
 from squarecheck.emulator.versioning import VersionContext
 
 Body = dict[str, Any]
@@ -97,7 +99,7 @@ def create_customer_group(call: Call) -> Body:
     key = v.typed(call.body.value, "idempotency_key", "string", "idempotency_key")
     expect = call.version.expect("idempotency-key-reuse")
     on_reuse: Reuse = "replay" if expect["outcome"] == "replay" else "error"
-    if call.store.config.has_fault("idempotency-ignored"):
+    if IdempotencyIgnored.on(call.store.config):
         on_reuse = "create"
     return {"group": call.store.create_group(call.token, name, key, on_reuse)}
 

@@ -16,6 +16,14 @@ from typing import Any
 from squarecheck.emulator import clock, schemacheck
 from squarecheck.emulator import validate as v
 from squarecheck.emulator.commerce import Remembered, Session, commerce_for
+from squarecheck.emulator.commerce_faults import (
+    AutoApplyAlways,
+    GroupFilterIgnored,
+    ItemMatchIgnored,
+    StaleMembership,
+    UngroupedRuleIgnored,
+    WrongRounding,
+)
 from squarecheck.emulator.errors import BadRequest, IdempotencyKeyReused, NotFound
 from squarecheck.emulator.handlers import Call
 from squarecheck.emulator.locations import main_location
@@ -61,7 +69,7 @@ def _membership(call: Call, session: Session, customer_id: str | None) -> frozen
     """The groups of the order's customer, read now (or, with fault stale-membership, once)."""
     if not customer_id:
         return frozenset()
-    stale = call.store.config.has_fault("stale-membership")
+    stale = StaleMembership.on(call.store.config)
     cache: dict[str, frozenset[str]] = session.memo.setdefault("membership", {})
     if stale and customer_id in cache:
         return cache[customer_id]
@@ -78,7 +86,7 @@ def _membership(call: Call, session: Session, customer_id: str | None) -> frozen
 
 def _pricing(call: Call, session: Session, order: Json) -> Pricing:
     """What the request's version, the seller's catalog and the active faults decide."""
-    bug = call.store.config.has_fault
+    config = call.store.config
     live = {str(o["id"]): o for o in session.objects() if not o.get("is_deleted")}
     options_known = call.version.expect("auto-apply-discounts")["applies"] == "when-enabled"
     wanted = bool((order.get("pricing_options") or {}).get("auto_apply_discounts"))
@@ -88,14 +96,14 @@ def _pricing(call: Call, session: Session, order: Json) -> Pricing:
         rules=[o for o in live.values() if o["type"] == "PRICING_RULE"],
         member_of=_membership(call, session, order.get("customer_id")),
         today=clock.now().date(),  # the location's time zone is UTC
-        auto_apply=(options_known and wanted) or bug("auto-apply-always"),
+        auto_apply=(options_known and wanted) or AutoApplyAlways.on(config),
         options_known=options_known,
         blocklists=bool(call.version.expect("pricing-blocklists")["blocked"]),
-        rounding="discount-half-up" if bug("wrong-rounding") else "discounted-price-half-even",
+        rounding="discount-half-up" if WrongRounding.on(config) else "discounted-price-half-even",
         bugs=Bugs(
-            group_filter_ignored=bug("group-filter-ignored"),
-            ungrouped_rules_ignored=bug("ungrouped-rule-ignored"),
-            item_match_ignored=bug("item-match-ignored"),
+            group_filter_ignored=GroupFilterIgnored.on(config),
+            ungrouped_rules_ignored=UngroupedRuleIgnored.on(config),
+            item_match_ignored=ItemMatchIgnored.on(config),
         ),
     )
 

@@ -23,21 +23,46 @@ from squarecheck.emulator.errors import (
     ValueTooLong,
 )
 
-ADDRESS_FIELDS = frozenset({
-    "address_line_1", "address_line_2", "address_line_3", "locality", "sublocality",
-    "sublocality_2", "sublocality_3", "administrative_district_level_1",
-    "administrative_district_level_2", "administrative_district_level_3", "postal_code",
-    "first_name", "last_name", "country",
-})  # fmt: skip
+ADDRESS_FIELDS = frozenset(
+    {
+        "address_line_1",
+        "address_line_2",
+        "address_line_3",
+        "locality",
+        "sublocality",
+        "sublocality_2",
+        "sublocality_3",
+        "administrative_district_level_1",
+        "administrative_district_level_2",
+        "administrative_district_level_3",
+        "postal_code",
+        "first_name",
+        "last_name",
+        "country",
+    }
+)
 TAX_ID_FIELDS = frozenset({"eu_vat"})
 STRING_FIELDS = (
-    "given_name", "family_name", "nickname", "company_name", "email_address", "phone_number",
-    "birthday", "reference_id", "note",
-)  # fmt: skip
-MAX_LENGTH: Mapping[str, int] = MappingProxyType({
-    "given_name": 300, "family_name": 300, "company_name": 500, "nickname": 100,
-    "email_address": 254, "reference_id": 100,
-})  # fmt: skip
+    "given_name",
+    "family_name",
+    "nickname",
+    "company_name",
+    "email_address",
+    "phone_number",
+    "birthday",
+    "reference_id",
+    "note",
+)
+MAX_LENGTH: Mapping[str, int] = MappingProxyType(
+    {
+        "given_name": 300,
+        "family_name": 300,
+        "company_name": 500,
+        "nickname": 100,
+        "email_address": 254,
+        "reference_id": 100,
+    }
+)
 _PHONE = re.compile(r"^\+?\(?(?:[0-9][ ().-]{0,2}){8,15}[0-9]$")
 _BIRTHDAY = re.compile(r"^(?:([0-9]{4})-)?(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")

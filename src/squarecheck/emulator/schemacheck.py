@@ -31,7 +31,7 @@ from squarecheck.emulator.errors import (
     ValueTooLow,
     ValueTooShort,
 )
-from squarecheck.schemas import SCHEMA_BASE, is_rfc3339, registry
+from squarecheck.spec.schemas import SCHEMA_BASE, is_rfc3339, registry
 
 _FORMATS = FormatChecker(formats=())
 _FORMATS.checks("date-time")(is_rfc3339)

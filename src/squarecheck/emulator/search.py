@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from squarecheck.emulator.config import EmulatorConfig
-
-if TYPE_CHECKING:
-    from squarecheck.emulator.store import Customer
+from squarecheck.emulator.faults import SearchAllAsAny, SearchNoneIgnored
+from squarecheck.emulator.records import Customer
 
 
 @dataclass(frozen=True)
@@ -69,13 +68,13 @@ def matches(customer: Customer, query: CustomerQuery, config: EmulatorConfig) ->
     if query.group_any and not groups.intersection(query.group_any):
         return False
     if query.group_all:
-        if config.has_fault("search-all-as-any"):
+        if SearchAllAsAny.on(config):
             if not groups.intersection(query.group_all):
                 return False
         elif not groups.issuperset(query.group_all):
             return False
     if query.group_none and groups.intersection(query.group_none):
-        if not config.has_fault("search-none-ignored"):
+        if not SearchNoneIgnored.on(config):
             return False
     if query.creation_source is not None:
         values, rule = query.creation_source
@@ -95,8 +94,12 @@ def matches(customer: Customer, query: CustomerQuery, config: EmulatorConfig) ->
 def _default_key(customer: Customer) -> str:
     fields = customer.fields
     name = f"{fields.get('given_name') or ''}{fields.get('family_name') or ''}"
-    for fallback in (name, fields.get("company_name"), fields.get("email_address"),
-                     fields.get("phone_number")):  # fmt: skip
+    for fallback in (
+        name,
+        fields.get("company_name"),
+        fields.get("email_address"),
+        fields.get("phone_number"),
+    ):
         if fallback:
             return str(fallback)
     return ""

@@ -38,7 +38,7 @@ SEARCH_FIELDS: Mapping[Path, frozenset[str]] = MappingProxyType(
                 "segment_ids",
                 "custom_attribute",
             }
-        ),  # fmt: skip
+        ),
         (*_FILTER, "creation_source"): frozenset({"values", "rule"}),
         (*_FILTER, "created_at"): _RANGE,
         (*_FILTER, "updated_at"): _RANGE,
@@ -52,11 +52,26 @@ SEARCH_FIELDS: Mapping[Path, frozenset[str]] = MappingProxyType(
 )
 #: spec-head CustomerCreationSource.
 CREATION_SOURCES = (
-    "OTHER", "APPOINTMENTS", "COUPON", "DELETION_RECOVERY", "DIRECTORY", "EGIFTING",
-    "EMAIL_COLLECTION", "FEEDBACK", "IMPORT", "INVOICES", "LOYALTY", "MARKETING", "MERGE",
-    "ONLINE_STORE", "INSTANT_PROFILE", "TERMINAL", "THIRD_PARTY", "THIRD_PARTY_IMPORT",
+    "OTHER",
+    "APPOINTMENTS",
+    "COUPON",
+    "DELETION_RECOVERY",
+    "DIRECTORY",
+    "EGIFTING",
+    "EMAIL_COLLECTION",
+    "FEEDBACK",
+    "IMPORT",
+    "INVOICES",
+    "LOYALTY",
+    "MARKETING",
+    "MERGE",
+    "ONLINE_STORE",
+    "INSTANT_PROFILE",
+    "TERMINAL",
+    "THIRD_PARTY",
+    "THIRD_PARTY_IMPORT",
     "UNMERGE_RECOVERY",
-)  # fmt: skip
+)
 
 
 def _ids(obj: Mapping[str, Any], key: str, field: str) -> tuple[str, ...]:

@@ -69,14 +69,19 @@ class EmulatorServer:
         self.port = sock.getsockname()[1]
         self.app = create_app(self.config)
         config = uvicorn.Config(
-            self.app, log_level="warning", access_log=False, lifespan="off",
+            self.app,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
             timeout_graceful_shutdown=2,
-        )  # fmt: skip
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, name="squarecheck-emulator",
+            target=self._server.run,
+            kwargs={"sockets": [sock]},
+            name="squarecheck-emulator",
             daemon=True,
-        )  # fmt: skip
+        )
         self._thread.start()
         started = threading.Event()
         while not self._server.started and self._thread.is_alive():

@@ -13,95 +13,28 @@ import copy
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, Literal
 
 from squarecheck.emulator import clock
 from squarecheck.emulator.config import EmulatorConfig
 from squarecheck.emulator.errors import Conflict, InvalidCursor, InvalidValue, NotFound
+from squarecheck.emulator.faults import (
+    CursorOnLastPage,
+    CursorRepeatsFirstPage,
+    DeleteGroupKeepsMembership,
+    LimitIgnored,
+    RemoveGroupKeepsMembership,
+    ReplayCreatesDuplicate,
+    ReplayNewName,
+    SearchNeverConsistent,
+    SharedSellers,
+)
+from squarecheck.emulator.records import Customer, Group, Page, Seller
 from squarecheck.emulator.search import CustomerQuery, matches, sort_customers
 
-#: Fields a customer profile can carry, in the order Square's examples print them.
-CUSTOMER_FIELDS = (
-    "given_name", "family_name", "nickname", "company_name", "email_address", "address",
-    "phone_number", "birthday", "reference_id", "note", "tax_ids",
-)  # fmt: skip
-#: A profile needs one of these to be created, and to appear in ListCustomers / SearchCustomers
-#: (spec-head CreateCustomerRequest and ListCustomers descriptions).
-PUBLIC_FIELDS = ("given_name", "family_name", "company_name", "email_address", "phone_number")
 MAX_CURSORS = 10_000
 
 Reuse = Literal["replay", "error", "create"]
-
-
-@dataclass
-class Group:
-    id: str
-    name: str
-    created_at: str
-    updated_at: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-        }
-
-
-@dataclass
-class Customer:
-    id: str
-    created: datetime
-    created_at: str
-    updated_at: str
-    fields: dict[str, Any] = field(default_factory=dict)
-    group_ids: list[str] = field(default_factory=list)
-    version: int = 0
-    updated: datetime | None = None
-
-    def has_public_info(self) -> bool:
-        return any(self.fields.get(name) for name in PUBLIC_FIELDS)
-
-    def to_dict(self) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "id": self.id,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-        }
-        for name in CUSTOMER_FIELDS:
-            if self.fields.get(name) is not None:
-                body[name] = copy.deepcopy(self.fields[name])
-        body["preferences"] = {"email_unsubscribed": False}
-        body["creation_source"] = (
-            "THIRD_PARTY"  # https://developer.squareup.com/docs/customers-api/use-the-api/keep-records
-        )
-        if self.group_ids:  # behaviour group-ids-field: absent when empty
-            body["group_ids"] = list(self.group_ids)
-        body["version"] = self.version
-        return body
-
-
-@dataclass
-class Seller:
-    """One seller's data. `history` keeps timed snapshots of customers for lagging search."""
-
-    lock: threading.RLock = field(default_factory=threading.RLock)
-    groups: dict[str, Group] = field(default_factory=dict)
-    group_keys: dict[str, dict[str, Any]] = field(default_factory=dict)
-    customers: dict[str, Customer] = field(default_factory=dict)
-    customer_keys: dict[str, dict[str, Any]] = field(default_factory=dict)
-    cursors: dict[str, tuple[str, int]] = field(default_factory=dict)
-    history: dict[str, list[tuple[float, Customer | None]]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[dict[str, Any]]
-    cursor: str | None
-    count: int | None = None
 
 
 class Store:
@@ -112,12 +45,9 @@ class Store:
         self._sellers: dict[str, Seller] = {}
         self._lock = threading.Lock()
 
-    def _bug(self, name: str) -> bool:
-        return self.config.has_fault(name)
-
     def seller(self, token: str) -> Seller:
         """The seller a bearer token stands for, created on first use."""
-        if self._bug("shared-sellers"):
+        if SharedSellers.on(self.config):
             token = "shared"
         with self._lock:
             return self._sellers.setdefault(token, Seller())
@@ -139,11 +69,11 @@ class Store:
             if bound is None or bound[0] != endpoint:
                 raise InvalidCursor("The pagination cursor is invalid.", field="cursor")
             start = bound[1]
-            if self._bug("cursor-repeats-first-page"):
+            if CursorRepeatsFirstPage.on(self.config):
                 start = 0
         end = start + limit
         next_cursor = None
-        if end < len(items) or (self._bug("cursor-on-last-page") and start < len(items)):
+        if end < len(items) or (CursorOnLastPage.on(self.config) and start < len(items)):
             next_cursor = clock.new_token()
             if len(seller.cursors) >= MAX_CURSORS:
                 seller.cursors.pop(next(iter(seller.cursors)))
@@ -151,7 +81,7 @@ class Store:
         return Page([item.to_dict() for item in items[start:end]], next_cursor)
 
     def _limit(self, limit: int, default: int) -> int:
-        return default if self._bug("limit-ignored") else limit
+        return default if LimitIgnored.on(self.config) else limit
 
     # --- customer groups ----------------------------------------------------------------------
 
@@ -176,9 +106,9 @@ class Store:
                 if on_reuse == "error":
                     raise InvalidValue("name")
                 original = dict(seller.group_keys[key])
-                if self._bug("replay-new-name"):
+                if ReplayNewName.on(self.config):
                     original["name"] = name
-                if self._bug("replay-creates-duplicate"):
+                if ReplayCreatesDuplicate.on(self.config):
                     self._new_group(seller, name)
                 return original
             group = self._new_group(seller, name)
@@ -218,7 +148,7 @@ class Store:
         with seller.lock:
             self._group(seller, group_id)
             del seller.groups[group_id]
-            if self._bug("delete-group-keeps-membership"):
+            if DeleteGroupKeepsMembership.on(self.config):
                 return
             for customer in seller.customers.values():
                 if group_id in customer.group_ids:
@@ -243,7 +173,7 @@ class Store:
         with seller.lock:
             customer = self._customer(seller, customer_id)
             self._group(seller, group_id)
-            if group_id in customer.group_ids and not self._bug("remove-group-keeps-membership"):
+            if group_id in customer.group_ids and not RemoveGroupKeepsMembership.on(self.config):
                 customer.group_ids.remove(group_id)
                 self._touch(seller, customer)
 
@@ -285,9 +215,13 @@ class Store:
             moment = clock.now()
             stamp = clock.rfc3339(moment)
             customer = Customer(
-                id=clock.new_id(), created=moment, created_at=stamp, updated_at=stamp,
-                fields={k: v for k, v in fields.items() if v not in (None, "")}, updated=moment,
-            )  # fmt: skip
+                id=clock.new_id(),
+                created=moment,
+                created_at=stamp,
+                updated_at=stamp,
+                fields={k: v for k, v in fields.items() if v not in (None, "")},
+                updated=moment,
+            )
             seller.customers[customer.id] = customer
             self._record(seller, customer.id, customer)
             body = customer.to_dict()
@@ -366,9 +300,10 @@ class Store:
             if any(group_id not in seller.groups for group_id in wanted):
                 return None
             found = [
-                c for c in self._search_view(seller)
+                c
+                for c in self._search_view(seller)
                 if c.has_public_info() and matches(c, query, self.config)
-            ]  # fmt: skip
+            ]
             ordered = sort_customers(found, query.sort_field, query.sort_order)
             page = self._page(
                 seller,
@@ -381,13 +316,13 @@ class Store:
 
     def _immediate_search(self) -> bool:
         """Without lag, search reads live profiles and no snapshots are kept."""
-        return self.config.search_lag <= 0 and not self._bug("search-never-consistent")
+        return self.config.search_lag <= 0 and not SearchNeverConsistent.on(self.config)
 
     def _search_view(self, seller: Seller) -> list[Customer]:
         """Each customer as it was `search_lag` seconds ago (behaviour search-eventual-consistency)."""  # noqa: E501
         if self._immediate_search():
             return list(seller.customers.values())
-        if self._bug("search-never-consistent"):
+        if SearchNeverConsistent.on(self.config):
             horizon = float("-inf")
         else:
             horizon = time.monotonic() - self.config.search_lag

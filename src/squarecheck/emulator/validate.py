@@ -55,9 +55,10 @@ def reject_unrecognized(
     unknown = [
         path
         for path in body.key_offsets
-        if path[:-1] in known and path[-1] not in known[path[:-1]]
+        if path[:-1] in known
+        and path[-1] not in known[path[:-1]]
         and _is_object_at(body.value, path[:-1])
-    ]  # fmt: skip
+    ]
     if not unknown:
         return
     first = min(unknown, key=lambda path: body.key_offsets[path])

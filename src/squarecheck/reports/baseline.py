@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from squarecheck.reports.runs import ReportError
+from squarecheck.errors import ReportError
 
 _INLINE_COMMENT = re.compile(r"^(?P<id>.*?)\s+#\s?(?P<reason>.*)$")
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from squarecheck.behaviours import Table
 from squarecheck.reports import matrix as mx
 from squarecheck.reports import runs
 from squarecheck.reports.page import anchor, badge, document, esc, evidence_section, source_link
+from squarecheck.results import OUTCOMES, count
+from squarecheck.spec.table import Table
 
 FILTER_SCRIPT = """
 (function () {
@@ -46,7 +47,7 @@ def row_anchor(key: str) -> str:
 
 def _summary(results: dict[str, Any], matrix: mx.Matrix, table: Table) -> str:
     run = results["run"]
-    counts = runs.count_outcomes(results["checks"])
+    counts = count(results["checks"])
     count_html = " ".join(f"{badge(o)} {n}" for o, n in counts.items())
     versions = ", ".join(
         f"{esc(v)}" + ("" if table.resolve(v) == v else f" (behaves as {esc(table.resolve(v))})")
@@ -95,7 +96,7 @@ def _nav(run_dir: Path) -> str:
 def _filters(matrix: mx.Matrix) -> str:
     outcomes = "".join(
         f'<label><input type="checkbox" name="outcome" value="{o}" checked> {o}</label>'
-        for o in runs.OUTCOMES
+        for o in OUTCOMES
     )
     options = "".join(f'<option value="{esc(b)}">{esc(b)}</option>' for b in matrix.behaviours())
     return (

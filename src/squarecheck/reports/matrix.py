@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from squarecheck.behaviours import Behaviour, Change, Table
 from squarecheck.reports import runs
+from squarecheck.spec.table import Behaviour, Change, Table
 
 DOC_OBSERVED = "documented change observed"
 DOC_NOT_OBSERVED = "documented change not observed"

@@ -1,4 +1,4 @@
-"""Reading `results.json` of a run, and the comparable form of a check's observations.
+"""The comparable form of a check's observations, and other views of a loaded run.
 
 Two runs (or two versions in one run) compare by their `observed` facts. The suites already
 leave volatile values out; `stable()` is the safety net that masks whatever still looks like a
@@ -10,16 +10,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
-
-from squarecheck.paths import specs_dir
+from squarecheck.results import JUDGED
 
 # Square object ids are 26 upper-case alphanumerics, e.g. "2TAT3CMH4Q0A9M87XJZED0WMR3"
 # (CustomerGroup example in square/connect-api-specification api.json).
@@ -31,64 +25,6 @@ _TIMESTAMP_RE = re.compile(
 _PREFIX_RE = re.compile(r"\bsqc-\d{8}t\d{6}-[0-9a-f]{4}-")
 _FACT_WORD = re.compile(r"^[a-z_-]{1,20}$")
 _SECRET_QUERY = re.compile(r"token|secret|key|password|auth", re.IGNORECASE)
-
-OUTCOMES = ("passed", "failed", "warned", "error", "skipped")
-JUDGED = frozenset({"passed", "failed", "warned"})
-
-
-class ReportError(Exception):
-    """The report stage cannot read one of its inputs (a tool error, never a verdict)."""
-
-
-class ResultsError(ReportError):
-    """A results.json that is missing, unreadable or not in the documented format."""
-
-
-@lru_cache(maxsize=1)
-def _validator() -> Draft202012Validator:
-    schema = json.loads((specs_dir() / "results.schema.json").read_text(encoding="utf-8"))
-    return Draft202012Validator(schema)
-
-
-def results_path(path: Path) -> Path:
-    """`path` itself when it is a file, else the results.json inside that run folder."""
-    return path / "results.json" if path.is_dir() else path
-
-
-def validate(results: Any) -> None:
-    """Raise ResultsError naming the first place `results` departs from results.schema.json."""
-    error = best_match(_validator().iter_errors(results))
-    if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        message = " ".join(error.message.split())
-        if len(message) > 160:
-            message = message[:157] + "..."
-        raise ResultsError(f"not a squarecheck results file: {where}: {message}")
-
-
-def load(path: Path) -> dict[str, Any]:
-    """Read and validate a run folder or results.json file."""
-    file = results_path(path)
-    if not file.is_file():
-        raise ResultsError(f"{path}: no such run folder or results.json file")
-    try:
-        results = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ResultsError(f"{file}: cannot read results: {exc}") from exc
-    try:
-        validate(results)
-    except ResultsError as exc:
-        raise ResultsError(f"{file}: {exc}") from exc
-    if not isinstance(results, dict):  # the schema guarantees it; this narrows the type
-        raise ResultsError(f"{file}: not a JSON object")
-    return results
-
-
-def write(path: Path, results: dict[str, Any]) -> None:
-    """Write results.json atomically enough for a report folder (whole file, then rename)."""
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(path)
 
 
 def _is_cursor_key(key: str) -> bool:
@@ -172,11 +108,3 @@ def versions_of(results: dict[str, Any]) -> list[str]:
         if check["version"] not in versions:
             versions.append(check["version"])
     return versions
-
-
-def count_outcomes(checks: Iterable[dict[str, Any]]) -> dict[str, int]:
-    """Checks by outcome, every outcome present (zeros included) in schema order."""
-    counts = dict.fromkeys(OUTCOMES, 0)
-    for check in checks:
-        counts[check["outcome"]] = counts.get(check["outcome"], 0) + 1
-    return counts

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from squarecheck.behaviours import Table
 from squarecheck.reports import matrix as mx
 from squarecheck.reports import runs
+from squarecheck.results import count
+from squarecheck.spec.table import Table
 
 MAX_KEYS = 5
 
@@ -17,9 +18,10 @@ def _cell(text: str) -> str:
 
 
 def render(results: dict[str, Any], table: Table, failing: int) -> str:
+    """The whole summary: verdict, counts, failing checks, version behaviour."""
     run = results["run"]
     matrix = mx.build(results, table)
-    counts = runs.count_outcomes(results["checks"])
+    counts = count(results["checks"])
     verdict = "FAIL" if failing else "PASS"
     lines = [
         f"## squarecheck {verdict}: run {run['id']}",
@@ -33,9 +35,18 @@ def render(results: dict[str, Any], table: Table, failing: int) -> str:
         "| " + " | ".join(str(n) for n in counts.values()) + f" | {failing} |",
         "",
     ]
+    lines += _failing(results["checks"])
+    lines += _version_behaviour(matrix)
+    lines += ["", "Details: `index.html` in the run's report folder.", ""]
+    return "\n".join(lines)
+
+
+def _failing(checks: list[dict[str, Any]]) -> list[str]:
+    """The checks that fail the run, then how many known failures the baseline lists."""
+    lines: list[str] = []
     failed = [
         c
-        for c in results["checks"]
+        for c in checks
         if (c["outcome"] == "failed" and c.get("baseline", {}).get("status") != "known-failure")
         or c.get("baseline", {}).get("status") == "stale"
     ]
@@ -57,20 +68,21 @@ def render(results: dict[str, Any], table: Table, failing: int) -> str:
                 f"| {_cell(why.splitlines()[0] if why else '')} |"
             )
         lines.append("")
-    known = [
-        c["id"] for c in results["checks"] if c.get("baseline", {}).get("status") == "known-failure"
-    ]
+    known = [c["id"] for c in checks if c.get("baseline", {}).get("status") == "known-failure"]
     if known:
         lines += [f"{len(known)} known failures listed in the baseline.", ""]
-    # finding -> behaviour and versions -> keys; observed changes are counted per behaviour,
-    # the two flags name their checks (capped, the page has the rest).
+    return lines
+
+
+def _version_behaviour(matrix: mx.Matrix) -> list[str]:
+    """Observed changes counted per behaviour; the two flags name their checks (capped)."""
     findings: dict[str, dict[str, list[str]]] = {}
     for row in matrix.rows:
         for t in row.transitions:
             if t.finding in (mx.DOC_OBSERVED, mx.DOC_NOT_OBSERVED, mx.UNDOCUMENTED):
                 group = f"{row.behaviour_id} ({t.old} → {t.new})"
                 findings.setdefault(t.finding, {}).setdefault(group, []).append(row.key)
-    lines += ["### Version behaviour", ""]
+    lines = ["### Version behaviour", ""]
     for name in (mx.DOC_OBSERVED, mx.DOC_NOT_OBSERVED, mx.UNDOCUMENTED):
         groups = findings.get(name, {})
         total = sum(len(keys) for keys in groups.values())
@@ -82,5 +94,4 @@ def render(results: dict[str, Any], table: Table, failing: int) -> str:
             shown = ", ".join(sorted(keys)[:MAX_KEYS])
             more = f" and {len(keys) - MAX_KEYS} more" if len(keys) > MAX_KEYS else ""
             lines.append(f"  - {group}: {_cell(shown)}{more}")
-    lines += ["", "Details: `index.html` in the run's report folder.", ""]
-    return "\n".join(lines)
+    return lines

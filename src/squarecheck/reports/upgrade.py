@@ -11,10 +11,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from squarecheck.behaviours import Table
 from squarecheck.reports import matrix as mx
 from squarecheck.reports import runs
 from squarecheck.reports.page import anchor, badge, document, esc, source_link
+from squarecheck.spec.table import Table
 
 OBSERVED = "observed"
 NOT_OBSERVED = "not observed"

@@ -1,4 +1,4 @@
-"""The `squarecheck` command line: one subcommand per module in `squarecheck.commands`.
+"""The `squarecheck` command line: one subcommand per module in `squarecheck.cli`.
 
 Each command module exposes `configure(parser)` and `execute(args) -> int` (an exit code from
 `squarecheck.exitcodes`). Misuse prints one line on stderr and exits with USAGE.
@@ -34,7 +34,7 @@ def build_parser() -> OneLineParser:
     parser.add_argument("--version", action="version", version=f"squarecheck {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     for name, help_text in COMMANDS.items():
-        module = importlib.import_module(f"squarecheck.commands.{name}")
+        module = importlib.import_module(f"squarecheck.cli.{name}")
         module.configure(sub.add_parser(name, help=help_text, description=help_text))
     return parser
 
@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.command:
         parser.error("a command is required (serve, run, sweep, diff, selftest)")
-    module = importlib.import_module(f"squarecheck.commands.{args.command}")
+    module = importlib.import_module(f"squarecheck.cli.{args.command}")
     try:
         code: int = module.execute(args)
     except KeyboardInterrupt:

@@ -1,4 +1,4 @@
-"""Which server a run talks to, with which token, and the refusal to touch production.
+"""Which server a run talks to, and the refusal to touch production.
 
 Base URLs: https://square-openapi info.x-server-configuration and the official SDK's
 `SquareEnvironment` (square-facts [S1], [S14]).
@@ -6,12 +6,11 @@ Base URLs: https://square-openapi info.x-server-configuration and the official S
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from squarecheck.checks import UsageError
+from squarecheck.errors import UsageError
 
 SANDBOX_URL = "https://connect.squareupsandbox.com"
 PRODUCTION_URL = "https://connect.squareup.com"
@@ -19,13 +18,16 @@ PRODUCTION_HOST = "connect.squareup.com"
 
 ALIASES = {"sandbox": SANDBOX_URL, "production": PRODUCTION_URL}
 
+TargetKind = Literal["emulator", "url", "sandbox", "production"]
+TARGET_KINDS: tuple[TargetKind, ...] = ("emulator", "url", "sandbox", "production")
+
 
 @dataclass(frozen=True)
 class Target:
     """A resolved target: the base URL requests go to and what kind of server it is."""
 
     url: str
-    kind: str  # emulator | url | sandbox | production
+    kind: TargetKind
 
     @property
     def display(self) -> str:
@@ -51,15 +53,24 @@ def resolve_target(value: str, *, kind: str | None = None) -> Target:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"--target must be an http(s) base URL or 'sandbox', not {value!r}")
-    host = parts.hostname.lower()
-    if kind is None:
-        if host == PRODUCTION_HOST:
-            kind = "production"
-        elif host == urlsplit(SANDBOX_URL).hostname:
-            kind = "sandbox"
-        else:
-            kind = "url"
-    return Target(url=url, kind=kind)
+    return Target(url=url, kind=target_kind(kind) if kind else _kind_of(parts.hostname))
+
+
+def target_kind(value: str) -> TargetKind:
+    """A `--target-kind` value, checked against the closed vocabulary."""
+    for kind in TARGET_KINDS:
+        if value == kind:
+            return kind
+    raise UsageError(f"--target-kind must be one of {', '.join(TARGET_KINDS)}, not {value!r}")
+
+
+def _kind_of(hostname: str) -> TargetKind:
+    host = hostname.lower()
+    if host == PRODUCTION_HOST:
+        return "production"
+    if host == urlsplit(SANDBOX_URL).hostname:
+        return "sandbox"
+    return "url"
 
 
 def refuse_production(target: Target, allow_production: bool) -> None:
@@ -69,12 +80,3 @@ def refuse_production(target: Target, allow_production: bool) -> None:
             f"refusing to run against production ({PRODUCTION_HOST}); "
             "pass --allow-production if you really mean it"
         )
-
-
-def resolve_token(explicit: str | None, environ: Mapping[str, str] | None = None) -> str | None:
-    """`--token`, else SQUARECHECK_TOKEN, else SQUARE_TOKEN (the official SDK's variable)."""
-    env = os.environ if environ is None else environ
-    for candidate in (explicit, env.get("SQUARECHECK_TOKEN"), env.get("SQUARE_TOKEN")):
-        if candidate:
-            return candidate
-    return None

@@ -12,7 +12,9 @@ import sys
 from pathlib import Path
 
 from squarecheck import exitcodes
-from squarecheck.reports import diff, runs
+from squarecheck.errors import ResultsError
+from squarecheck.reports import diff
+from squarecheck.results import load
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -25,8 +27,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def execute(args: argparse.Namespace) -> int:
     try:
-        old, new = runs.load(args.old), runs.load(args.new)
-    except runs.ResultsError as exc:
+        old, new = load(args.old), load(args.new)
+    except ResultsError as exc:
         print(f"squarecheck diff: {exc}", file=sys.stderr)
         return exitcodes.USAGE
     result = diff.compare(old, new)

@@ -1,20 +1,14 @@
-"""Schemathesis glue: generated requests from specs/openapi.yaml, judged per Square-Version.
+"""Schemathesis glue: generated requests sent through the suites' client, judged per version.
 
-The OpenAPI document describes the newest behaviour (unknown properties refused, page limits
-bounded). Under a version where the behaviour table says otherwise, `document_for` loosens
-exactly those request schemas, so that generated "negative" data is only what the version
-really refuses; a custom check (`unrecognized_field_conformance`) then asks the table whether an
-unknown property must be ignored or rejected. Every request goes through the suites' `Client`:
-the same token handling, evidence with a curl command, and ledger of created resources (so
-fuzzing cleans up after itself like every other check), and the same refusal to modify a
-resource the run did not create.
+Every request goes through the suites' `Client`: the same token handling, evidence with a curl
+command, and ledger of created resources (so fuzzing cleans up after itself like every other
+check), and the same refusal to modify a resource the run did not create. What is valid under a
+version comes from `squarecheck.fuzz.document`; `squarecheck.fuzz.conformance` adds the table's
+own check.
 """
 
 from __future__ import annotations
 
-import copy
-import json
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -26,24 +20,26 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Flaky, Unsatisfiable
 from schemathesis import Case, GenerationMode
-from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import Failure, FailureGroup
-from schemathesis.specs.openapi import checks as openapi_checks
 
-from squarecheck.behaviours import load_table
-from squarecheck.client import MUTATIONS, Client, Exchange
-from squarecheck.schemas import bundled_openapi
+from squarecheck.fuzz.conformance import CHECKS, behaviour_for_unknown_fields
+from squarecheck.fuzz.document import document_for
+from squarecheck.target.client import MUTATIONS, Client
+from squarecheck.target.evidence import Exchange
 
-DEFAULT_EXAMPLES = 10  # per operation and generation mode: a default run stays fast
 STEPS = 6  # calls per stateful sequence: enough for create -> add -> retrieve -> remove -> delete
-# behaviour id -> how the OpenAPI document is loosened while the table says "ignored"
-UNKNOWN_FIELD_BEHAVIOURS = ("unrecognized-field", "customers-unrecognized-field")
-LIMIT_BEHAVIOUR = "limit-out-of-range"
 # Header names the client sets itself (token, version) or that only describe the transport.
 MANAGED_HEADERS = {
-    "authorization", "square-version", "user-agent", "accept-encoding", "accept",
-    "connection", "content-length", "x-schemathesis-testcaseid", "host",
-}  # fmt: skip
+    "authorization",
+    "square-version",
+    "user-agent",
+    "accept-encoding",
+    "accept",
+    "connection",
+    "content-length",
+    "x-schemathesis-testcaseid",
+    "host",
+}
 NAME_FIELDS = {
     "CreateCustomerGroup": (("group", "name"),),
     "UpdateCustomerGroup": (("group", "name"),),
@@ -52,155 +48,6 @@ NAME_FIELDS = {
 }
 KEYED = ("CreateCustomerGroup", "CreateCustomer")  # bodies with an idempotency_key
 MEMBERSHIP = ("AddGroupToCustomer", "RemoveGroupFromCustomer")
-
-
-def _components(doc: dict[str, Any]) -> dict[str, Any]:
-    schemas: dict[str, Any] = doc["components"]["schemas"]
-    return schemas
-
-
-def _operations(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    for item in doc["paths"].values():
-        for method, operation in item.items():
-            if isinstance(operation, dict) and "operationId" in operation:
-                yield method, operation
-
-
-def _lenient(doc: dict[str, Any], name: str, loosen: Callable[[dict[str, Any]], None]) -> str:
-    """Add `Lenient<name>` (and lenient copies of what it refers to); returns its name."""
-    schemas = _components(doc)
-    lenient = f"Lenient{name}"
-    if lenient in schemas:
-        return lenient
-    schemas[lenient] = {}
-    body = copy.deepcopy(schemas[name])
-
-    def walk(node: Any) -> Any:
-        if isinstance(node, list):
-            return [walk(item) for item in node]
-        if not isinstance(node, dict):
-            return node
-        out = {k: walk(v) for k, v in node.items()}
-        ref = out.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
-            out["$ref"] = "#/components/schemas/" + _lenient(doc, ref.rsplit("/", 1)[1], loosen)
-        loosen(out)
-        return out
-
-    schemas[lenient] = walk(body)
-    return lenient
-
-
-def _allow_unknown(node: dict[str, Any]) -> None:
-    if node.get("additionalProperties") is False:
-        del node["additionalProperties"]
-
-
-def _unbounded_limit(node: dict[str, Any]) -> None:
-    limit = node.get("properties", {}).get("limit")
-    if isinstance(limit, dict):
-        limit.pop("minimum", None)
-        limit.pop("maximum", None)
-
-
-def _loosen_body(
-    doc: dict[str, Any], operation: dict[str, Any], loosen: Callable[..., None]
-) -> None:
-    content = operation.get("requestBody", {}).get("content", {})
-    for media in content.values():
-        ref = media.get("schema", {}).get("$ref", "")
-        if ref.startswith("#/components/schemas/"):
-            media["schema"]["$ref"] = "#/components/schemas/" + _lenient(
-                doc, ref.rsplit("/", 1)[1], loosen
-            )
-
-
-def _loosen_limit_parameter(doc: dict[str, Any], operation: dict[str, Any]) -> None:
-    params = doc["components"].setdefault("parameters", {})
-    for index, param in enumerate(operation.get("parameters", [])):
-        ref = param.get("$ref", "")
-        target = params.get(ref.rsplit("/", 1)[-1]) if ref else param
-        if not isinstance(target, dict) or target.get("name") != "limit":
-            continue
-        inline = copy.deepcopy(target)
-        inline["schema"].pop("minimum", None)
-        inline["schema"].pop("maximum", None)
-        operation["parameters"][index] = inline
-
-
-@lru_cache(maxsize=16)
-def _document(version: str) -> str:
-    table = load_table()
-    doc = bundled_openapi()
-    # behaviours unrecognized-field, customers-unrecognized-field: "ignored" before the cutover
-    lenient_ops: set[str] = set()
-    for behaviour_id in UNKNOWN_FIELD_BEHAVIOURS:
-        if table[behaviour_id].expect(version).get("outcome") == "ignored":
-            lenient_ops.update(table[behaviour_id].operations)
-    limit = table[LIMIT_BEHAVIOUR]
-    unbounded = (
-        set(limit.operations) if limit.expect(version).get("outcome") == "ignored" else set()
-    )
-    for _method, operation in _operations(doc):
-        op_id = operation["operationId"]
-        if op_id in lenient_ops:
-            _loosen_body(doc, operation, _allow_unknown)
-        if op_id in unbounded:
-            _loosen_limit_parameter(doc, operation)
-            _loosen_body(doc, operation, _unbounded_limit)
-    return json.dumps(doc)
-
-
-def document_for(version: str) -> dict[str, Any]:
-    """The OpenAPI document as the behaviour table says it holds under `version` (a copy)."""
-    loaded: dict[str, Any] = json.loads(_document(version))
-    return loaded
-
-
-def unknown_fields(doc: dict[str, Any], schema: Any, value: Any, path: str = "") -> list[str]:
-    """Names of properties in `value` that `schema` (strict, newest) does not declare."""
-    nodes = _resolved(doc, schema)
-    if not isinstance(value, dict) or not nodes:
-        return []
-    declared: dict[str, list[Any]] = {}
-    closed = False
-    for node in nodes:
-        closed = closed or node.get("additionalProperties") is False
-        for key, sub in node.get("properties", {}).items():
-            declared.setdefault(key, []).append(sub)
-    found: list[str] = []
-    for key, item in value.items():
-        if key not in declared:
-            if closed:
-                found.append(f"{path}{key}")
-            continue
-        for sub in declared[key]:
-            found += [f for f in unknown_fields(doc, sub, item, f"{path}{key}.") if f not in found]
-    return found
-
-
-def _resolved(doc: dict[str, Any], schema: Any) -> list[dict[str, Any]]:
-    """`schema` and everything its $ref chain points at."""
-    out: list[dict[str, Any]] = []
-    while isinstance(schema, dict):
-        out.append(schema)
-        ref = schema.get("$ref")
-        if not isinstance(ref, str) or not ref.startswith("#/components/schemas/"):
-            break
-        schema = _components(doc).get(ref.rsplit("/", 1)[1])
-    return out
-
-
-@lru_cache(maxsize=1)
-def _strict_bodies() -> dict[str, tuple[dict[str, Any], Any]]:
-    """operationId -> (the newest document, its request body schema)."""
-    doc = bundled_openapi()
-    out: dict[str, tuple[dict[str, Any], Any]] = {}
-    for _method, operation in _operations(doc):
-        content = operation.get("requestBody", {}).get("content", {})
-        if "application/json" in content:
-            out[operation["operationId"]] = (doc, content["application/json"]["schema"])
-    return out
 
 
 UNKNOWN_PLACES = st.sampled_from(("top", "nested"))
@@ -224,102 +71,10 @@ def _add_unknown(case: Case[Any], place: str, value: Any) -> Case[Any]:
     return case
 
 
-def _behaviour_for_unknown_fields(operation_id: str) -> str | None:
-    table = load_table()
-    for behaviour_id in UNKNOWN_FIELD_BEHAVIOURS:
-        if operation_id in table[behaviour_id].operations:
-            return behaviour_id
-    return None
-
-
-def _sent_version(response: schemathesis.Response) -> str | None:
-    value = response.request.headers.get("Square-Version")
-    return str(value) if value else None
-
-
-@schemathesis.check
-def unrecognized_field_conformance(
-    ctx: schemathesis.CheckContext, response: schemathesis.Response, case: Case[Any]
-) -> bool | None:
-    """An unknown property is ignored or rejected as the table says for the version sent.
-
-    behaviour unrecognized-field; https://developer.squareup.com/docs/customer-groups-api/what-it-does#migration-notes
-    behaviour customers-unrecognized-field; https://developer.squareup.com/docs/changelog/connect-logs/2022-03-16
-    """
-    operation_id = case.operation.definition.raw.get("operationId", "")
-    behaviour_id = _behaviour_for_unknown_fields(operation_id)
-    version = _sent_version(response)
-    strict = _strict_bodies().get(operation_id)
-    if behaviour_id is None or version is None or strict is None:
-        return None
-    unknown = unknown_fields(strict[0], strict[1], case.body)
-    if not unknown:
-        return None
-    expect = load_table()[behaviour_id].expect(version)
-    status = response.status_code
-    names = ", ".join(unknown)
-    if expect.get("outcome") == "ignored":
-        if status != 400:
-            return True
-        body = response.json() if response.content else None
-        errors = body.get("errors") if isinstance(body, dict) else None
-        for error in errors if isinstance(errors, list) else []:
-            if not isinstance(error, dict):
-                continue
-            named = str(error.get("field") or "")
-            detail = str(error.get("detail") or "")
-            leaves = {n: n.rsplit(".", 1)[-1] for n in unknown}
-            hit = [
-                n for n, leaf in leaves.items()
-                if leaf and (named in (n, leaf) or f"'{leaf}'" in detail)
-            ] or ([names] if "unrecogni" in detail.lower() else [])  # fmt: skip
-            if hit:
-                raise AssertionError(
-                    f"under {version} unknown properties are ignored ({behaviour_id}), "
-                    f"but {status} names {', '.join(hit)}"
-                )
-        return True
-    allowed = {int(expect["status"])}
-    if case.path_parameters:
-        allowed.add(404)  # the addressed resource may not exist; either answer is a refusal
-    if status not in allowed:
-        raise AssertionError(
-            f"under {version} an unknown property ({names}) is rejected with "
-            f"{expect['status']} ({behaviour_id}); got {status}"
-        )
-    return True
-
-
-CHECKS = (
-    not_a_server_error,
-    openapi_checks.status_code_conformance,
-    openapi_checks.content_type_conformance,
-    openapi_checks.response_schema_conformance,
-    openapi_checks.negative_data_rejection,
-    unrecognized_field_conformance,
-)
-
-
 @lru_cache(maxsize=16)
 def schema_for(version: str) -> schemathesis.BaseSchema:
     """The schemathesis schema of `document_for(version)` (positive and negative generation)."""
     return schemathesis.openapi.from_dict(document_for(version), config=schemathesis.Config())
-
-
-def behaviour_id() -> str:
-    """The table row fuzz records belong to: `schema-conformance` once the table has it.
-
-    Until then the nearest documented row, `error-shape` (every answer, errors included,
-    matches the published shapes), so that records always name a behaviour of the table.
-    """
-    return (
-        "schema-conformance" if "schema-conformance" in load_table().behaviours else "error-shape"
-    )
-
-
-def operation_ids() -> list[str]:
-    """Every operationId of the document, in document order."""
-    return [op["operationId"] for _m, op in _operations(bundled_openapi())]
 
 
 def hypothesis_settings(examples: int, steps: int = STEPS) -> settings:
@@ -362,7 +117,7 @@ class FuzzReport:
 class Fuzzer:
     """Sends generated cases through a squarecheck `Client` and judges them with CHECKS."""
 
-    def __init__(self, client: Client, examples: int = DEFAULT_EXAMPLES) -> None:
+    def __init__(self, client: Client, examples: int) -> None:
         if client.version is None:
             raise ValueError("fuzzing needs a Square-Version")
         self.client = client
@@ -512,7 +267,7 @@ class Fuzzer:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             strategy = operation.as_strategy(generation_mode=mode, headers=fixed)
             self._generate(strategy, mode.value)
-        if _behaviour_for_unknown_fields(operation_id) is not None:
+        if behaviour_for_unknown_fields(operation_id) is not None:
             # Negative generation never adds undeclared properties, so valid bodies get one
             # here; unrecognized_field_conformance then asks the table for the answer.
             positive = operation.as_strategy(generation_mode=GenerationMode.POSITIVE, headers=fixed)

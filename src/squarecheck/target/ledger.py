@@ -11,12 +11,36 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Literal, Protocol
 
-from squarecheck.checks import ToolError, UsageError
+from squarecheck.errors import ToolError, UsageError
 
-if TYPE_CHECKING:
-    from squarecheck.client import Client
+Kind = Literal["group", "customer"]
+
+
+class Answer(Protocol):
+    """What the ledger reads of a response."""
+
+    @property
+    def status(self) -> int: ...
+
+    @property
+    def operation(self) -> str: ...
+
+    def get(self, key: str) -> Any: ...
+
+
+class Deleter(Protocol):
+    """The client operations cleanup and sweeping need (a `target.client.Client`)."""
+
+    def delete_customer(self, customer_id: str) -> Answer: ...
+
+    def delete_group(self, group_id: str) -> Answer: ...
+
+    def list_customers(self, limit: int | None = None, cursor: str | None = None) -> Answer: ...
+
+    def list_groups(self, limit: int | None = None, cursor: str | None = None) -> Answer: ...
+
 
 MIN_PREFIX = 6  # a sweep prefix shorter than this could match someone else's data
 
@@ -25,7 +49,7 @@ MIN_PREFIX = 6  # a sweep prefix shorter than this could match someone else's da
 class Entry:
     """One resource the run created, and the token (seller) it belongs to."""
 
-    kind: str  # group | customer
+    kind: Kind
     id: str
     name: str
     token: str | None
@@ -41,7 +65,7 @@ class Ledger:
         self._by_id: dict[str, Entry] = {}
         self._unknown: set[str] = set()
 
-    def add(self, kind: str, rid: str, name: str, token: str | None) -> None:
+    def add(self, kind: Kind, rid: str, name: str, token: str | None) -> None:
         if rid in self._by_id:
             return  # an idempotent replay returns the resource already recorded
         entry = Entry(kind, rid, name, token)
@@ -74,7 +98,7 @@ class Ledger:
         return [e for e in self.entries if not e.deleted]
 
 
-def cleanup(entries: list[Entry], client_for: Callable[[str | None], Client]) -> int:
+def cleanup(entries: list[Entry], client_for: Callable[[str | None], Deleter]) -> int:
     """Delete `entries` (customers first), each as its own seller; returns how many remain."""
     remaining = 0
     ordered = [e for e in entries if e.kind == "customer"] + [
@@ -108,7 +132,7 @@ def check_prefix(prefix: str) -> None:
         )
 
 
-def _pages(fetch: Callable[[str | None], Any], key: str) -> list[dict[str, Any]]:
+def _pages(fetch: Callable[[str | None], Answer], key: str) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     cursor: str | None = None
     for _ in range(10_000):
@@ -122,7 +146,7 @@ def _pages(fetch: Callable[[str | None], Any], key: str) -> list[dict[str, Any]]
     return items
 
 
-def sweep_prefix(client: Client, prefix: str) -> list[tuple[str, str, str]]:
+def sweep_prefix(client: Deleter, prefix: str) -> list[tuple[str, str, str]]:
     """Delete groups named `prefix...` and customers whose given or company name starts with it.
 
     Returns (kind, id, name) for each deleted resource. `client` must have guard=False: the

@@ -7,13 +7,92 @@ neither compares version strings itself.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal, TypedDict, cast, get_args
 
 import yaml
 
 from squarecheck.paths import specs_dir
+
+#: How a row knows what it says, strongest first (specs/README.md).
+Basis = Literal["documented", "inferred", "assumed"]
+BASES: tuple[Basis, ...] = get_args(Basis)
+
+
+class Expect(TypedDict, total=False):
+    """What a behaviour looks like under one version: every key a row of the table may use.
+
+    A test keeps this list and the table in step, so a suite or the emulator that reads a key
+    reads one the table can hold.
+    """
+
+    outcome: str
+    status: int
+    code: str
+    category: str
+    field: str
+    detail: str
+    detail_pattern: str
+    body: dict[str, Any]
+    schema: str
+    # variants of one behaviour (status and code per kind of request)
+    code_low: str
+    code_high: str
+    code_missing: str
+    code_empty: str
+    code_invalid_json: str
+    code_not_object: str
+    code_wrong_type_string: str
+    code_content_type: str
+    code_too_large: str
+    status_too_large: int
+    max_body_bytes: int
+    status_path: int
+    code_path: str
+    status_method: int
+    code_method: str
+    # pagination
+    min_limit: int
+    max_limit: int
+    default_limit: int
+    # unrecognized-field position
+    anchor: str
+    order: str
+    errors: int
+    # membership, search, versioning
+    absent_when_empty: bool
+    increments: bool
+    converges: bool
+    echo: bool
+    # generated requests (schema-conformance)
+    server_errors: bool
+    declared_status: bool
+    response_schema: bool
+    invalid_rejected: bool
+    # group discounts: who a rule applies to, how an order shows it, what it takes
+    applies: str
+    applies_to: str
+    echoed: bool
+    release: str
+    scope: str
+    entries: str
+    per: str
+    gross: int
+    percentage: str
+    applied: int
+    stack: bool
+    inclusive: bool
+    blocked: bool
+    discounted: bool
+    id: str
+    atomic: bool
+    page_size: int
+    unknown_status: int
+    unknown_code: str
+
+
+EXPECT_KEYS = frozenset(Expect.__annotations__)
 
 VERSION_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
@@ -28,10 +107,10 @@ class Change:
     """One version cutover of a behaviour: from `since` on, `expect` applies."""
 
     since: str
-    basis: str
+    basis: Basis
     source: str
     summary: str
-    expect: dict[str, Any]
+    expect: Expect
 
 
 @dataclass(frozen=True)
@@ -42,10 +121,10 @@ class Behaviour:
     title: str
     family: str
     operations: tuple[str, ...]
-    basis: str
+    basis: Basis
     source: str
     initial_summary: str
-    initial_expect: dict[str, Any]
+    initial_expect: Expect
     changes: tuple[Change, ...] = ()
     note: str = ""
 
@@ -57,16 +136,16 @@ class Behaviour:
                 current = change
         return current
 
-    def expect(self, version: str) -> dict[str, Any]:
-        """What the behaviour looks like under `version`."""
+    def expect(self, version: str) -> Expect:
+        """What the behaviour looks like under `version` (a copy)."""
         change = self.change_at(version)
-        return dict(change.expect if change else self.initial_expect)
+        return Expect(**(change.expect if change else self.initial_expect))
 
     def summary(self, version: str) -> str:
         change = self.change_at(version)
         return change.summary if change else self.initial_summary
 
-    def basis_at(self, version: str) -> str:
+    def basis_at(self, version: str) -> Basis:
         change = self.change_at(version)
         return change.basis if change else self.basis
 
@@ -88,7 +167,6 @@ class Table:
     sources: dict[str, str]
     known_versions: tuple[str, ...]
     default_selection: tuple[str, ...]
-    raw: dict[str, Any] = field(repr=False, default_factory=dict)
 
     def __getitem__(self, behaviour_id: str) -> Behaviour:
         return self.behaviours[behaviour_id]
@@ -110,23 +188,37 @@ class Table:
         return self.sources.get(key, key)
 
 
+def _basis(value: str) -> Basis:
+    for basis in BASES:
+        if value == basis:
+            return basis
+    raise ValueError(f"unknown basis {value!r} in specs/behaviours.yaml")
+
+
+def _expect(value: dict[str, Any]) -> Expect:
+    unknown = sorted(set(value) - EXPECT_KEYS)
+    if unknown:
+        raise ValueError(f"unknown expectation key(s) {unknown} in specs/behaviours.yaml")
+    return cast(Expect, dict(value))
+
+
 def _behaviour(row: dict[str, Any]) -> Behaviour:
     return Behaviour(
         id=row["id"],
         title=row["title"],
         family=row["family"],
         operations=tuple(row.get("operations", [])),
-        basis=row["basis"],
+        basis=_basis(row["basis"]),
         source=row["source"],
         initial_summary=row["initial"]["summary"],
-        initial_expect=row["initial"].get("expect", {}),
+        initial_expect=_expect(row["initial"].get("expect", {})),
         changes=tuple(
             Change(
                 since=c["since"],
-                basis=c["basis"],
+                basis=_basis(c["basis"]),
                 source=c["source"],
                 summary=c["summary"],
-                expect=c.get("expect", {}),
+                expect=_expect(c.get("expect", {})),
             )
             for c in sorted(row.get("changes", []), key=lambda c: c["since"])
         ),
@@ -146,5 +238,4 @@ def load_table() -> Table:
         sources=dict(raw.get("sources", {})),
         known_versions=tuple(versions["known"]),
         default_selection=tuple(versions["default_selection"]),
-        raw=raw,
     )

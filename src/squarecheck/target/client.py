@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import random
-import shlex
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,12 +18,12 @@ from typing import Any
 
 import httpx
 
-from squarecheck.checks import ConformanceFailure, ToolError
-from squarecheck.ledger import Ledger
-from squarecheck.schemas import operations, validate_response
+from squarecheck.errors import ConformanceFailure, ToolError
+from squarecheck.spec.schemas import operations, validate_response
+from squarecheck.target.evidence import BODY_LIMIT, Exchange, curl_command
+from squarecheck.target.ledger import Ledger
+from squarecheck.target.redaction import Redactor
 
-TOKEN_VARIABLE = "$SQUARE_TOKEN"
-BODY_LIMIT = 4000  # characters of a body kept as evidence
 OMIT: Any = object()  # "do not send this header / body"
 
 # Operations that change an existing resource: their path ids must be ones the run created.
@@ -36,34 +35,6 @@ MUTATIONS = {
     "UpdateCustomer",
     "DeleteCustomer",
 }
-
-
-class Redactor:
-    """Replaces every secret (tokens) by a placeholder, in any text or structure."""
-
-    # A "secret" of one to three characters (a throwaway emulator token such as "t") would
-    # only shred every word it occurs in; real access tokens are far longer.
-    MIN_LENGTH = 4
-
-    def __init__(self, secrets: list[str | None]) -> None:
-        self.secrets: list[str] = []
-        for secret in secrets:
-            self.add(secret)
-
-    def add(self, secret: str | None) -> None:
-        if secret and len(secret) >= self.MIN_LENGTH and secret not in self.secrets:
-            self.secrets = sorted([*self.secrets, secret], key=len, reverse=True)
-
-    def text(self, value: str) -> str:
-        for secret in self.secrets:
-            value = value.replace(secret, "[REDACTED]")
-        return value
-
-    def headers(self, headers: dict[str, str]) -> dict[str, str]:
-        out = {}
-        for key, value in headers.items():
-            out[key] = "Bearer [REDACTED]" if key.lower() == "authorization" else self.text(value)
-        return out
 
 
 @dataclass(frozen=True)
@@ -84,32 +55,6 @@ class RetryPolicy:
                 pass
         backoff: float = self.base_delay * 2 ** (attempt - 1)
         return min(backoff * (0.5 + random.random() / 2), self.max_delay)
-
-
-@dataclass
-class Exchange:
-    """One request and its response, token redacted, with a curl command reproducing it."""
-
-    request: dict[str, Any]
-    response: dict[str, Any]
-    curl: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {"request": self.request, "response": self.response, "curl": self.curl}
-
-    def render(self) -> str:
-        """Request and response as text for a failure message."""
-        req, resp = self.request, self.response
-        lines = [f"> {req['method']} {req['url']}"]
-        lines += [f"> {k}: {v}" for k, v in req["headers"].items()]
-        if req.get("body"):
-            lines.append(f"> {req['body']}")
-        lines.append(f"< {resp.get('status')}")
-        lines += [f"< {k}: {v}" for k, v in resp.get("headers", {}).items()]
-        if resp.get("body"):
-            lines.append(f"< {resp['body']}")
-        lines.append(f"reproduce: {self.curl}")
-        return "\n".join(lines)
 
 
 @dataclass
@@ -157,19 +102,6 @@ class Connection:
 
     def close(self) -> None:
         self.http.close()
-
-
-def curl_command(method: str, url: str, headers: dict[str, str], body: str | None) -> str:
-    """A shell command reproducing the request, the token taken from $SQUARE_TOKEN."""
-    parts = ["curl", "-sS", "-X", method, shlex.quote(url)]
-    for key, value in headers.items():
-        if key.lower() == "authorization":
-            parts += ["-H", f'"Authorization: Bearer {TOKEN_VARIABLE}"']
-        elif key.lower() in ("square-version", "content-type"):
-            parts += ["-H", shlex.quote(f"{key}: {value}")]
-    if body is not None:
-        parts += ["--data-raw", shlex.quote(body)]
-    return " ".join(parts)
 
 
 class Client:

@@ -13,7 +13,7 @@ import threading
 from types import FrameType
 
 from squarecheck import exitcodes
-from squarecheck.behaviours import is_well_formed
+from squarecheck.spec.table import is_well_formed
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -84,8 +84,10 @@ def execute(args: argparse.Namespace) -> int:
         try:
             server.start()
         except OSError as exc:
-            print(f"squarecheck serve: cannot listen on {args.host}:{args.port}: {exc.strerror}",
-                  file=sys.stderr)  # fmt: skip
+            print(
+                f"squarecheck serve: cannot listen on {args.host}:{args.port}: {exc.strerror}",
+                file=sys.stderr,
+            )
             return exitcodes.TOOL_ERROR
         print(f"squarecheck emulator listening on {server.url}", flush=True)
         while not stop.wait(0.5):

@@ -14,8 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from squarecheck.checks import Check, expect_equal, expect_status, expect_true
-from squarecheck.client import Response
+from squarecheck.checks.context import Check
+from squarecheck.checks.expect import expect_equal, expect_status, expect_true
+from squarecheck.target.client import Response
 
 Json = dict[str, Any]
 CATALOG = "/v2/catalog"

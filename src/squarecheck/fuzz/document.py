@@ -1,0 +1,175 @@
+"""The OpenAPI document as the behaviour table says it holds under one Square-Version.
+
+specs/openapi.yaml describes the newest behaviour (unknown properties refused, page limits
+bounded). Under a version where the table says otherwise, `document_for` loosens exactly those
+request schemas, so that generated "negative" data is only what that version really refuses.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from typing import Any
+
+from squarecheck.spec.schemas import bundled_openapi
+from squarecheck.spec.table import load_table
+
+# behaviour id -> how the OpenAPI document is loosened while the table says "ignored"
+UNKNOWN_FIELD_BEHAVIOURS = ("unrecognized-field", "customers-unrecognized-field")
+LIMIT_BEHAVIOUR = "limit-out-of-range"
+
+
+def _components(doc: dict[str, Any]) -> dict[str, Any]:
+    schemas: dict[str, Any] = doc["components"]["schemas"]
+    return schemas
+
+
+def _operations(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for item in doc["paths"].values():
+        for method, operation in item.items():
+            if isinstance(operation, dict) and "operationId" in operation:
+                yield method, operation
+
+
+def _lenient(doc: dict[str, Any], name: str, loosen: Callable[[dict[str, Any]], None]) -> str:
+    """Add `Lenient<name>` (and lenient copies of what it refers to); returns its name."""
+    schemas = _components(doc)
+    lenient = f"Lenient{name}"
+    if lenient in schemas:
+        return lenient
+    schemas[lenient] = {}
+    body = copy.deepcopy(schemas[name])
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out = {k: walk(v) for k, v in node.items()}
+        ref = out.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            out["$ref"] = "#/components/schemas/" + _lenient(doc, ref.rsplit("/", 1)[1], loosen)
+        loosen(out)
+        return out
+
+    schemas[lenient] = walk(body)
+    return lenient
+
+
+def _allow_unknown(node: dict[str, Any]) -> None:
+    if node.get("additionalProperties") is False:
+        del node["additionalProperties"]
+
+
+def _unbounded_limit(node: dict[str, Any]) -> None:
+    limit = node.get("properties", {}).get("limit")
+    if isinstance(limit, dict):
+        limit.pop("minimum", None)
+        limit.pop("maximum", None)
+
+
+def _loosen_body(
+    doc: dict[str, Any], operation: dict[str, Any], loosen: Callable[..., None]
+) -> None:
+    content = operation.get("requestBody", {}).get("content", {})
+    for media in content.values():
+        ref = media.get("schema", {}).get("$ref", "")
+        if ref.startswith("#/components/schemas/"):
+            media["schema"]["$ref"] = "#/components/schemas/" + _lenient(
+                doc, ref.rsplit("/", 1)[1], loosen
+            )
+
+
+def _loosen_limit_parameter(doc: dict[str, Any], operation: dict[str, Any]) -> None:
+    params = doc["components"].setdefault("parameters", {})
+    for index, param in enumerate(operation.get("parameters", [])):
+        ref = param.get("$ref", "")
+        target = params.get(ref.rsplit("/", 1)[-1]) if ref else param
+        if not isinstance(target, dict) or target.get("name") != "limit":
+            continue
+        inline = copy.deepcopy(target)
+        inline["schema"].pop("minimum", None)
+        inline["schema"].pop("maximum", None)
+        operation["parameters"][index] = inline
+
+
+@lru_cache(maxsize=16)
+def _document(version: str) -> str:
+    table = load_table()
+    doc = bundled_openapi()
+    # behaviours unrecognized-field, customers-unrecognized-field: "ignored" before the cutover
+    lenient_ops: set[str] = set()
+    for behaviour_id in UNKNOWN_FIELD_BEHAVIOURS:
+        if table[behaviour_id].expect(version).get("outcome") == "ignored":
+            lenient_ops.update(table[behaviour_id].operations)
+    limit = table[LIMIT_BEHAVIOUR]
+    unbounded = (
+        set(limit.operations) if limit.expect(version).get("outcome") == "ignored" else set()
+    )
+    for _method, operation in _operations(doc):
+        op_id = operation["operationId"]
+        if op_id in lenient_ops:
+            _loosen_body(doc, operation, _allow_unknown)
+        if op_id in unbounded:
+            _loosen_limit_parameter(doc, operation)
+            _loosen_body(doc, operation, _unbounded_limit)
+    return json.dumps(doc)
+
+
+def document_for(version: str) -> dict[str, Any]:
+    """The OpenAPI document as the behaviour table says it holds under `version` (a copy)."""
+    loaded: dict[str, Any] = json.loads(_document(version))
+    return loaded
+
+
+def unknown_fields(doc: dict[str, Any], schema: Any, value: Any, path: str = "") -> list[str]:
+    """Names of properties in `value` that `schema` (strict, newest) does not declare."""
+    nodes = _resolved(doc, schema)
+    if not isinstance(value, dict) or not nodes:
+        return []
+    declared: dict[str, list[Any]] = {}
+    closed = False
+    for node in nodes:
+        closed = closed or node.get("additionalProperties") is False
+        for key, sub in node.get("properties", {}).items():
+            declared.setdefault(key, []).append(sub)
+    found: list[str] = []
+    for key, item in value.items():
+        if key not in declared:
+            if closed:
+                found.append(f"{path}{key}")
+            continue
+        for sub in declared[key]:
+            found += [f for f in unknown_fields(doc, sub, item, f"{path}{key}.") if f not in found]
+    return found
+
+
+def _resolved(doc: dict[str, Any], schema: Any) -> list[dict[str, Any]]:
+    """`schema` and everything its $ref chain points at."""
+    out: list[dict[str, Any]] = []
+    while isinstance(schema, dict):
+        out.append(schema)
+        ref = schema.get("$ref")
+        if not isinstance(ref, str) or not ref.startswith("#/components/schemas/"):
+            break
+        schema = _components(doc).get(ref.rsplit("/", 1)[1])
+    return out
+
+
+@lru_cache(maxsize=1)
+def strict_bodies() -> dict[str, tuple[dict[str, Any], Any]]:
+    """operationId -> (the newest document, its request body schema)."""
+    doc = bundled_openapi()
+    out: dict[str, tuple[dict[str, Any], Any]] = {}
+    for _method, operation in _operations(doc):
+        content = operation.get("requestBody", {}).get("content", {})
+        if "application/json" in content:
+            out[operation["operationId"]] = (doc, content["application/json"]["schema"])
+    return out
+
+
+def operation_ids() -> list[str]:
+    """Every operationId of the document, in document order."""
+    return [op["operationId"] for _m, op in _operations(bundled_openapi())]

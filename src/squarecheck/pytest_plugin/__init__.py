@@ -1,0 +1,52 @@
+"""The squarecheck pytest plugin (registered through the `pytest11` entry point).
+
+It runs the suites in `suites/` against a target under each selected Square-Version and turns
+each test into one check record (results.json). The plugin loads in every pytest run, so it is
+inert unless its options are given or the suites are collected: servers start only when a suite
+asks for the `check` fixture, and results are written only when asked for.
+
+Modules: `activation` (options -> settings, recorder on), `markers`, `fixtures`, `verdicts`
+(outcomes, warnings, redaction), `recording` (records -> results.json), `state`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from squarecheck.options import argparse_kwargs, names_for, options_for
+from squarecheck.pytest_plugin import markers
+from squarecheck.pytest_plugin.activation import activate, is_active
+from squarecheck.pytest_plugin.fixtures import check, fuzz_examples, run_state, squarecheck_state
+from squarecheck.pytest_plugin.state import ACTIVE
+from squarecheck.pytest_plugin.verdicts import pytest_pyfunc_call, pytest_runtest_makereport
+
+__all__ = [
+    "check",
+    "fuzz_examples",
+    "pytest_pyfunc_call",
+    "pytest_runtest_makereport",
+    "squarecheck_state",
+]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("squarecheck", "squarecheck conformance suites")
+    for option in options_for("pytest"):
+        group.addoption(*names_for(option, "pytest"), **argparse_kwargs(option, "pytest"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    markers.register(config)
+    config.stash[ACTIVE] = is_active(config)
+    if config.stash[ACTIVE]:
+        activate(config)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "square_version" in metafunc.fixturenames:
+        versions = run_state(metafunc.config).settings.versions
+        metafunc.parametrize("square_version", versions, ids=versions, scope="function")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    markers.tag(items)

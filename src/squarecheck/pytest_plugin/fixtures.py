@@ -1,0 +1,123 @@
+"""The fixtures suites use: the run's connection (session) and one `Check` per test.
+
+Fixtures come in a pair: `squarecheck_state` connects once per process (starting the embedded
+emulator when no target is given); `check` gives each test a client bound to its version, a name
+namespace, and deletes what the test created, even when it fails.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from squarecheck.checks import Check
+from squarecheck.errors import ToolError
+from squarecheck.options import TOKEN_NEEDED
+from squarecheck.pytest_plugin.activation import activate
+from squarecheck.pytest_plugin.markers import check_marker
+from squarecheck.pytest_plugin.state import CHECK, STATE, RunState
+from squarecheck.spec.table import load_table
+from squarecheck.target.client import Client, Connection
+from squarecheck.target.ledger import Ledger, cleanup
+from squarecheck.target.redaction import Redactor
+from squarecheck.target.resolve import Target
+
+
+def run_state(config: pytest.Config) -> RunState:
+    """The run state; suites collected from an unexpected folder activate the plugin here."""
+    if STATE not in config.stash:
+        return activate(config)
+    return config.stash[STATE]
+
+
+@pytest.fixture(scope="session")
+def squarecheck_state(request: pytest.FixtureRequest) -> Iterator[RunState]:
+    """Connect to the target (starting the embedded emulator when there is none)."""
+    state = run_state(request.config)
+    settings = state.settings
+    emulator = None
+    if settings.target is None:
+        from squarecheck.emulator.server import EmulatorServer
+
+        emulator = EmulatorServer(host="127.0.0.1", port=0)
+        emulator.__enter__()
+        state.target = Target(url=emulator.url, kind="emulator")
+    else:
+        state.target = settings.target
+    on_emulator = state.target.kind == "emulator"
+    state.token = settings.token or (f"sqc-emu-{secrets.token_hex(8)}" if on_emulator else None)
+    if state.token is None:
+        raise pytest.UsageError(TOKEN_NEEDED)
+    state.second_token = settings.second_token or (
+        f"sqc-emu2-{secrets.token_hex(8)}" if on_emulator else None
+    )
+    state.search_timeout = settings.timeout_for(state.target.kind)
+    state.ledger = Ledger(settings.run_prefix)
+    redactor = Redactor([state.token, state.second_token])
+    state.conn = Connection(state.target.url, redactor, state.ledger)
+    try:
+        yield state
+    finally:
+        state.leftovers += cleanup(state.ledger.pending(), _cleanup_client(state))
+        workeroutput = getattr(request.config, "workeroutput", None)
+        if workeroutput is not None:
+            workeroutput["squarecheck_leftovers"] = state.leftovers
+            state.leftovers = 0
+        state.conn.close()
+        if emulator is not None:
+            emulator.__exit__(None, None, None)
+
+
+def _cleanup_client(state: RunState) -> Callable[[str | None], Client]:
+    def client_for(token: str | None) -> Client:
+        assert state.conn is not None
+        return Client(state.conn, token, None, [], validate=False)
+
+    return client_for
+
+
+@pytest.fixture
+def check(
+    request: pytest.FixtureRequest, squarecheck_state: RunState, square_version: str
+) -> Iterator[Check]:
+    """One check: a client bound to the version, a name namespace, cleanup afterwards."""
+    found = check_marker(request.node)
+    if found is None:
+        raise ToolError(f"{request.node.nodeid} has no @pytest.mark.check(...) marker")
+    behaviour, operation, name = found
+    state = squarecheck_state
+    assert state.conn is not None and state.ledger is not None
+    ctx = Check(
+        version=square_version,
+        behaviour=behaviour,
+        operation=operation,
+        name=name,
+        client=Client(state.conn, state.token, square_version),
+        ledger=state.ledger,
+        second_token=state.second_token,
+        search_timeout=state.search_timeout,
+        nodeid=request.node.nodeid,
+    )
+    request.node.stash[CHECK] = ctx
+    request.node.user_properties.extend(
+        [
+            ("check", f"{square_version} > {operation} > {name}"),
+            ("behaviour", behaviour.id),
+            ("basis", ctx.basis),
+            ("source", load_table().source_url(behaviour.source_at(square_version))),
+        ]
+    )
+    mark = state.ledger.mark()
+    try:
+        yield ctx
+    finally:
+        # what fails to go here is retried by the session's final sweep, which counts leftovers
+        cleanup(state.ledger.since(mark), _cleanup_client(state))
+
+
+@pytest.fixture
+def fuzz_examples(request: pytest.FixtureRequest) -> int:
+    """Generated cases per operation and mode for the fuzz suite (--fuzz-examples)."""
+    return run_state(request.config).settings.fuzz_examples

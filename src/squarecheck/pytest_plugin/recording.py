@@ -1,0 +1,132 @@
+"""Turning test reports into check records, collecting them (from xdist workers too), and
+writing results.json once at the end of the session through `squarecheck.results`.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from typing import Any
+
+import pytest
+
+from squarecheck import __version__
+from squarecheck.checks import Check
+from squarecheck.pytest_plugin.state import RunState
+from squarecheck.results import CheckRecord, Outcome, RunInfo, count, exit_code, now_iso, write
+from squarecheck.spec.table import Behaviour, load_table
+
+
+def build_record(
+    item: pytest.Item,
+    found: tuple[Behaviour, str, str],
+    ctx: Check | None,
+    outcome: Outcome,
+    message: str | None,
+    duration: float,
+) -> CheckRecord:
+    """One check's results.json record."""
+    behaviour, operation, name = found
+    version = item.callspec.params["square_version"]  # type: ignore[attr-defined]
+    table = load_table()
+    status, code, observed, evidence = ctx.facts() if ctx is not None else (None, None, {}, [])
+    return CheckRecord(
+        id=f"{version} > {operation} > {name}",
+        key=f"{operation} > {name}",
+        nodeid=item.nodeid,
+        behaviour=behaviour.id,
+        family=behaviour.family,
+        operation=operation,
+        version=version,
+        resolved_version=table.resolve(version),
+        outcome=outcome,
+        basis=behaviour.basis_at(version),
+        source=table.source_url(behaviour.source_at(version)),
+        expected_summary=" ".join(behaviour.summary(version).split()),
+        duration=round(duration, 4),
+        status=status,
+        error_code=code,
+        observed=observed,
+        message=message,
+        evidence=evidence,
+    )
+
+
+class Recorder:
+    """Collects check records (from workers too) and writes results.json at the end."""
+
+    def __init__(self, state: RunState) -> None:
+        self.state = state
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        record = getattr(report, "squarecheck", None)
+        if record is not None:
+            self.state.records.append(record)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        node.workerinput["squarecheck_run_id"] = self.state.settings.run_id
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        output = getattr(node, "workeroutput", {}) or {}
+        self.state.leftovers += int(output.get("squarecheck_leftovers", 0))
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        settings = self.state.settings
+        if hasattr(session.config, "workerinput") or settings.results_json is None:
+            return
+        write(settings.results_json, {"run": self.run_info(), "checks": self.state.records})
+
+    def run_info(self) -> RunInfo:
+        state, settings = self.state, self.state.settings
+        counts = count(state.records)
+        return RunInfo(
+            id=settings.run_id,
+            target=settings.target.display if settings.target else "emulator",
+            target_kind=settings.target.kind if settings.target else "emulator",
+            versions=settings.versions,
+            upgrade=None,
+            started_at=state.started_at,
+            finished_at=now_iso(),
+            duration=round(time.monotonic() - state.started, 3),
+            strict=settings.strict,
+            squarecheck_version=__version__,
+            prefix=settings.run_prefix,
+            leftovers=state.leftovers,
+            counts=counts,
+            exit_code=exit_code(counts),
+        )
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        records = self.state.records
+        if not records:
+            return
+        terminalreporter.section("squarecheck")
+        for record in records:
+            if record["outcome"] in ("failed", "warned", "error"):
+                terminalreporter.write_line(
+                    f"{record['outcome'].upper():7} {record['id']} "
+                    f"[{record['behaviour']}, {record['basis']}]"
+                )
+        shown = ", ".join(f"{v} {k}" for k, v in count(records).items() if v)
+        terminalreporter.write_line(
+            f"{len(records)} checks: {shown}; prefix {self.state.settings.run_prefix}; "
+            f"leftovers {self.state.leftovers}"
+        )
+
+
+class HtmlColumns:
+    """report.html: the human check id and the squarecheck outcome next to pytest's."""
+
+    def pytest_html_results_table_header(self, cells: list[str]) -> None:
+        cells.insert(1, "<th>Check</th>")
+        cells.insert(2, "<th>squarecheck</th>")
+
+    def pytest_html_results_table_row(self, report: pytest.TestReport, cells: list[str]) -> None:
+        record = getattr(report, "squarecheck", None) or {}
+        check_id = html.escape(str(record.get("id", "")))
+        outcome = html.escape(str(record.get("outcome", "")))
+        cells.insert(1, f"<td>{check_id}</td>")
+        cells.insert(2, f"<td>{outcome}</td>")

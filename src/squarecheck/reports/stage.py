@@ -1,0 +1,109 @@
+"""The report stage: what runs after the suites, once pytest has written results.json.
+
+`post_run` applies the baseline, decides the run's exit code (through `results.exit_code`),
+writes the landing page and the optional reports, and rewrites results.json once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from squarecheck import results as res
+from squarecheck.reports import baseline as bl
+from squarecheck.reports import index, summary
+from squarecheck.reports import matrix as mx
+from squarecheck.reports import upgrade as up
+from squarecheck.spec.table import Table, is_well_formed, load_table
+
+
+@dataclass
+class PostRunResult:
+    """What the report stage decided: checks that fail the run, the exit code, lines to print."""
+
+    failing: int
+    exit_code: int
+    counts: dict[str, int]
+    leftovers: int
+    messages: list[str] = field(default_factory=list)
+
+
+def _apply_baseline(results: dict[str, Any], baseline: Path | None, messages: list[str]) -> int:
+    """Mark known failures and stale entries; returns how many checks fail the run."""
+    # Marks of an earlier report stage on this folder never carry over: this call decides.
+    results["run"].pop("baseline", None)
+    for check in results["checks"]:
+        check.pop("baseline", None)
+    stale = 0
+    if baseline is not None:
+        applied = bl.apply(results, bl.parse(baseline), str(baseline))
+        stale = len(applied.stale)
+        messages += applied.messages()
+    return stale + sum(
+        1
+        for c in results["checks"]
+        if c["outcome"] == "failed" and c.get("baseline", {}).get("status") != bl.KNOWN
+    )
+
+
+def _upgrade_report(
+    results: dict[str, Any], table: Table, run_dir: Path, upgrade: tuple[str, str]
+) -> str:
+    """Write upgrade.html / upgrade.json; returns the line to print."""
+    old, new = upgrade
+    bad = [v for v in (old, new) if not is_well_formed(v)]
+    if bad:
+        return f"upgrade report skipped: {bad[0]!r} is not a YYYY-MM-DD version"
+    results["run"]["upgrade"] = [old, new]
+    report = up.write(results, table, run_dir, old, new)
+    return (
+        f"upgrade {old} -> {new}: {len(report['documented'])} documented changes, "
+        f"{len(report['undocumented'])} undocumented differences ({run_dir / 'upgrade.html'})"
+    )
+
+
+def post_run(
+    run_dir: Path,
+    *,
+    baseline: Path | None = None,
+    summary_md: Path | None = None,
+    upgrade: tuple[str, str] | None = None,
+    stopped: bool = False,
+) -> PostRunResult:
+    """Apply the baseline, write index.html (and the optional reports), rewrite results.json.
+
+    A check fails the run when it failed and is not a known failure, or when it is a stale
+    baseline entry (listed, but passes now). Raises `ReportError` (one line, no traceback
+    needed) for a missing or malformed results.json or an unreadable baseline file.
+    """
+    results_file = run_dir / "results.json"
+    results = res.load(results_file)
+    table = load_table()
+    messages: list[str] = []
+
+    failing = _apply_baseline(results, baseline, messages)
+    run = results["run"]
+    run["counts"] = res.count(results["checks"])
+    run["failing"] = failing
+    run["exit_code"] = res.exit_code(run["counts"], failing=failing, stopped=stopped)
+    if upgrade is not None:
+        messages.append(_upgrade_report(results, table, run_dir, upgrade))
+    res.write(results_file, results)
+    page = index.write(results, table, run_dir)
+    matrix = mx.build(results, table)
+    for row in matrix.rows:
+        for flag in row.flags:
+            messages.append(f"{flag}: {row.key} ({row.behaviour_id})")
+    messages.append(f"report: {page}")
+    if summary_md is not None:
+        summary_md.parent.mkdir(parents=True, exist_ok=True)
+        summary_md.write_text(summary.render(results, table, failing), encoding="utf-8")
+        messages.append(f"summary: {summary_md}")
+    return PostRunResult(
+        failing=failing,
+        exit_code=run["exit_code"],
+        counts=run["counts"],
+        leftovers=int(run.get("leftovers", 0)),
+        messages=messages,
+    )
