@@ -89,9 +89,7 @@ def test_two_groups(check: Check) -> None:
 def test_groups_echoed(check: Check) -> None:
     """The rule keeps customer_group_ids_any (only once the field exists)."""
     shop, groups, _, ids = _member_setup(check)
-    resp = check.judge(
-        check.client.request("RetrieveCatalogObject", "GET", f"/v2/catalog/object/{ids['#rule']}")
-    )
+    resp = check.judge(check.client.retrieve_catalog_object(ids["#rule"]))
     expect_status(resp, 200, "retrieving the rule")
     stored = resp.body["object"]["pricing_rule_data"].get("customer_group_ids_any")
     check.observe(echoed=stored is not None)
@@ -218,6 +216,26 @@ def test_calculate_has_no_id(check: Check) -> None:
     expect_true("id" not in order, f"the calculated order has id {order.get('id')!r}", check.judged)
 
 
+@pytest.mark.check("create-order-priced", "CreateOrder", "create and retrieve a member's order")
+def test_create_order(check: Check) -> None:
+    """CreateOrder applies the member's discount as CalculateOrder does; RetrieveOrder reads it."""
+    if not check.client.conn.create_orders:
+        pytest.skip("needs --create-orders against a remote target (orders cannot be deleted)")
+    shop, _, member, ids = _member_setup(check)
+    _control(shop, ids["#item-v"], member)
+    order = shop.order([shop.line(ids["#item-v"])], member)
+    created = check.judge(check.client.create_order(order, check.new_key()))
+    expect_status(created, check.expect["status"])
+    body = created.body["order"]
+    expect_true(bool(body.get("id")), "the created order has no id", created)
+    applies = discount_applies(check, grouped=True, member=True)
+    _judge(shop, body, applies, "a member's created order")
+    again = check.judge(check.client.retrieve_order(str(body["id"])))
+    expect_status(again, check.expect["status"])
+    for key in ("id", "total_money", "total_discount_money"):
+        expect_equal(f"retrieved order {key}", body.get(key), again.body["order"].get(key), again)
+
+
 @pytest.mark.check("order-unknown-location", "CalculateOrder", "unknown location_id")
 def test_unknown_location(check: Check) -> None:
     """An order at a location the seller does not have is 404 NOT_FOUND."""
@@ -240,23 +258,21 @@ def test_unknown_variation(check: Check) -> None:
 @pytest.mark.check("locations-main", "RetrieveLocation", "the main location")
 def test_main_location(check: Check) -> None:
     """ListLocations has an ACTIVE location; `main` is one of them; an unknown id is 404."""
-    listed = check.judge(check.client.request("ListLocations", "GET", "/v2/locations"))
+    listed = check.judge(check.client.list_locations())
     expect_status(listed, check.expect["status"])
     locations = listed.get("locations") or []
     check.observe(active=any(loc.get("status") == "ACTIVE" for loc in locations))
     expect_true(
         any(loc.get("status") == "ACTIVE" for loc in locations), "no ACTIVE location", listed
     )
-    main = check.judge(check.client.request("RetrieveLocation", "GET", "/v2/locations/main"))
+    main = check.judge(check.client.retrieve_location("main"))
     expect_status(main, check.expect["status"])
     expect_true(
         main.body["location"]["id"] in [loc.get("id") for loc in locations],
         "main is not listed",
         main,
     )
-    unknown = check.judge(
-        check.client.request("RetrieveLocation", "GET", f"/v2/locations/{check.unknown_id()[:32]}")
-    )
+    unknown = check.judge(check.client.retrieve_location(check.unknown_id()[:32]))
     expect_error(unknown, status=check.expect["unknown_status"], code=check.expect["unknown_code"])
 
 

@@ -180,6 +180,13 @@ TABLE: tuple[Option, ...] = (
         kind="flag",
     ),
     _o(
+        "create_orders",
+        "--create-orders",
+        "let checks create orders on a remote target (Square cannot delete orders)",
+        "run pytest",
+        kind="flag",
+    ),
+    _o(
         "strict",
         "--strict",
         "checks of assumed behaviours fail instead of warning",
@@ -320,6 +327,7 @@ class Settings:
     parallel: int
     search_timeout: float | None
     allow_production: bool
+    create_orders: bool
     strict: bool
     baseline: Path | None
     summary_md: Path | None

@@ -19,7 +19,6 @@ from squarecheck.checks.expect import expect_equal, expect_status, expect_true
 from squarecheck.target.client import Response
 
 Json = dict[str, Any]
-CATALOG = "/v2/catalog"
 
 
 def discount_applies(
@@ -55,7 +54,7 @@ class Shop:
 
     @classmethod
     def open(cls, check: Check) -> Shop:
-        resp = check.client.request("RetrieveLocation", "GET", "/v2/locations/main")
+        resp = check.client.retrieve_location("main")
         expect_status(resp, 200, "retrieving the main location")
         location = resp.body["location"]
         return cls(check, str(location["id"]), str(location.get("currency") or "USD"))
@@ -150,13 +149,7 @@ class Shop:
         return {"type": "PRICING_RULE", "id": client_id, "pricing_rule_data": body}
 
     def upsert(self, *batches: list[Json], key: str | None = None) -> Response:
-        body = {
-            "idempotency_key": key or self.check.new_key(),
-            "batches": [{"objects": objects} for objects in batches],
-        }
-        return self.check.client.request(
-            "BatchUpsertCatalogObjects", "POST", f"{CATALOG}/batch-upsert", json_body=body
-        )
+        return self.check.client.batch_upsert_catalog(list(batches), key or self.check.new_key())
 
     def created(self, *objects: Json) -> dict[str, str]:
         """Upsert `objects` in one batch; client id -> server id for every `#` id."""
@@ -174,6 +167,17 @@ class Shop:
         self.rules |= {mapped[str(o["id"])] for o in objects if o["type"] == "PRICING_RULE"}
         return mapped
 
+    def adopt(self) -> None:
+        """Put this check's catalog objects no answer reported (a partly failed batch) in the
+        ledger, so that they are deleted like everything else the check made."""
+        types = ["ITEM", "ITEM_VARIATION", "CATEGORY", "DISCOUNT", "PRODUCT_SET", "PRICING_RULE"]
+        query = {"prefix_query": {"attribute_name": "name", "attribute_prefix": self.prefix}}
+        resp = self.check.client.search_catalog({"object_types": types, "query": query})
+        for obj in resp.get("objects") or [] if resp.status == 200 else []:
+            data: Any = next((v for k, v in obj.items() if k.endswith("_data")), {})
+            name = str(data.get("name") or "") if isinstance(data, dict) else ""
+            self.check.ledger.add("catalog", str(obj["id"]), name, self.check.client.token)
+
     def group_discount(
         self, groups: list[str] | None, percentage: str = "10", price: int = 1000
     ) -> dict[str, str]:
@@ -190,17 +194,21 @@ class Shop:
     def line(self, variation: str, quantity: str = "1", **extra: Any) -> Json:
         return {"catalog_object_id": variation, "quantity": quantity, **extra}
 
-    def calculate(
-        self, lines: list[Json], customer: str | None = None, auto: bool | None = True, **extra: Any
-    ) -> Response:
-        order: Json = {"location_id": self.location_id, "line_items": lines, **extra}
+    def order(
+        self, lines: list[Json], customer: str | None = None, auto: bool | None = True
+    ) -> Json:
+        """An order of `lines` at the main location (auto_apply_discounts unless `auto` is None)."""
+        order: Json = {"location_id": self.location_id, "line_items": lines}
         if customer is not None:
             order["customer_id"] = customer
         if auto is not None:
             order["pricing_options"] = {"auto_apply_discounts": auto}
-        return self.check.client.request(
-            "CalculateOrder", "POST", "/v2/orders/calculate", json_body={"order": order}
-        )
+        return order
+
+    def calculate(
+        self, lines: list[Json], customer: str | None = None, auto: bool | None = True
+    ) -> Response:
+        return self.check.client.calculate_order(self.order(lines, customer, auto))
 
     def priced(
         self, lines: list[Json], customer: str | None = None, auto: bool | None = True

@@ -9,6 +9,7 @@ own check.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -22,6 +23,7 @@ from hypothesis.errors import Flaky, Unsatisfiable
 from schemathesis import Case, GenerationMode
 from schemathesis.core.failures import Failure, FailureGroup
 
+from squarecheck.fuzz import commerce
 from squarecheck.fuzz.conformance import CHECKS, behaviour_for_unknown_fields
 from squarecheck.fuzz.document import document_for
 from squarecheck.target.client import MUTATIONS, Client
@@ -126,12 +128,14 @@ class Fuzzer:
         self.schema = schema_for(self.version)
         self.report = FuzzReport()
         self._counter = 0
+        self._tag = secrets.token_hex(2)  # keeps this fuzzer's marks apart from other checks'
+        self._marked: str | None = None
         self._live: dict[str, list[str]] = {"group": [], "customer": []}
 
     # -- preparing a case ------------------------------------------------------------------
     def _unique(self) -> str:
         self._counter += 1
-        return f"{self._counter:05d}"
+        return f"{self._tag}{self._counter:05d}"
 
     def prepare(self, case: Case[Any]) -> None:
         """Names carry the run prefix, keys are fresh, path ids never name others' resources."""
@@ -148,6 +152,7 @@ class Fuzzer:
                 holder[path[-1]] = (
                     prefix + name[len(prefix) :] if len(name) >= len(prefix) else prefix + name
                 )
+        self._marked = commerce.prepare(op_id, body, self.client.conn.ledger, self._unique)
         if body is not None and op_id in KEYED and isinstance(body.get("idempotency_key"), str):
             # Distinct keys: a repeated generated key would test key reuse, which has its own
             # version-gated check (behaviour idempotency-key-reuse).
@@ -201,6 +206,8 @@ class Fuzzer:
             path_ids=path_ids,
         )
         self._track(op_id, resp, case)
+        if op_id == "BatchUpsertCatalogObjects" and self._marked and resp.status != 200:
+            commerce.adopt(self.client, self._marked)  # what its other batches wrote
         sent = requests.Request(
             method=str(prepared.method),
             url=resp.exchange.request["url"],

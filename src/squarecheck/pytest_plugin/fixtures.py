@@ -56,7 +56,8 @@ def squarecheck_state(request: pytest.FixtureRequest) -> Iterator[RunState]:
     state.search_timeout = settings.timeout_for(state.target.kind)
     state.ledger = Ledger(settings.run_prefix)
     redactor = Redactor([state.token, state.second_token])
-    state.conn = Connection(state.target.url, redactor, state.ledger)
+    orders = on_emulator or settings.create_orders  # orders cannot be deleted on Square
+    state.conn = Connection(state.target.url, redactor, state.ledger, create_orders=orders)
     try:
         yield state
     finally:

@@ -20,6 +20,13 @@ import httpx
 
 from squarecheck.errors import ConformanceFailure, ToolError
 from squarecheck.spec.schemas import operations, validate_response
+from squarecheck.target.commerce import (
+    CATALOG_MUTATIONS,
+    CommerceOperations,
+    changed_ids,
+    created_objects,
+    deleted_ids,
+)
 from squarecheck.target.evidence import BODY_LIMIT, Exchange, curl_command
 from squarecheck.target.ledger import Ledger
 from squarecheck.target.redaction import Redactor
@@ -34,6 +41,7 @@ MUTATIONS = {
     "RemoveGroupFromCustomer",
     "UpdateCustomer",
     "DeleteCustomer",
+    *CATALOG_MUTATIONS,
 }
 
 
@@ -93,6 +101,7 @@ class Connection:
     redactor: Redactor
     ledger: Ledger
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    create_orders: bool = False  # orders cannot be deleted on Square: only when allowed
     timeout: float = 30.0
     sleep: Callable[[float], None] = time.sleep
     http: httpx.Client = field(init=False)
@@ -104,7 +113,7 @@ class Connection:
         self.http.close()
 
 
-class Client:
+class Client(CommerceOperations):
     """One seller's view of the target under one Square-Version, recording a transcript."""
 
     def __init__(
@@ -145,10 +154,8 @@ class Client:
         path_ids: tuple[str, ...] = (),
     ) -> Response:
         """Send one request (429 retried) and return the parsed, validated response."""
-        if self.guard and operation in MUTATIONS:
-            for rid in path_ids:
-                if not self.conn.ledger.owns(rid):
-                    raise ToolError(f"refusing {operation} on {rid!r}: this run did not create it")
+        if self.guard:
+            self._refuse_foreign(operation, path_ids + changed_ids(operation, json_body))
         sent_version = self.version if version is None else version
         req_headers: dict[str, str] = {"Accept": "application/json"}
         if self.token is not None:
@@ -175,6 +182,14 @@ class Client:
         if should_validate:
             self._validate(resp)
         return resp
+
+    def _refuse_foreign(self, operation: str, ids: tuple[str, ...]) -> None:
+        """Only what the run created may change; no order unless orders are allowed."""
+        if operation == "CreateOrder" and not self.conn.create_orders:
+            raise ToolError("refusing CreateOrder: orders cannot be deleted (see --create-orders)")
+        for rid in ids if operation in MUTATIONS else ():
+            if not self.conn.ledger.owns(rid):
+                raise ToolError(f"refusing {operation} on {rid!r}: this run did not create it")
 
     def _send(
         self,
@@ -267,6 +282,10 @@ class Client:
         elif operation in ("DeleteCustomerGroup", "DeleteCustomer") and resp.status in (200, 404):
             if path_ids:
                 ledger.mark_deleted(path_ids[0])
+        for rid, name in created_objects(operation, resp):
+            ledger.add("catalog", rid, name, self.token)
+        for rid in deleted_ids(operation, resp, path_ids):
+            ledger.mark_deleted(rid)
 
     def _validate(self, resp: Response) -> None:
         if resp.operation not in operations():
