@@ -86,7 +86,7 @@ def test_two_groups(check: Check) -> None:
 @pytest.mark.check(
     "group-discount-eligibility", "UpsertCatalogObject", "customer_group_ids_any stored"
 )
-def test_groups_echoed(check: Check) -> None:
+def test_groups_stored(check: Check) -> None:
     """The rule keeps customer_group_ids_any (only once the field exists)."""
     shop, groups, _, ids = _member_setup(check)
     resp = check.judge(check.client.retrieve_catalog_object(ids["#rule"]))

@@ -73,10 +73,12 @@ def _add_unknown(case: Case[Any], place: str, value: Any) -> Case[Any]:
     return case
 
 
-@lru_cache(maxsize=16)
-def schema_for(version: str) -> schemathesis.BaseSchema:
-    """The schemathesis schema of `document_for(version)` (positive and negative generation)."""
-    return schemathesis.openapi.from_dict(document_for(version), config=schemathesis.Config())
+@lru_cache(maxsize=32)
+def schema_for(version: str, declared: bool = False) -> schemathesis.BaseSchema:
+    """The schemathesis schema of `document_for(version, declared)`; the declared variant
+    generates positive cases and stateful sequences, the other negative cases."""
+    doc = document_for(version, declared)
+    return schemathesis.openapi.from_dict(doc, config=schemathesis.Config())
 
 
 def hypothesis_settings(examples: int, steps: int = STEPS) -> settings:
@@ -126,6 +128,7 @@ class Fuzzer:
         self.version: str = client.version
         self.examples = examples
         self.schema = schema_for(self.version)
+        self.positive_schema = schema_for(self.version, declared=True)
         self.report = FuzzReport()
         self._counter = 0
         self._tag = secrets.token_hex(2)  # keeps this fuzzer's marks apart from other checks'
@@ -270,9 +273,13 @@ class Fuzzer:
     def run_operation(self, operation_id: str) -> FuzzReport:
         """Positive then negative generated cases for one operation."""
         operation = self.schema.find_operation_by_id(operation_id)  # type: ignore[attr-defined]
+        declared = self.positive_schema.find_operation_by_id(operation_id)  # type: ignore[attr-defined]
         fixed = self._auth_headers()
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            strategy = operation.as_strategy(generation_mode=mode, headers=fixed)
+        for mode, source in (
+            (GenerationMode.POSITIVE, declared),
+            (GenerationMode.NEGATIVE, operation),
+        ):
+            strategy = source.as_strategy(generation_mode=mode, headers=fixed)
             self._generate(strategy, mode.value)
         if behaviour_for_unknown_fields(operation_id) is not None:
             # Negative generation never adds undeclared properties, so valid bodies get one
@@ -297,7 +304,7 @@ class Fuzzer:
     def run_stateful(self, operations: tuple[str, ...]) -> FuzzReport:
         """Sequences through the OpenAPI links (and inferred ones) among `operations`."""
         fuzzer = self
-        subset = self.schema.include(operation_id=list(operations))
+        subset = self.positive_schema.include(operation_id=list(operations))
         subset.config.generation.update(modes=[GenerationMode.POSITIVE])
 
         class Machine(subset.as_state_machine()):  # type: ignore[misc]
