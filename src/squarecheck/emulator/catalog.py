@@ -201,14 +201,8 @@ def _deleted(obj: Json, version: int) -> Json:
 
 
 def live_variations(session: Session, item_id: str) -> list[Json]:
-    """The item's variations that are not deleted, by ordinal."""
-    found = [
-        o
-        for o in session.objects()
-        if o["type"] == "ITEM_VARIATION"
-        and not o.get("is_deleted")
-        and (o.get("item_variation_data") or {}).get("item_id") == item_id
-    ]
+    """The item's variations that are not deleted, by ordinal (stored objects: read only)."""
+    found = [o for o in session.variations(item_id) if not o.get("is_deleted")]
     return sorted(found, key=lambda o: o["item_variation_data"].get("ordinal") or 0)
 
 
@@ -218,7 +212,7 @@ def render(session: Session, obj: Json, groups_field: bool) -> Json:
     if shown["type"] == "ITEM" and not shown.get("is_deleted"):
         variations = live_variations(session, str(shown["id"]))
         if variations:
-            shown["item_data"]["variations"] = variations
+            shown["item_data"]["variations"] = copy.deepcopy(variations)
     if shown["type"] == "PRICING_RULE" and not groups_field:
         shown["pricing_rule_data"].pop("customer_group_ids_any", None)
     return shown

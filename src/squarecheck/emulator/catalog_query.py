@@ -43,7 +43,8 @@ def related(session: Session, shown: list[Json], groups_field: bool) -> list[Jso
     wanted: list[str] = []
     for obj in shown:
         wanted += [r for r in references(obj) if r not in own and r not in wanted]
-    found = [session.get(object_id) for object_id in wanted]
+    view = session.view()
+    found = [view.get(object_id) for object_id in wanted]
     return [render(session, o, groups_field) for o in found if o and not o.get("is_deleted")]
 
 
@@ -76,7 +77,7 @@ def list_page(
     session: Session, types: tuple[str, ...], cursor: str | None, groups_field: bool
 ) -> Json:
     """One page of ListCatalog: live objects of `types` in creation order."""
-    items = [o for o in session.objects() if o["type"] in types and not o.get("is_deleted")]
+    items = [o for o in session.of_type(types) if not o.get("is_deleted")]
     page, following = _page(session, items, "ListCatalog:" + ",".join(types), cursor, LIST_PAGE)
     body: Json = {}
     if page:
@@ -123,8 +124,8 @@ def search(session: Session, request: Json, groups_field: bool) -> Json:
     query = request.get("query") or {}
     check_query(query)
     items = []
-    for obj in session.objects():
-        if obj["type"] not in types or (obj.get("is_deleted") and not deleted):
+    for obj in session.of_type(types):
+        if obj.get("is_deleted") and not deleted:
             continue
         changed = clock.parse_rfc3339(str(obj.get("updated_at")))
         if begin is not None and changed is not None and changed <= begin:

@@ -3,7 +3,10 @@
 The catalog, orders and locations logic (`catalog`, `orders`, `locations`) reads and writes
 only through a `Session`: one seller, under that seller's lock, so a request sees and leaves a
 consistent state (a batch is all or nothing because it is checked before anything is put).
-Objects are stored as JSON-like dicts and handed out as copies. The customer data (membership)
+Objects are stored as JSON-like dicts. `get` hands out a copy to change and `put` back; the
+bulk reads (`view`, `of_type`, `variations`) hand out the stored objects themselves, to be read
+and never changed, so that pricing and listing cost no copies; indexes by type and by item keep
+them from scanning the whole catalog. The customer data (membership)
 stays in the customer `Store`; `commerce_for(store)` gives the commerce storage that belongs to
 a customer store, so both live and die with one emulator app.
 """
@@ -14,9 +17,10 @@ import copy
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from squarecheck.emulator import clock
@@ -42,6 +46,9 @@ class Remembered:
 class _Seller:
     lock: threading.RLock = field(default_factory=threading.RLock)
     objects: dict[str, Json] = field(default_factory=dict)  # insertion order = creation order
+    by_type: dict[str, dict[str, None]] = field(default_factory=dict)  # type -> ids, in order
+    by_item: dict[str, dict[str, None]] = field(default_factory=dict)  # item -> variation ids
+    seq: dict[str, int] = field(default_factory=dict)  # id -> creation order
     keys: dict[tuple[str, str], Remembered] = field(default_factory=dict)
     cursors: dict[str, tuple[str, int]] = field(default_factory=dict)
     orders: dict[str, Json] = field(default_factory=dict)
@@ -61,13 +68,34 @@ class Session:
         found = self._seller.objects.get(object_id)
         return copy.deepcopy(found) if found is not None else None
 
-    def objects(self) -> list[Json]:
-        """Every object, deleted ones included, in creation order (copies)."""
-        return [copy.deepcopy(o) for o in self._seller.objects.values()]
+    def view(self) -> Mapping[str, Json]:
+        """Every object by id, deleted ones included (stored objects: read, never change)."""
+        return MappingProxyType(self._seller.objects)
+
+    def of_type(self, types: Iterable[str]) -> list[Json]:
+        """The objects of `types`, deleted ones included, in creation order (read only)."""
+        wanted = set(types)
+        ids = [i for t, found in self._seller.by_type.items() if t in wanted for i in found]
+        seq, objects = self._seller.seq, self._seller.objects
+        return [objects[i] for i in sorted(ids, key=seq.__getitem__)]
+
+    def variations(self, item_id: str) -> list[Json]:
+        """The ITEM_VARIATION objects naming `item_id`, deleted ones included (read only)."""
+        return [self._seller.objects[i] for i in self._seller.by_item.get(item_id, {})]
 
     def put(self, obj: Json) -> None:
         """Insert or replace an object (keeping its place in creation order)."""
-        self._seller.objects[str(obj["id"])] = copy.deepcopy(obj)
+        seller, object_id = self._seller, str(obj["id"])
+        old = seller.objects.get(object_id)
+        old_item = _item_of(old) if old is not None else None
+        if old_item is not None and old_item != _item_of(obj):
+            seller.by_item.get(old_item, {}).pop(object_id, None)
+        seller.seq.setdefault(object_id, len(seller.seq))
+        seller.objects[object_id] = copy.deepcopy(obj)
+        seller.by_type.setdefault(str(obj["type"]), {})[object_id] = None
+        item_id = _item_of(obj)
+        if item_id is not None:
+            seller.by_item.setdefault(item_id, {})[object_id] = None
 
     def next_version(self) -> int:
         """A catalog version: epoch milliseconds, strictly increasing per seller."""
@@ -115,6 +143,30 @@ class Session:
     def memo(self) -> dict[str, Any]:
         """Scratch state of injected faults (e.g. a stale membership cache); empty when clean."""
         return self._seller.memo
+
+
+class LiveView(Mapping[str, Json]):
+    """A catalog view without its deleted objects (read only; iterating scans the catalog)."""
+
+    def __init__(self, objects: Mapping[str, Json]) -> None:
+        self._objects = objects
+
+    def __getitem__(self, object_id: str) -> Json:
+        found = self._objects[object_id]
+        if found.get("is_deleted"):
+            raise KeyError(object_id)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return (i for i, o in self._objects.items() if not o.get("is_deleted"))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def _item_of(obj: Json) -> str | None:
+    item_id = (obj.get("item_variation_data") or {}).get("item_id")
+    return str(item_id) if item_id else None
 
 
 class CommerceStore:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import secrets
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -48,7 +49,7 @@ class Pricing:
     """Everything pricing reads besides the request: catalog, rules, membership, switches."""
 
     location: Json
-    catalog: dict[str, Json]  # live objects by id
+    catalog: Mapping[str, Json]  # live objects by id (read only)
     rules: list[Json]  # live PRICING_RULE objects, creation order
     member_of: frozenset[str]
     today: date

@@ -15,7 +15,7 @@ from typing import Any
 
 from squarecheck.emulator import clock, schemacheck
 from squarecheck.emulator import validate as v
-from squarecheck.emulator.commerce import Remembered, Session, commerce_for
+from squarecheck.emulator.commerce import LiveView, Remembered, Session, commerce_for
 from squarecheck.emulator.commerce_faults import (
     AutoApplyAlways,
     GroupFilterIgnored,
@@ -87,13 +87,13 @@ def _membership(call: Call, session: Session, customer_id: str | None) -> frozen
 def _pricing(call: Call, session: Session, order: Json) -> Pricing:
     """What the request's version, the seller's catalog and the active faults decide."""
     config = call.store.config
-    live = {str(o["id"]): o for o in session.objects() if not o.get("is_deleted")}
+    live = LiveView(session.view())
     options_known = call.version.expect("auto-apply-discounts")["applies"] == "when-enabled"
     wanted = bool((order.get("pricing_options") or {}).get("auto_apply_discounts"))
     return Pricing(
         location=main_location(session),
         catalog=live,
-        rules=[o for o in live.values() if o["type"] == "PRICING_RULE"],
+        rules=[o for o in session.of_type(["PRICING_RULE"]) if not o.get("is_deleted")],
         member_of=_membership(call, session, order.get("customer_id")),
         today=clock.now().date(),  # the location's time zone is UTC
         auto_apply=(options_known and wanted) or AutoApplyAlways.on(config),

@@ -39,8 +39,33 @@ _FORMATS.checks("date-time")(is_rfc3339)
 
 @cache
 def _validator(name: str) -> Draft202012Validator:
-    schema = {"$ref": f"{SCHEMA_BASE}{name}.json"}
-    return Draft202012Validator(schema, registry=registry(), format_checker=_FORMATS)
+    """A validator of schema `name` with every reference inlined (request schemas have no
+    cycles; references are file names, so a repeated name on the way down is one); resolving
+    references at each use costs more than the rest of a batch upsert."""
+    resolver = registry().resolver(base_uri=f"{SCHEMA_BASE}{name}.json")
+    schema = _inlined(resolver, {"$ref": ""}, ())
+    return Draft202012Validator(schema, format_checker=_FORMATS)
+
+
+def _inlined(resolver: Any, node: Any, seen: tuple[str, ...]) -> Any:
+    if isinstance(node, list):
+        return [_inlined(resolver, item, seen) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if isinstance(node.get("$ref"), str):
+        resolved = resolver.lookup(node["$ref"])
+        if node["$ref"] in seen:
+            raise ValueError(f"a request schema refers to itself through {node['$ref']}")
+        rest = {k: v for k, v in node.items() if k != "$ref"}
+        inner = _inlined(resolved.resolver, resolved.contents, (*seen, node["$ref"]))
+        return {"allOf": [inner, _inlined(resolver, rest, seen)]} if rest else inner
+    # oneOf -> anyOf: the variants are told apart by `type`, so at most one can match, and
+    # anyOf stops at the first match where oneOf has to try them all
+    return {
+        ("anyOf" if k == "oneOf" else k): _inlined(resolver, v, seen)
+        for k, v in node.items()
+        if k not in ("$id", "$schema")
+    }
 
 
 def field_path(parts: Iterable[str | int], prefix: str = "") -> str:
@@ -78,9 +103,9 @@ def check_each(name: str, instance: Any, member: str) -> dict[int, SquareError]:
 
 
 def _pick(errors: list[ValidationError]) -> ValidationError:
-    """The most telling error; inside oneOf, the one of the variant the object's type names."""
+    """The most telling error; inside anyOf, the one of the variant the object's type names."""
     error = min(errors, key=lambda e: (-len(e.path), str(e.validator), e.message))
-    if error.validator != "oneOf":
+    if error.validator != "anyOf":
         return error
     by_variant: dict[Any, list[ValidationError]] = {}
     for sub in error.context or []:
@@ -105,7 +130,7 @@ def _to_square(error: ValidationError, prefix: str) -> SquareError:
         return EXPECTED_TYPE.get(str(limit), InvalidValue)(
             f"Expected {where} to be a {limit}.", field=where
         )
-    if kind == "oneOf":
+    if kind == "anyOf":
         if isinstance(value, dict) and "type" not in value:
             path = field_path([*error.absolute_path, "type"], prefix)
             return MissingRequiredParameter(f"Field must be set: {path}", field=path)
@@ -131,28 +156,29 @@ def _to_square(error: ValidationError, prefix: str) -> SquareError:
 
 def prune(name: str, instance: Any) -> Any:
     """A copy of a valid `instance` with only the fields schema `name` declares."""
-    return _prune(registry().resolver(base_uri=f"{SCHEMA_BASE}{name}.json"), {"$ref": ""}, instance)
+    return _prune(_validator(name).schema, instance)
 
 
-def _prune(resolver: Any, node: dict[str, Any], value: Any) -> Any:
-    while "$ref" in node:
-        resolved = resolver.lookup(node["$ref"])
-        resolver, node = resolved.resolver, resolved.contents
-    if "oneOf" in node and isinstance(value, dict):
-        for variant in node["oneOf"]:
-            if _variant_type(resolver, variant) == value.get("type"):
-                return _prune(resolver, variant, value)
+def _parts(node: Any) -> list[dict[str, Any]]:
+    """`node` and the parts of its `allOf` (where an inlined reference had siblings)."""
+    if not isinstance(node, dict):
+        return []
+    return [node, *(p for sub in node.get("allOf", []) for p in _parts(sub))]
+
+
+def _prune(node: Any, value: Any) -> Any:
+    parts = _parts(node)
+    variants = [v for p in parts for v in p.get("anyOf", [])]
+    if variants and isinstance(value, dict):
+        for variant in variants:
+            types = [p.get("properties", {}).get("type", {}).get("const") for p in _parts(variant)]
+            if value.get("type") in types:
+                return _prune(variant, value)
         return value
-    if isinstance(value, dict) and "properties" in node:
-        props = node["properties"]
-        return {k: _prune(resolver, props[k], v) for k, v in value.items() if k in props}
-    if isinstance(value, list) and isinstance(node.get("items"), dict):
-        return [_prune(resolver, node["items"], item) for item in value]
+    props = {k: v for p in parts for k, v in p.get("properties", {}).items()}
+    if isinstance(value, dict) and props:
+        return {k: _prune(props[k], v) for k, v in value.items() if k in props}
+    items = next((p["items"] for p in parts if isinstance(p.get("items"), dict)), None)
+    if isinstance(value, list) and items is not None:
+        return [_prune(items, item) for item in value]
     return value
-
-
-def _variant_type(resolver: Any, node: dict[str, Any]) -> Any:
-    while "$ref" in node:
-        resolved = resolver.lookup(node["$ref"])
-        resolver, node = resolved.resolver, resolved.contents
-    return node.get("properties", {}).get("type", {}).get("const")
