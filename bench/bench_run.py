@@ -3,9 +3,10 @@
 Prints wall time of `squarecheck run` (both default versions, and one version alone), checks per
 second, the peak memory of the run's process, and the emulator's request rate and latency over
 real HTTP, with the ratios that matter: two versions against one, and the matrix against the
-15-minute CI budget.
+15-minute CI budget. Then the cutover matrix (`--square-version cutovers --workers 2`, one
+version per cutover of the behaviour table) against its 60-second target.
 
-    python bench/bench_run.py [--repeat 3] [--requests 2000]
+    python bench/bench_run.py [--repeat 3] [--requests 2000] [--cutover-repeat 1]
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ from pathlib import Path
 import httpx
 
 from squarecheck.emulator.server import EmulatorServer
+from squarecheck.spec.table import load_table
 
 CI_BUDGET_SECONDS = 15 * 60
+CUTOVER_TARGET_SECONDS = 60
 
 
 def run_matrix(versions: list[str], report_dir: Path, *extra: str) -> tuple[float, int, int]:
@@ -70,6 +73,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--cutover-repeat", type=int, default=1, help="cutover matrix runs")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         both = [
@@ -79,6 +83,10 @@ def main() -> None:
         no_fuzz = [
             run_matrix(["2022-02-16", "2022-03-16"], Path(tmp) / "nofuzz", "-m", "not fuzz")
             for _ in range(args.repeat)
+        ]
+        cutovers = [
+            run_matrix(["cutovers"], Path(tmp) / "cutovers", "--workers", "2")
+            for _ in range(args.cutover_repeat)
         ]
     wall_both = statistics.median(w for w, _, _ in both)
     wall_one = statistics.median(w for w, _, _ in one)
@@ -94,6 +102,13 @@ def main() -> None:
     print(f"peak RSS of a run:   {max(p for _, _, p in both) / 1024:.0f} MiB")
     print(f"ratio two/one versions: {wall_both / wall_one:.2f}")
     print(f"ratio matrix/CI budget (15 min): {wall_both / CI_BUDGET_SECONDS:.4f}")
+    wall_cut = statistics.median(w for w, _, _ in cutovers)
+    columns = len(load_table().select("cutovers"))
+    print(
+        f"cutover matrix ({columns} versions, --workers 2): {wall_cut:.2f} s median of "
+        f"{args.cutover_repeat}, {cutovers[0][1]} checks, "
+        f"ratio to the {CUTOVER_TARGET_SECONDS} s target: {wall_cut / CUTOVER_TARGET_SECONDS:.2f}"
+    )
     rate, p50, p95 = emulator_rate(args.requests)
     print(
         f"emulator: {rate:.0f} requests/s over HTTP, p50 {p50:.2f} ms, p95 {p95:.2f} ms "

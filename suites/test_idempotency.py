@@ -81,3 +81,47 @@ def test_no_key(check: Check) -> None:
     same = one.body["group"]["id"] == two.body["group"]["id"]
     check.observe(outcome="replayed" if same else "created")
     expect_true(not same, "two creates without a key returned the same group", two)
+
+
+@pytest.mark.check(
+    "idempotency-replay-after-delete", "CreateCustomerGroup", "key of a deleted group"
+)
+def test_key_after_delete(check: Check) -> None:
+    """A key whose group was deleted still counts: an error before 2022-03-16, a replay after."""
+    key, first_name = check.new_key(), check.new_name()
+    first = check.client.create_group(first_name, key=key)
+    expect_status(first, 200, "for the first use of the key")
+    original = first.body["group"]
+    expect_status(check.client.delete_group(original["id"]), 200, "deleting the group")
+    again = check.judge(check.client.create_group(check.new_name(), key=key))
+    expect = check.expect
+    replayed = again.status == 200 and (again.get("group") or {}).get("id") == original["id"]
+    check.observe(outcome="replayed" if replayed else "error" if again.status >= 400 else "created")
+    if expect["outcome"] == "replay":
+        expect_status(again, expect["status"], "with the original response")
+        expect_equal("replayed group.id", original["id"], again.body["group"].get("id"), again)
+    elif expect["outcome"] == "error":
+        expect_error(again, status=expect["status"], code=expect["code"])
+    else:
+        expect_status(again, expect["status"], "(the key was released with its group)")
+        expect_true(not replayed, "the deleted group was replayed", again)
+
+
+@pytest.mark.check("create-customer-idempotency", "CreateCustomer", "key reused with another name")
+def test_customer_key_reuse(check: Check) -> None:
+    """A reused CreateCustomer key returns the first profile, even for another name."""
+    key = check.new_key()
+    first = check.client.create_customer(check.new_name("c"), {"idempotency_key": key})
+    expect_status(first, 200, "for the first use of the key")
+    original = first.body["customer"]
+    again = check.judge(check.client.create_customer(check.new_name("c"), {"idempotency_key": key}))
+    expect = check.expect
+    same = again.status == 200 and (again.get("customer") or {}).get("id") == original["id"]
+    check.observe(outcome="replayed" if same else "error" if again.status >= 400 else "created")
+    if expect["outcome"] == "replay":
+        expect_status(again, expect["status"], "with the first profile")
+        for field in ("id", "given_name", "created_at"):
+            got = again.body["customer"].get(field)
+            expect_equal(f"replayed customer.{field}", original.get(field), got, again)
+    else:
+        expect_error(again, status=expect["status"], code=expect["code"])

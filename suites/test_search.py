@@ -11,7 +11,14 @@ from typing import Any
 
 import pytest
 
-from squarecheck.checks import Check, expect_equal, expect_status, search_for_member
+from squarecheck.checks import (
+    Check,
+    expect_equal,
+    expect_error,
+    expect_status,
+    expect_true,
+    search_for_member,
+)
 from squarecheck.target.client import Response
 
 # Customers c1..c4 and groups A, B: c1 in A, c2 in A and B, c3 in B, c4 in none.
@@ -98,3 +105,27 @@ def test_converges(check: Check) -> None:
     )
     expect_status(found, 200)
     check.observe(converges=True)
+
+
+@pytest.mark.check("search-segment-filter", "SearchCustomers", "segment_ids with an unknown id")
+def test_segment_filter(check: Check) -> None:
+    """segment_ids is ignored, then an unrecognized field, then (2022-12-14) a filter that
+    names the unknown segment."""
+    segment = "SQCNOSEGMENT"
+    body = {"query": {"filter": {"segment_ids": {"any": [segment]}}}, "limit": 1}
+    resp = check.judge(check.client.search_customers(body))
+    expect = check.expect
+    detail = str(resp.first_error().get("detail") or "")
+    check.observe(outcome="ignored" if resp.status == 200 else
+                  "names the segment" if segment in detail else "refused")  # fmt: skip
+    if expect["outcome"] == "ignored":
+        expect_status(resp, expect["status"], "(segment_ids is no filter yet)")
+        return
+    first = expect_error(
+        resp, status=expect["status"], code=expect["code"], category=expect["category"]
+    )
+    named = str(first.get("detail") or "")
+    if expect["outcome"] == "unrecognized":
+        expect_true("segment_ids" in named, f"the detail {named!r} does not name segment_ids", resp)
+    else:
+        expect_true(segment in named, f"the detail {named!r} does not name {segment}", resp)

@@ -1,20 +1,33 @@
-"""The behaviour table loader resolves versions against cutovers."""
+"""The behaviour table loader: versions resolved against cutovers, evidence on every row."""
 
 from __future__ import annotations
 
-from squarecheck.spec.table import is_well_formed, load_table
+import copy
+from typing import Any
+
+import pytest
+
+from squarecheck.spec.table import (
+    BASES,
+    TableError,
+    is_well_formed,
+    load_table,
+    table_from,
+)
+
+
+def _raw() -> dict[str, Any]:
+    return copy.deepcopy(load_table().raw)
 
 
 def test_versions_between_cutovers_behave_like_the_earlier_one() -> None:
-    """A version resolves to the latest cutover not after it, or to the oldest before them all."""
+    """A version between two cutovers resolves to the earlier one, one before all to the oldest."""
     table = load_table()
     assert table.resolve("2022-03-16") == "2022-03-16"
-    assert table.resolve("2024-01-18") == "2022-03-16"
-    assert table.resolve("2022-02-16") == "2021-06-16"
-    assert table.resolve("2021-05-13") == "2021-04-21"
-    oldest = min(table.known_versions)
-    assert min(table.cutovers()) > oldest
-    assert table.resolve(oldest) == oldest
+    assert table.resolve("2022-04-20") == "2022-03-16"
+    assert table.resolve("2024-01-18") == "2022-12-14"
+    assert table.resolve("2021-03-17") == "2020-12-16"
+    assert table.resolve("2020-06-25") == table.oldest_version
 
 
 def test_seed_behaviours_change_at_2022_03_16() -> None:
@@ -26,6 +39,14 @@ def test_seed_behaviours_change_at_2022_03_16() -> None:
     assert table["idempotency-key-reuse"].expect("2025-01-01")["outcome"] == "replay"
 
 
+def test_the_history_has_every_documented_cutover() -> None:
+    """The table changes at each documented cutover from 2021-04-21 to 2022-12-14."""
+    cutovers = load_table().cutovers()
+    for since in ("2021-04-21", "2021-08-18", "2021-10-20", "2022-03-16", "2022-10-19"):
+        assert since in cutovers
+    assert "2022-12-14" in cutovers
+
+
 def test_changes_between_lists_crossed_cutovers_only() -> None:
     """Moving 2022-02-16 -> 2022-03-16 crosses the cutover; staying on one side does not."""
     b = load_table()["unrecognized-field"]
@@ -34,8 +55,75 @@ def test_changes_between_lists_crossed_cutovers_only() -> None:
 
 
 def test_version_format() -> None:
-    """Only YYYY-MM-DD with a real month and day is well formed."""
+    """Only YYYY-MM-DD naming a real calendar date is well formed."""
     assert is_well_formed("2022-03-16")
+    assert is_well_formed("2024-02-29")
+    assert not is_well_formed("2022-02-30")
+    assert not is_well_formed("2023-02-29")
+    assert not is_well_formed("2022-04-31")
     assert not is_well_formed("2022-13-01")
     assert not is_well_formed("20220316")
     assert not is_well_formed("2022-03-16 ")
+    assert not is_well_formed("２０２２-03-16")
+
+
+def test_every_row_and_change_has_evidence() -> None:
+    """Each behaviour lists evidence for its initial expectation and for each of its changes."""
+    for behaviour in load_table().behaviours.values():
+        assert behaviour.evidence, f"{behaviour.id} has no evidence"
+        for change in behaviour.changes:
+            assert change.evidence, f"{behaviour.id} @ {change.since} has no evidence"
+        for item in behaviour.evidence + tuple(e for c in behaviour.changes for e in c.evidence):
+            assert item.shows and item.href.startswith("https://"), (behaviour.id, item)
+
+
+def test_a_row_without_evidence_is_refused() -> None:
+    """Loading a table whose row or change has no evidence item is an error naming the place."""
+    raw = _raw()
+    del raw["behaviours"][0]["evidence"]
+    with pytest.raises(TableError, match="behaviours/0"):
+        table_from(raw)
+    raw = _raw()
+    raw["behaviours"][0]["changes"][0]["evidence"] = []
+    with pytest.raises(TableError, match="behaviours/0/changes/0/evidence"):
+        table_from(raw)
+
+
+def test_basis_vocabulary_orders_observed_between_documented_and_inferred() -> None:
+    """The bases are documented, observed, inferred, assumed; the table uses only those."""
+    assert BASES == ("documented", "observed", "inferred", "assumed")
+    used = {b.basis for b in load_table().behaviours.values()}
+    used |= {c.basis for b in load_table().behaviours.values() for c in b.changes}
+    assert used <= set(BASES)
+    assert "observed" in used
+    raw = _raw()
+    raw["behaviours"][0]["basis"] = "hearsay"
+    with pytest.raises(TableError, match="hearsay"):
+        table_from(raw)
+
+
+def test_cutover_selection_has_each_cutover_and_the_release_before_it() -> None:
+    """`cutovers` holds each cutover day and, for observable changes, the release just before."""
+    table = load_table()
+    chosen = table.select("cutovers")
+    assert chosen == sorted(chosen)
+    assert set(table.cutovers()) <= set(chosen)
+    for before in ("2021-03-17", "2021-07-21", "2021-09-15", "2022-02-16", "2022-09-21"):
+        assert before in chosen
+    assert "2024-11-20" not in chosen  # 2024-12-18 changes only what no run can observe
+    assert len(chosen) >= 8
+    assert set(chosen) <= set(table.known_versions)
+
+
+def test_all_selection_is_every_known_release() -> None:
+    """`all` stands for every release the table knows, oldest first."""
+    table = load_table()
+    assert table.select("all") == list(table.known_versions)
+
+
+def test_known_versions() -> None:
+    """A released version is known; a well-formed date between releases is not."""
+    table = load_table()
+    assert table.is_known("2022-03-16")
+    assert not table.is_known("2022-03-17")
+    assert table.release_before("2022-03-16") == "2022-02-16"

@@ -16,7 +16,7 @@ from typing import Any, Literal, Protocol
 
 from squarecheck.errors import UsageError
 from squarecheck.results import new_run_id, prefix_for
-from squarecheck.spec.table import is_well_formed, load_table
+from squarecheck.spec.table import SELECTIONS, load_table
 from squarecheck.target.resolve import (
     Target,
     TargetKind,
@@ -49,10 +49,26 @@ def _positive(kind: type[int] | type[float], flag: str) -> Callable[[str], Any]:
     return cast
 
 
-def _version(raw: str) -> str:
-    if not is_well_formed(raw):
-        raise UsageError(f"--square-version {raw!r} is not a YYYY-MM-DD date")
-    return raw
+def _version(flag: str, selections: bool = False) -> Callable[[str], str]:
+    """A Square-Version the behaviour table knows, or with `selections` `cutovers` / `all`
+    (expanded once every value is read); else a usage error naming the newest known."""
+
+    def cast(raw: str) -> str:
+        problem = None if selections and raw in SELECTIONS else load_table().version_problem(raw)
+        if problem:
+            raise UsageError(f"{flag} {problem}")
+        return raw
+
+    return cast
+
+
+FUZZ_BUDGET = 20  # default generated cases per operation and mode, spread over the versions
+
+
+def fuzz_examples_for(versions: int) -> int:
+    """The default fuzz budget per version: 10 for one or two versions, FUZZ_BUDGET spread
+    over more (at least 2 each), so a matrix of many versions does not multiply its time."""
+    return max(2, min(10, FUZZ_BUDGET // max(versions, 1)))
 
 
 def _existing_file(flag: str) -> Callable[[str], Path]:
@@ -115,10 +131,12 @@ TABLE: tuple[Option, ...] = (
     _o(
         "square_version",
         "--square-version",
-        "a Square-Version to run under, repeatable (default: the table's default selection)",
+        "a Square-Version to run under, repeatable: a release the behaviour table knows, "
+        "'cutovers' (one version per cutover of the table) or 'all' (every known release) "
+        "(default: the table's default selection)",
         "run pytest",
         kind="list",
-        cast=_version,
+        cast=_version("--square-version", selections=True),
         metavar="V",
     ),
     _o(
@@ -216,16 +234,16 @@ TABLE: tuple[Option, ...] = (
         "run under FROM and TO and report what changes for a client moving between them",
         "run",
         kind="pair",
-        cast=_version,
+        cast=_version("--upgrade"),
         metavar=("FROM", "TO"),
     ),
     _o(
         "fuzz_examples",
         "--fuzz-examples",
-        "generated cases per operation and mode in the fuzz suite",
+        "generated cases per operation and mode in the fuzz suite (default 10 under one or two "
+        f"versions, {FUZZ_BUDGET} spread over more, at least 2 each)",
         "run pytest",
         cast=_positive(int, "--fuzz-examples"),
-        default=10,
         metavar="N",
     ),
     _o(
@@ -369,10 +387,12 @@ def resolve(
     raw_target, kind = values.pop("target"), values.pop("target_kind")
     versions = values["upgrade"] or values.pop("square_version") or load_table().default_selection
     values.pop("square_version", None)
+    versions = load_table().expand(list(versions))
+    values["fuzz_examples"] = values["fuzz_examples"] or fuzz_examples_for(len(versions))
     target = resolve_target(str(raw_target), kind=kind) if raw_target else None
     return Settings(
         target=target,
-        versions=list(dict.fromkeys(versions)),
+        versions=versions,
         run_id=values.pop("run_id") or new_run_id(),
         **values,
     )

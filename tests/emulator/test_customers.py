@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from emulator_helpers import OLD, Api, error_of
 
+from squarecheck.emulator.server import EmulatorServer
+
 CUSTOMERS = "/v2/customers"
+PROFILES = "2022-10-19"  # the version from which every documented profile constraint holds
+
+
+@pytest.fixture
+def profile_api(server: EmulatorServer) -> Iterator[Api]:
+    """A fresh seller under 2022-10-19, when lengths, phone digits and MM-DD birthdays apply."""
+    client = Api(server.url, PROFILES)
+    yield client
+    client.close()
 
 
 def test_create_returns_a_third_party_profile_at_version_0(api: Api) -> None:
@@ -184,17 +197,17 @@ def test_profile_without_public_fields_is_not_listed(api: Api) -> None:
     ],
 )
 def test_create_field_constraints(
-    api: Api, fields: dict[str, object], code: str, field: str
+    profile_api: Api, fields: dict[str, object], code: str, field: str
 ) -> None:
     """Documented lengths, formats and types are enforced with Square's codes."""
-    response = api.request("POST", CUSTOMERS, json=fields)
+    response = profile_api.request("POST", CUSTOMERS, json=fields)
     assert response.status_code == 400
     assert (error_of(response)["code"], error_of(response)["field"]) == (code, field)
 
 
-def test_birthday_without_year_is_returned_with_0000(api: Api) -> None:
+def test_birthday_without_year_is_returned_with_0000(profile_api: Api) -> None:
     """A MM-DD birthday comes back as 0000-MM-DD."""
-    assert api.customer(given_name="a", birthday="05-31")["birthday"] == "0000-05-31"
+    assert profile_api.customer(given_name="a", birthday="05-31")["birthday"] == "0000-05-31"
 
 
 def test_nested_unrecognized_field(api: Api, version: str) -> None:
@@ -207,8 +220,9 @@ def test_nested_unrecognized_field(api: Api, version: str) -> None:
         assert (response.status_code, error_of(response)["field"]) == (400, "planet")
 
 
-def test_update_validates_version_and_fields(api: Api) -> None:
+def test_update_validates_version_and_fields(profile_api: Api) -> None:
     """UpdateCustomer refuses a negative version and an invalid email."""
+    api = profile_api
     path = f"{CUSTOMERS}/{api.customer()['id']}"
     response = api.request("PUT", path, json={"note": "x", "version": -1})
     assert (error_of(response)["code"], error_of(response)["field"]) == ("VALUE_TOO_LOW", "version")

@@ -28,11 +28,24 @@ def test_success_echoes_the_requested_version(api: Api, version: str) -> None:
     assert response.headers["Square-Version"] == version
 
 
-def test_any_well_formed_date_is_accepted(new_api: Api) -> None:
-    """A well-formed date between cutovers is accepted and echoed."""
-    response = new_api.request("GET", GROUPS, version="2023-05-05")
+def test_a_release_between_cutovers_is_accepted(new_api: Api) -> None:
+    """A released version between two cutovers is accepted and echoed."""
+    response = new_api.request("GET", GROUPS, version="2023-05-17")
     assert response.status_code == 200
-    assert response.headers["Square-Version"] == "2023-05-05"
+    assert response.headers["Square-Version"] == "2023-05-17"
+
+
+@pytest.mark.parametrize("value", ["2022-03-17", "2019-03-13", "2030-01-01"])
+def test_a_version_square_never_released_is_refused(new_api: Api, value: str) -> None:
+    """A well-formed date that is no known release is 400 BAD_REQUEST on field Square-Version."""
+    response = new_api.request("GET", GROUPS, headers={"Square-Version": value})
+    assert response.status_code == 400
+    error = error_of(response)
+    assert (error["code"], error["category"], error["field"]) == (
+        "BAD_REQUEST", "INVALID_REQUEST_ERROR", "Square-Version",
+    )  # fmt: skip
+    assert value in error["detail"] and load_table().newest_version in error["detail"]
+    assert "Square-Version" not in response.headers
 
 
 def test_missing_header_uses_the_newest_version(new_api: Api) -> None:
@@ -52,17 +65,17 @@ def test_missing_header_uses_the_configured_default() -> None:
         api.close()
 
 
-@pytest.mark.parametrize("value", ["2022-3-16", "latest", "2022-13-01", "20220316", ""])
+@pytest.mark.parametrize(
+    "value", ["2022-3-16", "latest", "2022-13-01", "20220316", "", "2022-02-30", "2023-02-29"]
+)
 def test_malformed_header(new_api: Api, value: str) -> None:
     """A malformed Square-Version is 400 INVALID_SQUARE_VERSION_FORMAT on field Square-Version."""
     response = new_api.request("GET", GROUPS, headers={"Square-Version": value})
     assert response.status_code == 400
     error = error_of(response)
     assert (error["code"], error["category"], error["field"]) == (
-        "INVALID_SQUARE_VERSION_FORMAT",
-        "INVALID_REQUEST_ERROR",
-        "Square-Version",
-    )
+        "INVALID_SQUARE_VERSION_FORMAT", "INVALID_REQUEST_ERROR", "Square-Version",
+    )  # fmt: skip
 
 
 # --- unrecognized fields -------------------------------------------------------------------------

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import LAUNCH_ARGS, Watched
+from playwright.sync_api import Browser, sync_playwright
 from report_fixtures import build_run, write_run
 
 
@@ -44,3 +46,24 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         server.shutdown()
         server.server_close()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """A headless Chromium for the whole session (Debian's /usr/bin/chromium)."""
+    executable = shutil.which("chromium")
+    assert executable, "chromium is missing: run scripts/ensure-chromium"
+    with sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def watched(browser: Browser, served: tuple[str, Path]) -> Iterator[Watched]:
+    """A fresh page whose requests beyond the report server are recorded (and refused)."""
+    context = browser.new_context()
+    try:
+        yield Watched(context, served[0])
+    finally:
+        context.close()

@@ -2,49 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Request, sync_playwright
+from browser_support import Watched, artifacts_dir
+from playwright.sync_api import Browser, Page
 from report_fixtures import NEW, OLD, build_run, write_run
 
 from squarecheck.reports.stage import post_run
 
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SEED_KEYS = (
     "CreateCustomerGroup > unrecognized top-level field",
     "UpdateCustomerGroup > unrecognized field inside group",
     "CreateCustomerGroup > reused idempotency key",
 )
-
-
-def artifacts_dir() -> Path:
-    folder = Path(os.environ.get("SQUARECHECK_TEST_ARTIFACTS", "test-artifacts"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium")
-    assert executable, "chromium is missing: run scripts/ensure-chromium"
-    with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="session")
@@ -57,37 +28,6 @@ def pages(served: tuple[str, Path]) -> dict[str, str]:
         post_run(folder, upgrade=(OLD, NEW))
         urls[mode] = f"{base}/{mode}/index.html"
     return urls
-
-
-class Watched:
-    """A page plus every request it made to anywhere other than the report server."""
-
-    def __init__(self, context: BrowserContext, origin: str) -> None:
-        self.external: list[str] = []
-        self.page: Page = context.new_page()
-        self.page.on("request", self._seen)
-        context.route("**/*", self._route)
-        self.origin = origin
-
-    def _seen(self, request: Request) -> None:
-        if not request.url.startswith(self.origin):
-            self.external.append(request.url)
-
-    def _route(self, route: Any) -> None:
-        if route.request.url.startswith(self.origin):
-            route.continue_()
-        else:
-            self.external.append(route.request.url)
-            route.abort()
-
-
-@pytest.fixture
-def watched(browser: Browser, served: tuple[str, Path]) -> Iterator[Watched]:
-    context = browser.new_context()
-    try:
-        yield Watched(context, served[0])
-    finally:
-        context.close()
 
 
 def visible_keys(page: Page) -> list[str]:

@@ -44,8 +44,8 @@ def selftest_cli(tmp_path: Path) -> Callable[..., Cli]:
 
     def run(*args: str) -> Cli:
         argv = [sys.executable, "-m", "squarecheck", "selftest", *args]
-        # the whole catalogue (39 faults, each a run of every suite) takes about a quarter of
-        # an hour on two idle cores, and much longer on a busy machine
+        # the whole catalogue (every fault, each a run of every suite) takes many CPU-minutes:
+        # room for a busy shared machine
         done = subprocess.run(
             argv, cwd=tmp_path, env=clean_env(), capture_output=True, text=True, timeout=5400
         )

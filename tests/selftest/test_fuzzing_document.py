@@ -50,7 +50,9 @@ def test_old_version_accepts_unknown_properties_in_request_bodies() -> None:
 
 def test_old_version_leaves_page_limits_unbounded() -> None:
     """Before the limit-out-of-range cutover, limit has a type but no range."""
-    old, _ = _versions()
+    table = load_table()
+    old = table.release_before(table["limit-out-of-range"].changes[0].since)
+    assert old is not None
     doc = fuzzing.document_for(old)
     params = doc["paths"]["/v2/customers/groups"]["get"]["parameters"]
     limit = next(p for p in params if p.get("name") == "limit")
@@ -59,10 +61,41 @@ def test_old_version_leaves_page_limits_unbounded() -> None:
     assert search["properties"]["limit"] == {"type": "integer"}
 
 
-def test_cutover_version_is_the_published_document() -> None:
-    """From the cutover on, the document is specs/openapi.yaml unchanged."""
-    _, new = _versions()
-    assert json.dumps(fuzzing.document_for(new), sort_keys=True) == json.dumps(
+def _parameter_names(doc: dict[str, Any], path: str, method: str) -> set[str]:
+    refs = doc["components"]["parameters"]
+    params = doc["paths"][path][method]["parameters"]
+    return {refs[p["$ref"].rsplit("/", 1)[1]]["name"] if "$ref" in p else p["name"] for p in params}
+
+
+def test_list_limit_exists_from_2021_08_18() -> None:
+    """The list operations have no limit parameter before list-limit-parameter's cutover."""
+    since = load_table()["list-limit-parameter"].changes[0].since
+    before = load_table().release_before(since)
+    assert before is not None
+    for path in ("/v2/customers/groups", "/v2/customers"):
+        assert "limit" not in _parameter_names(fuzzing.document_for(before), path, "get")
+        assert "limit" in _parameter_names(fuzzing.document_for(since), path, "get")
+
+
+def test_profile_constraints_follow_their_cutovers() -> None:
+    """Lengths, phone digits, the empty-update refusal, version and segment_ids per version."""
+    old, new = fuzzing.document_for("2021-03-17"), fuzzing.document_for("2022-12-14")
+    for doc, limited in ((old, False), (new, True)):
+        schemas = doc["components"]["schemas"]
+        create = schemas["CreateCustomerRequest"]["properties"]
+        assert ("maxLength" in create["given_name"]) is limited
+        assert ("{8,15}" in create["phone_number"]["pattern"]) is limited
+        assert ("minProperties" in schemas["UpdateCustomerRequest"]) is limited
+        assert ("version" in schemas["UpdateCustomerRequest"]["properties"]) is limited
+        assert ("segment_ids" in schemas["CustomerFilter"]["properties"]) is limited
+        names = _parameter_names(doc, "/v2/customers/{customer_id}", "delete")
+        assert ("version" in names) is limited
+
+
+def test_newest_version_is_the_published_document() -> None:
+    """Under the newest version the document is specs/openapi.yaml unchanged."""
+    newest = load_table().newest_version
+    assert json.dumps(fuzzing.document_for(newest), sort_keys=True) == json.dumps(
         bundled_openapi(), sort_keys=True
     )
 

@@ -18,68 +18,39 @@ from selftest_helpers import Seller
 from squarecheck.spec.schemas import validate_response
 from squarecheck.spec.table import load_table
 
-OLD, NEW = "old", "new"
+OLD, NEW, PROFILES, LIMIT = "old", "new", "profiles", "limit"
 CASES: list[tuple[str, str, str, str, Any, int]] = [
     # (id, version, operation, path, body or query parameters, status)
-    (
-        "address-unknown-not-echoed",
-        OLD,
-        "CreateCustomer",
-        "/v2/customers",
-        {"given_name": "a", "address": {"sqc_x": 1}, "tax_ids": {"sqc_y": "z"}},
-        200,
-    ),
-    (
-        "birthday-keeps-a-year",
-        OLD,
-        "CreateCustomer",
-        "/v2/customers",
-        {"given_name": "a", "birthday": "10-30"},
-        200,
-    ),
-    ("given-name-too-long", NEW, "CreateCustomer", "/v2/customers", {"given_name": "a" * 301}, 400),
-    (
-        "phone-pattern",
-        NEW,
-        "CreateCustomer",
-        "/v2/customers",
-        {"phone_number": "+2))1- 4-(9.1( 2.)34-855 5-7.0()3)4*"},
-        400,
-    ),
-    (
-        "address-field-type",
-        OLD,
-        "CreateCustomer",
-        "/v2/customers",
-        {"given_name": "a", "address": {"administrative_district_level_3": True}},
-        400,
-    ),
-    (
-        "filter-unknown-field",
-        NEW,
-        "SearchCustomers",
-        "/v2/customers/search",
-        {"query": {"filter": {"created_at": {"sqc_x": 1}}}},
-        400,
-    ),
-    (
-        "filter-null",
-        NEW,
-        "SearchCustomers",
-        "/v2/customers/search",
-        {"query": {"filter": {"creation_source": None}}},
-        400,
-    ),
-    ("empty-limit-old", OLD, "ListCustomerGroups", "/v2/customers/groups", {"limit": ""}, 400),
+    ("address-unknown-not-echoed", OLD, "CreateCustomer", "/v2/customers",
+     {"given_name": "a", "address": {"sqc_x": 1}, "tax_ids": {"sqc_y": "z"}}, 200),
+    ("birthday-keeps-a-year", PROFILES, "CreateCustomer", "/v2/customers",
+     {"given_name": "a", "birthday": "10-30"}, 200),
+    ("given-name-too-long", PROFILES, "CreateCustomer", "/v2/customers",
+     {"given_name": "a" * 301}, 400),
+    ("phone-pattern", NEW, "CreateCustomer", "/v2/customers",
+     {"phone_number": "+2))1- 4-(9.1( 2.)34-855 5-7.0()3)4*"}, 400),
+    ("address-field-type", OLD, "CreateCustomer", "/v2/customers",
+     {"given_name": "a", "address": {"administrative_district_level_3": True}}, 400),
+    ("filter-unknown-field", NEW, "SearchCustomers", "/v2/customers/search",
+     {"query": {"filter": {"created_at": {"sqc_x": 1}}}}, 400),
+    ("filter-null", NEW, "SearchCustomers", "/v2/customers/search",
+     {"query": {"filter": {"creation_source": None}}}, 400),
+    ("empty-limit-old", LIMIT, "ListCustomerGroups", "/v2/customers/groups", {"limit": ""}, 400),
     ("empty-limit-new", NEW, "ListCustomerGroups", "/v2/customers/groups", {"limit": ""}, 400),
-]
+]  # fmt: skip
 
 
 def _version(which: str) -> str:
+    """The oldest version, or the cutover of the row the case is about."""
     table = load_table()
-    return (
-        min(table.known_versions) if which == OLD else table["unrecognized-field"].changes[0].since
-    )
+    if which == OLD:
+        return min(table.known_versions)
+    row = {
+        NEW: "unrecognized-field",
+        PROFILES: "customer-birthday-input",
+        LIMIT: "list-limit-parameter",
+    }[which]
+    return table[row].changes[0].since
 
 
 @pytest.mark.parametrize(

@@ -86,9 +86,10 @@ def test_reuse_creating_a_new_group_fails_idempotency_key_reuse(
     failed = run.outcomes("failed")
     assert _failed_behaviours(run) == {"idempotency-key-reuse"}
     assert {c["version"] for c in failed} == {"2022-02-16", "2022-03-16"}
-    assert {
-        c["outcome"] for c in run.results["checks"] if c["behaviour"] != "idempotency-key-reuse"
-    } == {"passed"}
+    others = [c for c in run.results["checks"] if c["behaviour"] != "idempotency-key-reuse"]
+    # a keyless re-create also breaks the assumed replay-after-delete row: a warning only
+    assert {c["outcome"] for c in others if c["basis"] != "assumed"} == {"passed"}
+    assert {c["outcome"] for c in others} <= {"passed", "warned"}
     assert run.results["run"]["leftovers"] == 0
 
 

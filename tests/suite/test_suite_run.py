@@ -30,10 +30,8 @@ def test_emulator_passes_every_suite(run_cli: Callable[..., RunResult]) -> None:
     assert {c["outcome"] for c in doc["checks"]} <= {"passed"}
     assert {c["version"] for c in doc["checks"]} == set(table.default_selection)
     behaviours = {c["behaviour"] for c in doc["checks"]}
-    # rows whose note says "Not checked by the suites" record emulator choices only
-    unchecked = {b.id for b in table.behaviours.values() if "Not checked by the suites" in b.note}
-    generated = {"schema-conformance"}  # a row only the generated-request suite judges, if present
-    assert unchecked and behaviours == set(table.behaviours) - unchecked - generated
+    generated = {"schema-conformance"}  # the row only the generated-request suite judges
+    assert behaviours == set(table.behaviours) - generated  # every other row is checked
     for check in doc["checks"]:
         assert check["id"] == f"{check['version']} > {check['key']}"
         assert check["source"].startswith(("https://", "square/", "no public source"))
@@ -44,13 +42,23 @@ def test_emulator_passes_every_suite(run_cli: Callable[..., RunResult]) -> None:
 
 
 def test_version_option_selects_versions(run_cli: Callable[..., RunResult]) -> None:
-    """--square-version takes any well-formed date and the table decides what it expects."""
-    run = run_cli("--square-version", "2023-01-01", "-k", "unrecognized and top_level")
+    """--square-version takes any known release and the table decides what it expects."""
+    run = run_cli("--square-version", "2022-05-12", "-k", "unrecognized and top_level")
     assert run.code == 0, run.stdout[-3000:]
     checks = run.results["checks"]
-    assert {c["version"] for c in checks} == {"2023-01-01"}
+    assert {c["version"] for c in checks} == {"2022-05-12"}
     assert {c["resolved_version"] for c in checks} == {"2022-03-16"}
     assert {c["observed"]["outcome"] for c in checks} == {"rejected"}
+
+
+def test_unreleased_version_is_a_usage_error(run_cli: Callable[..., RunResult]) -> None:
+    """A well-formed date that is no known release exits 2 naming the newest known version."""
+    for bad in ("2023-01-01", "2022-02-30"):
+        run = run_cli("--square-version", bad, "-k", "echo")
+        assert run.code == 2, run.stdout[-2000:]
+        lines = run.stderr.strip().splitlines()
+        assert len(lines) == 1 and bad in lines[0]
+    assert load_table().newest_version in run_cli("--square-version", "2023-01-01").stderr
 
 
 def test_bad_version_is_a_usage_error(run_cli: Callable[..., RunResult]) -> None:
@@ -125,3 +133,31 @@ def test_unreadable_baseline_is_a_usage_error(
     assert run.code == 2
     assert len(run.stderr.strip().splitlines()) == 1
     assert "baseline" in run.stderr
+
+
+def test_cutovers_selects_one_version_per_cutover(run_cli: Callable[..., RunResult]) -> None:
+    """--square-version cutovers runs the table's cutover selection and writes timeline.html."""
+    run = run_cli("--square-version", "cutovers", "-k", "echo")
+    assert run.code == 0, run.stdout[-3000:] + run.stderr
+    chosen = load_table().select("cutovers")
+    assert len(chosen) >= 8
+    assert run.results["run"]["versions"] == chosen
+    assert {c["version"] for c in run.results["checks"]} == set(chosen)
+    assert (run.run_dir / "timeline.html").is_file()
+    assert 'href="timeline.html"' in (run.run_dir / "index.html").read_text()
+
+
+def test_all_selects_every_known_release(run_cli: Callable[..., RunResult]) -> None:
+    """--square-version all (here through its environment twin) runs every known release."""
+    env = {**clean_env(), "SQUARECHECK_SQUARE_VERSION": "all"}
+    run = run_cli("-k", "echo", env=env)
+    assert run.code == 0, run.stdout[-3000:] + run.stderr
+    assert run.results["run"]["versions"] == list(load_table().known_versions)
+
+
+def test_upgrade_names_every_cutover_between(run_cli: Callable[..., RunResult]) -> None:
+    """--upgrade 2021-03-17 2022-10-19 names the changes of each cutover in between."""
+    run = run_cli("--upgrade", "2021-03-17", "2022-10-19", "-k", "echo")
+    assert run.code == 0, run.stdout[-3000:] + run.stderr
+    line = next(x for x in run.stdout.splitlines() if x.startswith("upgrade 2021-03-17"))
+    assert "at 2021-04-21, 2021-08-18, 2021-10-20, 2022-03-16, 2022-10-19," in line

@@ -13,13 +13,20 @@ def all_pages(client: Client, operation: str, key: str, limit: int) -> list[dict
     """Every item of a listing, following cursors (a failing page is a conformance failure)."""
     items: list[dict[str, Any]] = []
     cursor: str | None = None
+    seen: set[str] = set()
     for _ in range(2_000):
         if operation == "ListCustomerGroups":
             resp = client.list_groups(limit=limit, cursor=cursor)
         else:
             resp = client.list_customers(limit=limit, cursor=cursor)
         expect_status(resp, 200, f"while listing every page of {operation}")
-        items += [i for i in resp.get(key) or [] if isinstance(i, dict)]
+        page = [i for i in resp.get(key) or [] if isinstance(i, dict)]
+        ids = {str(i.get("id")) for i in page}
+        if seen and ids and ids <= seen:
+            # a cursor leading back to listed items would loop until the page limit
+            raise ToolError(f"{operation} led back to items it had already listed")
+        seen |= ids
+        items += page
         cursor = resp.get("cursor")
         if not cursor:
             return items

@@ -13,7 +13,7 @@ import threading
 from types import FrameType
 
 from squarecheck import exitcodes
-from squarecheck.spec.table import is_well_formed
+from squarecheck.spec.table import load_table
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -57,8 +57,9 @@ def execute(args: argparse.Namespace) -> int:
         for name, fault in CATALOGUE.items():
             print(f"{name}: {fault.description} [{', '.join(fault.behaviours)}]")
         return exitcodes.OK
-    if args.default_version is not None and not is_well_formed(args.default_version):
-        return _usage(f"--default-version must be YYYY-MM-DD, not {args.default_version!r}")
+    problem = load_table().version_problem(args.default_version) if args.default_version else None
+    if problem:
+        return _usage(f"--default-version {problem}")
     if not args.search_lag >= 0:
         return _usage(f"--search-lag must be zero or more seconds, not {args.search_lag}")
     if not 0 <= args.port <= 65535:

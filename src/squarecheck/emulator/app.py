@@ -1,8 +1,10 @@
-"""The Starlette application: authenticate, resolve the version, read the body, dispatch.
+"""The Starlette application: route, authenticate, resolve the version, read the body, dispatch.
 
 Every failure leaves as a Square error envelope: `SquareError`s from the pipeline and handlers,
-routing misses (404 NOT_FOUND / 405 METHOD_NOT_ALLOWED, behaviour unknown-route), and a
-catch-all that turns any unexpected exception into 500 INTERNAL_SERVER_ERROR (no traceback).
+routing misses (404 NOT_FOUND naming path and method, behaviours unknown-route and
+unsupported-method), and a catch-all that turns any unexpected exception into 500
+INTERNAL_SERVER_ERROR (no traceback). Routing is the emulator's own (`routes.route`), on the
+raw path; Starlette only carries requests to it.
 """
 
 from __future__ import annotations
@@ -19,30 +21,26 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from squarecheck.emulator import bodyparse, faults
+from squarecheck.emulator import bodyparse, faults, routes
 from squarecheck.emulator.config import EmulatorConfig
 from squarecheck.emulator.errors import (
     BadRequest,
-    ExpectedJsonBody,
     InternalServerError,
-    InvalidContentType,
-    MethodNotAllowed,
     NotFound,
-    RequestEntityTooLarge,
     SquareError,
     Unauthorized,
+    by_code,
 )
 from squarecheck.emulator.faults import AuthNotEnforced
 from squarecheck.emulator.handlers import Call
-from squarecheck.emulator.routes import Operation, by_path
 from squarecheck.emulator.store import Store
 from squarecheck.emulator.versioning import HEADER, VersionContext, context_for
 
 log = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 1024 * 1024  # behaviour bad-request-body: max_body_bytes
-_DRAIN_LIMIT = 64 * MAX_BODY_BYTES
+DRAIN_FACTOR = 64  # a body this many times over the limit is no longer read to its end
 UNAUTHORIZED_DETAIL = "This request could not be authorized."  # handling-errors example
+METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"]
 
 
 def render(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
@@ -58,11 +56,13 @@ def error_response(
     error: SquareError,
     config: EmulatorConfig,
     operation: str = "",
-    headers: dict[str, str] | None = None,
+    version: VersionContext | None = None,
 ) -> Response:
-    status, body, out = faults.transform(
-        config, operation, error.status, error.to_body(), dict(headers or {})
-    )
+    """The error envelope; with the Square-Version header when behaviour square-version-on-errors says so."""  # noqa: E501
+    headers = {}
+    if version is not None and version.expect("square-version-on-errors").get("echo"):
+        headers[HEADER] = version.version
+    status, body, out = faults.transform(config, operation, error.status, error.to_body(), headers)
     return render(status, body, out)
 
 
@@ -77,38 +77,52 @@ def authenticate(request: Request, config: EmulatorConfig) -> str:
     raise Unauthorized(UNAUTHORIZED_DETAIL)
 
 
-async def read_json(request: Request) -> bodyparse.ParsedBody:
-    """Read and parse a JSON body: content type, size cap, UTF-8, syntax with position."""
+async def read_json(request: Request, version: VersionContext) -> bodyparse.ParsedBody:
+    """Read and parse the body as JSON, whatever its Content-Type (behaviour content-type-ignored).
+
+    Size cap: behaviour body-too-large; an empty body: body-not-object; broken JSON:
+    invalid-json-body, worded like Go's decoder with the line and character.
+    """
+    too_large = version.expect("body-too-large")
+    limit = int(too_large["max_body_bytes"])
     declared = request.headers.get("content-length", "")
-    too_large = declared.isdigit() and int(declared) > MAX_BODY_BYTES
+    oversized = declared.isdigit() and int(declared) > limit
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():  # drained fully so the client is not cut off
         size += len(chunk)
-        if size > _DRAIN_LIMIT:
+        if size > DRAIN_FACTOR * limit:
             break
-        if size <= MAX_BODY_BYTES:
+        if size <= limit:
             chunks.append(chunk)
-    if too_large or size > MAX_BODY_BYTES:
-        raise RequestEntityTooLarge(f"The request body must not exceed {MAX_BODY_BYTES} bytes.")
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type != "application/json":
-        raise InvalidContentType("Content-Type must be application/json.")
+    if oversized or size > limit:
+        raise by_code(too_large["code"])(f"The request body must not exceed {limit} bytes.")
     try:
         text = b"".join(chunks).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BadRequest(f"The request body is not valid UTF-8 (byte {exc.start}).") from None
     if not text.strip():
-        raise ExpectedJsonBody("The request body is empty; expected a JSON object.")
+        code = version.expect("body-not-object")["code"]
+        raise by_code(code)("The request body is empty; expected a JSON object.")
     try:
         return bodyparse.parse(text)
     except bodyparse.JsonSyntaxError as exc:
-        raise BadRequest(f"The request body is not valid JSON: {exc}") from None
+        raise BadRequest(str(exc)) from None
 
 
-def _endpoint(operations: dict[str, Operation], store: Store, config: EmulatorConfig) -> Any:
+def not_found_detail(method: str, raw_path: str) -> str:
+    """Square's routing 404 detail (behaviour unknown-route)."""
+    return f"API endpoint for URL path `{raw_path}` and HTTP method `{method}` is not found."
+
+
+def _endpoint(store: Store, config: EmulatorConfig) -> Any:
     async def endpoint(request: Request) -> Response:
-        operation = operations["GET" if request.method == "HEAD" else request.method]
+        raw = request.scope.get("raw_path") or request.scope["path"].encode("utf-8")
+        raw_path = raw.decode("latin-1")
+        found = routes.route(request.method, raw_path)
+        if found is None:
+            return error_response(NotFound(not_found_detail(request.method, raw_path)), config)
+        operation, params = found
         version: VersionContext | None = None
         try:
             token = authenticate(request, config)
@@ -117,18 +131,14 @@ def _endpoint(operations: dict[str, Operation], store: Store, config: EmulatorCo
                 config,
                 faults.version_overrides(config),
             )
-            body = await read_json(request) if operation.has_body else None
+            body = await read_json(request, version) if operation.has_body else None
             call = Call(
-                store=store,
-                token=token,
-                version=version,
-                path=request.path_params,
-                query=request.query_params,
-                body=body,
-            )
+                store=store, token=token, version=version, path=params,
+                query=request.query_params, body=body,
+            )  # fmt: skip
             result = operation.handler(call)
         except SquareError as error:
-            return error_response(error, config, operation.name)
+            return error_response(error, config, operation.name, version)
         headers = {HEADER: version.version}  # versioning-overview: success echoes the version
         status, result, headers = faults.transform(config, operation.name, 200, result, headers)
         return render(status, result, headers)
@@ -168,25 +178,15 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
     config = config or EmulatorConfig()
     store = Store(config)
 
-    async def routing_error(request: Request, exc: Exception) -> Response:
-        status = getattr(exc, "status_code", 500)
-        error: SquareError
-        if status == 404:
-            error = NotFound(f"Unknown path: {request.url.path}")
-        elif status == 405:
-            error = MethodNotAllowed(f"{request.method} is not allowed on {request.url.path}.")
-        else:
-            error = InternalServerError("An internal error occurred.")
-        allow = (getattr(exc, "headers", None) or {}).get("Allow")
-        return error_response(error, config, headers={"Allow": allow} if allow else None)
+    async def unroutable(request: Request, exc: Exception) -> Response:
+        """A method no route takes at all (e.g. an unknown verb): the routing 404 as well."""
+        raw = request.scope.get("raw_path") or request.url.path.encode("utf-8")
+        detail = not_found_detail(request.method, raw.decode("latin-1"))
+        return error_response(NotFound(detail), config)
 
-    routes = [
-        Route(path, endpoint=_endpoint(ops, store, config), methods=list(ops))
-        for path, ops in by_path().items()
-    ]
     app = Starlette(
-        routes=routes,
-        exception_handlers={HTTPException: routing_error},
+        routes=[Route("/{path:path}", endpoint=_endpoint(store, config), methods=METHODS)],
+        exception_handlers={HTTPException: unroutable},
         middleware=[Middleware(CatchAll, config=config)],
     )
     app.router.redirect_slashes = False

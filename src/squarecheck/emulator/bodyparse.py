@@ -4,7 +4,8 @@ Square's unrecognized-field error names the line and character of the field (beh
 unrecognized-field-position; https://developer.squareup.com/docs/customer-groups-api/what-it-does).
 The standard `json` module forgets positions, so this is a small recursive-descent parser that
 reuses `json.decoder.scanstring` for strings and records, for every key, the offset of its
-opening quotation mark, keyed by the key's path (e.g. `("group", "name")`).
+opening quotation mark, keyed by the key's path (e.g. `("group", "name")`). Syntax errors are
+worded like Go's JSON decoder, as Square's are (behaviour invalid-json-body).
 """
 
 from __future__ import annotations
@@ -22,7 +23,14 @@ _LITERALS: Mapping[str, Any] = MappingProxyType({"true": True, "false": False, "
 MAX_DEPTH = 200
 
 Path = tuple[str, ...]
+_END = "unexpected end of JSON input"
 _scanstring: Any = getattr(json.decoder, "scanstring")  # noqa: B009 (untyped in typeshed)
+
+
+def _invalid(char: str, context: str) -> str:
+    """`invalid character 'c' looking for beginning of value`, as Go's JSON decoder says it."""
+    shown = json.dumps(char, ensure_ascii=False)[1:-1].replace("'", "\\'") if char != '"' else '"'
+    return f"invalid character '{shown}' {context}"
 
 
 class JsonSyntaxError(ValueError):
@@ -70,6 +78,12 @@ class _Parser:
     def fail(self, message: str, offset: int | None = None) -> JsonSyntaxError:
         return JsonSyntaxError(message, self.text, self.pos if offset is None else offset)
 
+    def _invalid_here(self, context: str) -> str:
+        """Go's wording for the character at the current position, or the end of input."""
+        if self.pos >= len(self.text):
+            return _END
+        return _invalid(self.text[self.pos], context)
+
     def skip(self) -> None:
         text, pos = self.text, self.pos
         while pos < len(text) and text[pos] in _WHITESPACE:
@@ -79,19 +93,19 @@ class _Parser:
     def document(self) -> Any:
         self.skip()
         if self.pos >= len(self.text):
-            raise self.fail("Expected a JSON value but the body is empty")
+            raise self.fail(_END)
         value = self.value((), 0)
         self.skip()
         if self.pos != len(self.text):
-            raise self.fail("Unexpected data after the JSON value")
+            raise self.fail(_invalid(self.text[self.pos], "after top-level value"))
         return value
 
     def value(self, path: Path, depth: int) -> Any:
         if depth > MAX_DEPTH:
-            raise self.fail("JSON nested too deeply")
+            raise self.fail("exceeded max depth")
         self.skip()
         if self.pos >= len(self.text):
-            raise self.fail("Unexpected end of JSON input")
+            raise self.fail(_END)
         char = self.text[self.pos]
         if char == "{":
             return self.object(path, depth)
@@ -108,7 +122,7 @@ class _Parser:
             self.pos = match.end()
             token = match.group()
             return float(token) if any(c in token for c in ".eE") else int(token)
-        raise self.fail(f"Unexpected character {char!r}")
+        raise self.fail(_invalid(char, "looking for beginning of value"))
 
     def string(self) -> str:
         try:
@@ -128,12 +142,12 @@ class _Parser:
         while True:
             self.skip()
             if not self.text.startswith('"', self.pos):
-                raise self.fail("Expected a double-quoted property name")
+                raise self.fail(self._invalid_here("looking for beginning of object key string"))
             key_offset = self.pos
             key = self.string()
             self.skip()
             if not self.text.startswith(":", self.pos):
-                raise self.fail("Expected ':' after a property name")
+                raise self.fail(self._invalid_here("after object key"))
             self.pos += 1
             key_path = (*path, key)
             # Duplicate keys: the last value wins (as in `json`); so does its position.
@@ -147,7 +161,7 @@ class _Parser:
             if self.text.startswith("}", self.pos):
                 self.pos += 1
                 return result
-            raise self.fail("Expected ',' or '}' in an object")
+            raise self.fail(self._invalid_here("after object key:value pair"))
 
     def array(self, path: Path, depth: int) -> list[Any]:
         self.pos += 1
@@ -166,4 +180,4 @@ class _Parser:
             if self.text.startswith("]", self.pos):
                 self.pos += 1
                 return result
-            raise self.fail("Expected ',' or ']' in an array")
+            raise self.fail(self._invalid_here("after array element"))

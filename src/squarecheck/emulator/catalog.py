@@ -5,7 +5,9 @@ DeleteCatalogObject, CatalogObject): `#` ids create objects, any other id update
 object of that id and must send its current `version` (behaviour catalog-version-mismatch); one
 request writes one new version, the write time in epoch milliseconds, to every object it
 touches; deleting an item deletes its variations (behaviour catalog-delete-cascade). An item's
-variations are stored as objects of their own and embedded in the item when it is read.
+variations are stored as objects of their own and embedded in the item when it is read. The
+error codes where Square is silent, and whether an object a pricing rule uses may be deleted,
+are the table's (`Gates`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from squarecheck.emulator import clock
 from squarecheck.emulator.catalog_ids import resolve, with_variations
 from squarecheck.emulator.catalog_validate import check_object
 from squarecheck.emulator.commerce import Session
-from squarecheck.emulator.errors import InvalidValue, NotFound, SquareError, VersionMismatch
+from squarecheck.emulator.errors import SquareError, by_code
 
 Json = dict[str, Any]
 DATA_KEYS = {
@@ -41,6 +43,10 @@ class Gates:
     check_versions: bool = True
     atomic_batches: bool = True
     cascade: bool = True
+    missing_code: str = "INVALID_VALUE"  # catalog-update-missing-object
+    mismatch_code: str = "VERSION_MISMATCH"  # catalog-version-mismatch
+    gone_code: str = "NOT_FOUND"  # catalog-retrieve-deleted
+    referenced_code: str | None = None  # catalog-delete-referenced: None deletes anyway
 
 
 @dataclass
@@ -167,13 +173,13 @@ def _stored(
     if not client_id.startswith("#"):
         existing = session.get(server_id)
         if existing is None or existing.get("is_deleted") or existing["type"] != kind:
-            raise InvalidValue(
+            raise by_code(gates.missing_code)(
                 f"Invalid Object with Id: {server_id} [object_id={server_id}] "
                 f"Received request to update nonexistent object {server_id}.",
                 field="id",
             )
         if gates.check_versions and obj.get("version") != existing.get("version"):
-            raise VersionMismatch(VERSION_MISMATCH_DETAIL, field="version")
+            raise by_code(gates.mismatch_code)(VERSION_MISMATCH_DETAIL, field="version")
         ordinal = (existing.get("item_variation_data") or {}).get("ordinal")
     data = copy.deepcopy(obj[data_key])
     if kind == "ITEM":
@@ -218,12 +224,28 @@ def render(session: Session, obj: Json, groups_field: bool) -> Json:
     return shown
 
 
-def live(session: Session, object_id: str) -> Json:
-    """The live object of `object_id`; unknown or deleted is 404 (behaviour catalog-retrieve-deleted)."""  # noqa: E501
+def live(session: Session, object_id: str, gone_code: str = "NOT_FOUND") -> Json:
+    """The live object of `object_id`; unknown or deleted is the error of behaviour
+    catalog-retrieve-deleted."""
     obj = session.get(object_id)
     if obj is None or obj.get("is_deleted"):
-        raise NotFound(f"Catalog object with id '{object_id}' not found.", field="object_id")
+        detail = f"Catalog object with id '{object_id}' not found."
+        raise by_code(gone_code)(detail, field="object_id")
     return obj
+
+
+def refuse_if_referenced(session: Session, object_id: str, gates: Gates) -> None:
+    """With the table's code, a DISCOUNT or PRODUCT_SET a live rule uses cannot be deleted."""
+    if gates.referenced_code is None:
+        return
+    for rule in session.of_type(["PRICING_RULE"]):
+        data = rule.get("pricing_rule_data") or {}
+        uses = (data.get("discount_id"), data.get("match_products_id"))
+        if not rule.get("is_deleted") and object_id in uses:
+            raise by_code(gates.referenced_code)(
+                f"Catalog object '{object_id}' is used by pricing rule '{rule['id']}'.",
+                field="object_id",
+            )
 
 
 def delete(session: Session, object_ids: list[str], gates: Gates) -> tuple[list[str], str]:

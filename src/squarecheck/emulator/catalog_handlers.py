@@ -1,10 +1,12 @@
 """Handlers of the Catalog operations: check the request, call `catalog`, shape the answer.
 
 Request bodies are checked against their schemas (`schemacheck`) and pruned to the fields the
-emulator models; unrecognized fields are ignored under every version (behaviour
+emulator models; unrecognized fields are ignored or refused as the table says (behaviour
 catalog-orders-unrecognized-field). Upserts are idempotent per seller, operation and key: the
-same body replays the first answer (behaviour catalog-upsert-idempotency), another body is 400
-IDEMPOTENCY_KEY_REUSED (catalog-idempotency-key-reused).
+same body replays the first answer (behaviour catalog-upsert-idempotency), another body is the
+table's error (catalog-idempotency-key-reused). A batch upsert one of whose batches failed
+answers with that batch's error or, as the table may say, 200 with what was written
+(catalog-batch-failure-status).
 """
 
 from __future__ import annotations
@@ -24,15 +26,15 @@ from squarecheck.emulator.commerce_faults import (
     CatalogVersionUnchecked,
     DeleteNoCascade,
 )
+from squarecheck.emulator.commerce_fields import refuse_unknown
 from squarecheck.emulator.errors import (
     ArrayLengthTooLong,
     BadRequest,
-    IdempotencyKeyReused,
     InvalidValue,
     SquareError,
     by_code,
 )
-from squarecheck.emulator.handlers import Call
+from squarecheck.emulator.handlers import Call, cursor_errors
 
 Body = dict[str, Any]
 PER_BATCH, PER_REQUEST = 1_000, 10_000  # spec-head BatchUpsertCatalogObjects
@@ -50,13 +52,23 @@ def groups_field(call: Call) -> bool:
 
 
 def gates(call: Call) -> catalog.Gates:
+    """The version's and the faults' say on one request (codes where Square is silent)."""
     config = call.store.config
+    referenced = call.expect("catalog-delete-referenced")
     return catalog.Gates(
         groups_field=groups_field(call),
         check_versions=not CatalogVersionUnchecked.on(config),
         atomic_batches=not BatchNotAtomic.on(config),
         cascade=not DeleteNoCascade.on(config),
+        missing_code=str(call.expect("catalog-update-missing-object")["code"]),
+        mismatch_code=str(call.expect("catalog-version-mismatch")["code"]),
+        gone_code=gone_code(call),
+        referenced_code=None if referenced["status"] == 200 else str(referenced["code"]),
     )
+
+
+def gone_code(call: Call) -> str:
+    return str(call.expect("catalog-retrieve-deleted")["code"])
 
 
 def query_flag(query: Mapping[str, str], name: str) -> bool:
@@ -76,9 +88,7 @@ def refuse_catalog_version(query: Mapping[str, str]) -> None:
         )
 
 
-def _replayed(
-    session: Session, operation: str, key: str, body: Body, replay_creates: bool
-) -> Body | None:
+def _replayed(session: Session, operation: str, key: str, body: Body, call: Call) -> Body | None:
     """The first answer for a reused key with the same body; another body is an error.
 
     With the injected fault catalog-replay-creates a same-body replay is processed again.
@@ -87,11 +97,11 @@ def _replayed(
     if seen is None:
         return None
     if seen.fingerprint != _fingerprint(body):
-        raise IdempotencyKeyReused(
+        raise by_code(call.expect("catalog-idempotency-key-reused")["code"])(
             "Duplicate idempotency key used with a different request body.",
             field="idempotency_key",
         )
-    if replay_creates:
+    if CatalogReplayCreates.on(call.store.config):
         return None
     if seen.status != 200:
         first = seen.body["errors"][0]
@@ -112,17 +122,15 @@ def _upsert(
     key = str(body["idempotency_key"])
     single = operation == "UpsertCatalogObject"
     with commerce_for(call.store).session(call.token) as session:
-        replay_creates = CatalogReplayCreates.on(call.store.config)
-        replay = _replayed(session, operation, key, body, replay_creates)
+        replay = _replayed(session, operation, key, body, call)
         if replay is not None:
             return replay
         mapping = assign([obj for batch in batches for obj in batch])
         written = catalog.write(session, batches, mapping, problems, gates(call), single)
         shown_groups = groups_field(call)
-        objects = [
-            catalog.render(session, catalog.live(session, i), shown_groups) for i in written.ids
-        ]
-        if written.errors:
+        objects = [catalog.render(session, session.get(i) or {}, shown_groups) for i in written.ids]
+        failed_with_200 = call.expect("catalog-batch-failure-status")["status"] == 200
+        if written.errors and (single or not failed_with_200 or not written.ids):
             if written.ids:
                 error_body = written.errors[0].to_body()
                 session.remember(operation, key, Remembered(_fingerprint(body), 400, error_body))
@@ -137,16 +145,19 @@ def _upsert(
 
 
 def upsert_catalog_object(call: Call) -> Body:
-    body = v.body_object(call.body)
+    body = v.body_object(call.body, call.version)
     schemacheck.check("UpsertCatalogObjectRequest", body)
+    refuse_unknown("UpsertCatalogObjectRequest", call.body, call.version)
     refuse_unmodelled(body["object"], "object")
     request = schemacheck.prune("UpsertCatalogObjectRequest", body)
     return _upsert(call, "UpsertCatalogObject", [[request["object"]]], {})
 
 
 def batch_upsert_catalog_objects(call: Call) -> Body:
-    body = v.body_object(call.body)
+    body = v.body_object(call.body, call.version)
     problems = schemacheck.check_each("BatchUpsertCatalogObjectsRequest", body, "batches")
+    if not problems:
+        refuse_unknown("BatchUpsertCatalogObjectsRequest", call.body, call.version)
     _check_sizes(body["batches"])
     request = schemacheck.prune("BatchUpsertCatalogObjectsRequest", body)
     batches: list[list[Body]] = []
@@ -185,7 +196,8 @@ def retrieve_catalog_object(call: Call) -> Body:
     related = query_flag(call.query, "include_related_objects")
     shown_groups = groups_field(call)
     with commerce_for(call.store).session(call.token) as session:
-        obj = catalog.render(session, catalog.live(session, call.path["object_id"]), shown_groups)
+        found = catalog.live(session, call.path["object_id"], gone_code(call))
+        obj = catalog.render(session, found, shown_groups)
         answer: Body = {"object": obj}
         extra = catalog_query.related(session, [obj], shown_groups) if related else []
         if extra:
@@ -194,8 +206,9 @@ def retrieve_catalog_object(call: Call) -> Body:
 
 
 def batch_retrieve_catalog_objects(call: Call) -> Body:
-    body = v.body_object(call.body)
+    body = v.body_object(call.body, call.version)
     schemacheck.check("BatchRetrieveCatalogObjectsRequest", body)
+    refuse_unknown("BatchRetrieveCatalogObjectsRequest", call.body, call.version)
     request = schemacheck.prune("BatchRetrieveCatalogObjectsRequest", body)
     shown_groups = groups_field(call)
     with commerce_for(call.store).session(call.token) as session:
@@ -216,15 +229,18 @@ def batch_retrieve_catalog_objects(call: Call) -> Body:
 
 def delete_catalog_object(call: Call) -> Body:
     object_id = call.path["object_id"]
+    chosen = gates(call)
     with commerce_for(call.store).session(call.token) as session:
-        catalog.live(session, object_id)
-        deleted, stamp = catalog.delete(session, [object_id], gates(call))
+        catalog.live(session, object_id, chosen.gone_code)
+        catalog.refuse_if_referenced(session, object_id, chosen)
+        deleted, stamp = catalog.delete(session, [object_id], chosen)
         return {"deleted_object_ids": deleted, "deleted_at": stamp}
 
 
 def batch_delete_catalog_objects(call: Call) -> Body:
-    body = v.body_object(call.body)
+    body = v.body_object(call.body, call.version)
     schemacheck.check("BatchDeleteCatalogObjectsRequest", body)
+    refuse_unknown("BatchDeleteCatalogObjectsRequest", call.body, call.version)
     with commerce_for(call.store).session(call.token) as session:
         deleted, stamp = catalog.delete(session, [str(i) for i in body["object_ids"]], gates(call))
         return {"deleted_object_ids": deleted, "deleted_at": stamp} if deleted else {}
@@ -235,12 +251,14 @@ def list_catalog(call: Call) -> Body:
     types = catalog_query.parse_types(call.query.get("types"))
     with commerce_for(call.store).session(call.token) as session:
         cursor = call.query.get("cursor") or None
-        return catalog_query.list_page(session, types, cursor, groups_field(call))
+        with cursor_errors(call):
+            return catalog_query.list_page(session, types, cursor, groups_field(call))
 
 
 def search_catalog_objects(call: Call) -> Body:
-    body = v.body_object(call.body)
+    body = v.body_object(call.body, call.version)
     schemacheck.check("SearchCatalogObjectsRequest", body)
+    refuse_unknown("SearchCatalogObjectsRequest", call.body, call.version)
     raw_query = body.get("query") or {}
     other = [k for k in QUERIES_UNMODELLED if isinstance(raw_query, dict) and k in raw_query]
     if other:
@@ -250,5 +268,5 @@ def search_catalog_objects(call: Call) -> Body:
             field=f"query.{other[0]}",
         )
     request = schemacheck.prune("SearchCatalogObjectsRequest", body)
-    with commerce_for(call.store).session(call.token) as session:
+    with commerce_for(call.store).session(call.token) as session, cursor_errors(call):
         return catalog_query.search(session, request, groups_field(call))

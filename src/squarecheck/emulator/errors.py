@@ -119,12 +119,12 @@ class ExpectedArray(SquareError):
     code = "EXPECTED_ARRAY"
 
 
-class InvalidContentType(SquareError):
-    code = "INVALID_CONTENT_TYPE"
-
-
 class InvalidSquareVersionFormat(SquareError):
     code = "INVALID_SQUARE_VERSION_FORMAT"
+
+
+class ApiVersionIncompatible(SquareError):
+    code = "API_VERSION_INCOMPATIBLE"
 
 
 class ValueTooShort(SquareError):
@@ -144,7 +144,7 @@ class IdempotencyKeyReused(SquareError):
 
 
 class VersionMismatch(SquareError):
-    """Not in the spec's ErrorCode enum, but what real catalog responses carry."""
+    """Not in Square's ErrorCode enum, yet answered by the Catalog API in practice."""
 
     code = "VERSION_MISMATCH"
 
@@ -162,11 +162,6 @@ class Unauthorized(SquareError):
 class NotFound(SquareError):
     status = 404
     code = "NOT_FOUND"
-
-
-class MethodNotAllowed(SquareError):
-    status = 405
-    code = "METHOD_NOT_ALLOWED"
 
 
 class Conflict(SquareError):

@@ -29,7 +29,10 @@ from squarecheck.spec.table import load_table
 _UNRECOGNIZED = re.compile(
     r"^The field named '[^']*' is unrecognized \(line (\d+), character (\d+)\)$"
 )
-_MALFORMED_JSON = "The request body is not valid JSON"
+# The JSON syntax errors of bodyparse, worded like Go's decoder (behaviour invalid-json-body).
+_MALFORMED_JSON = re.compile(
+    r"^(invalid character |unexpected end of JSON input|exceeded max depth)"
+)
 _NEW = "2022-03-16"
 
 
@@ -239,10 +242,10 @@ class MalformedJson500(Fault):
     """Malformed JSON crashes the handler: 500 INTERNAL_SERVER_ERROR instead of 400."""
 
     name = "malformed-json-500"
-    behaviours = ("bad-request-body",)
+    behaviours = ("invalid-json-body",)
 
     def transform(self, response: Outgoing) -> None:
-        if any(str(e.get("detail", "")).startswith(_MALFORMED_JSON) for e in response.errors()):
+        if any(_MALFORMED_JSON.match(str(e.get("detail", ""))) for e in response.errors()):
             response.status = 500
             response.body = {"errors": [{"code": "INTERNAL_SERVER_ERROR", "category": "API_ERROR"}]}
 

@@ -3,8 +3,10 @@
 Lines are catalog lines (`catalog_object_id` of a live ITEM_VARIATION; its `price_money` unless
 `base_price_money` is given) or ad-hoc lines (`name` and `base_price_money`). With
 `pricing_options.auto_apply_discounts`, the seller's live pricing rules apply (`rulematch`), the
-money is computed by `pricing`, and each applied rule becomes one LINE_ITEM discount carrying
-`pricing_rule_id` (behaviours auto-apply-discounts, pricing-rule-id, rule-discount-entries).
+money is computed by `pricing`, and each applied rule becomes one LINE_ITEM discount (or one
+per rule and line) carrying `pricing_rule_id` (behaviours auto-apply-discounts, pricing-rule-id,
+rule-discount-entries). The errors for an unknown location or variation and another currency
+are the table's (order-unknown-location, order-unknown-catalog-object, order-currency-mismatch).
 Field names and totals follow the Order examples of Square's spec (spec-head).
 """
 
@@ -20,20 +22,20 @@ from typing import Any
 
 from squarecheck.emulator import clock
 from squarecheck.emulator.errors import (
-    CurrencyMismatch,
     InvalidValue,
     MissingRequiredParameter,
-    NotFound,
+    SquareError,
+    by_code,
 )
 from squarecheck.emulator.pricing import (
     Application,
+    Choices,
     LineInput,
     LineTotals,
     OrderTotals,
-    Rounding,
     price,
 )
-from squarecheck.emulator.rulematch import Bugs, MatchLine, applications
+from squarecheck.emulator.rulematch import Bugs, Matching, MatchLine, applications
 
 Json = dict[str, Any]
 _UID_ALPHABET = string.ascii_letters + string.digits
@@ -56,8 +58,17 @@ class Pricing:
     auto_apply: bool  # rules apply: the version knows pricing_options and the order asks
     options_known: bool  # the version knows pricing_options (it is echoed)
     blocklists: bool  # the version knows pricing_blocklists
-    rounding: Rounding = "discounted-price-half-even"
+    choices: Choices = field(default_factory=Choices)
+    matching: Matching = field(default_factory=Matching)
+    entries_per_line: bool = False  # rule-discount-entries: one entry per rule and line
+    rule_id_shown: bool = True  # pricing-rule-id
+    #: error codes of the table: unknown location, unknown variation, another currency
+    codes: Mapping[str, str] = field(default_factory=dict)
     bugs: Bugs = field(default_factory=Bugs)
+
+    def error(self, behaviour: str, detail: str, where: str) -> SquareError:
+        """The table's error for `behaviour` (its code; NOT_FOUND unless told otherwise)."""
+        return by_code(self.codes.get(behaviour, "NOT_FOUND"))(detail, field=where)
 
 
 def _money(amount: int, currency: str) -> Json:
@@ -73,9 +84,10 @@ def _line_price(line: Json, index: int, ctx: Pricing) -> tuple[int, Json]:
     if object_id is not None:
         variation = ctx.catalog.get(object_id)
         if variation is None or variation["type"] != "ITEM_VARIATION":
-            raise NotFound(
+            raise ctx.error(
+                "order-unknown-catalog-object",
                 f"Item variation with catalog object id '{object_id}' not found.",
-                field=f"{where}.catalog_object_id",
+                f"{where}.catalog_object_id",
             )
         data = variation["item_variation_data"]
         item = ctx.catalog.get(str(data.get("item_id"))) or {}
@@ -92,9 +104,10 @@ def _line_price(line: Json, index: int, ctx: Pricing) -> tuple[int, Json]:
         field_name = f"{where}.base_price_money"
         raise MissingRequiredParameter(f"Field must be set: {field_name}", field=field_name)
     if unit["currency"] != ctx.location["currency"]:
-        raise CurrencyMismatch(
+        raise ctx.error(
+            "order-currency-mismatch",
             f"The currency of {where} is not the location's ({ctx.location['currency']}).",
-            field=f"{where}.base_price_money.currency",
+            f"{where}.base_price_money.currency",
         )
     return int(unit["amount"]), shown
 
@@ -119,8 +132,10 @@ def _blocked(line: Json, ctx: Pricing) -> frozenset[str]:
 def build(order: Json, ctx: Pricing) -> Json:
     """The priced order (no id: CreateOrder adds one)."""
     if order["location_id"] != ctx.location["id"]:
-        raise NotFound(
-            f"Location with id '{order['location_id']}' not found.", field="order.location_id"
+        raise ctx.error(
+            "order-unknown-location",
+            f"Location with id '{order['location_id']}' not found.",
+            "order.location_id",
         )
     lines: list[Json] = order.get("line_items") or []
     units = [_line_price(line, i, ctx) for i, line in enumerate(lines)]
@@ -131,10 +146,30 @@ def build(order: Json, ctx: Pricing) -> Json:
             MatchLine(line.get("catalog_object_id"), quantities[i], _blocked(line, ctx))
             for i, line in enumerate(lines)
         ]
-        found = applications(ctx.rules, ctx.catalog, matching, ctx.member_of, ctx.today, ctx.bugs)
+        found = applications(
+            ctx.rules, ctx.catalog, matching, ctx.member_of, ctx.today, ctx.bugs, ctx.matching
+        )
     inputs = [LineInput(unit, quantities[i]) for i, (unit, _) in enumerate(units)]
-    totals = price(inputs, found, ctx.rounding)
+    totals = price(inputs, found, ctx.choices)
+    if ctx.entries_per_line:
+        found, totals = _per_line(found, totals)
     return _render(order, lines, units, found, totals, ctx)
+
+
+def _per_line(
+    found: list[Application], totals: OrderTotals
+) -> tuple[list[Application], OrderTotals]:
+    """Each application split into one per line it discounted (rule-discount-entries)."""
+    split: list[Application] = []
+    lines = [LineTotals(line.gross) for line in totals.lines]
+    for index, application in enumerate(found):
+        for line_index in application.lines:
+            taken = totals.lines[line_index].applied.get(index, 0)
+            if taken > 0:
+                lines[line_index].applied[len(split)] = taken
+                split.append(Application(application.rule_id, application.discount, (line_index,)))
+    applied = [sum(line.applied.get(i, 0) for line in lines) for i in range(len(split))]
+    return split, OrderTotals(lines, applied)
 
 
 def _discount_entry(application: Application, applied: int, ctx: Pricing, currency: str) -> Json:
@@ -155,7 +190,8 @@ def _discount_entry(application: Application, applied: int, ctx: Pricing, curren
         entry["amount_money"] = dict(data["amount_money"])
     entry["applied_money"] = _money(applied, currency)
     entry["scope"] = "LINE_ITEM"
-    entry["pricing_rule_id"] = application.rule_id
+    if ctx.rule_id_shown:
+        entry["pricing_rule_id"] = application.rule_id
     return entry
 
 

@@ -2,10 +2,11 @@
 
 Group membership is read live from the customer store at every calculation, so removing a
 customer from a group or deleting the group changes the next price (behaviours
-group-discount-membership-live, group-discount-deleted-group). An unknown customer_id prices
-like a buyer in no group (order-unknown-customer). CalculateOrder stores nothing
-(calculate-order-stores-nothing); CreateOrder stores the order, and a reused idempotency key
-replays it or, with another body, is 400 IDEMPOTENCY_KEY_REUSED (create-order-idempotency).
+group-discount-membership-live; whether a deleted group still counts: group-discount-deleted-group).
+An unknown customer_id prices like a buyer in no group or is refused (order-unknown-customer).
+CalculateOrder stores nothing (calculate-order-stores-nothing); CreateOrder stores the order,
+and a reused idempotency key replays it; another body is refused or replayed as well
+(create-order-idempotency). Every choice where Square is silent is the table's (`_pricing`).
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ from squarecheck.emulator.commerce_faults import (
     UngroupedRuleIgnored,
     WrongRounding,
 )
-from squarecheck.emulator.errors import BadRequest, IdempotencyKeyReused, NotFound
+from squarecheck.emulator.commerce_fields import refuse_unknown
+from squarecheck.emulator.errors import BadRequest, NotFound, by_code
 from squarecheck.emulator.handlers import Call
 from squarecheck.emulator.locations import main_location
 from squarecheck.emulator.order_build import Pricing, build, new_uid
-from squarecheck.emulator.rulematch import Bugs
+from squarecheck.emulator.pricing import Choices, Rounding
+from squarecheck.emulator.rulematch import Bugs, Matching
 
 Json = dict[str, Any]
 #: Square fields of an order / a line that the emulator does not model (refused, not ignored).
@@ -58,8 +61,9 @@ def _refuse_unmodelled(order: Json) -> None:
 
 
 def _request(call: Call, schema: str) -> Json:
-    body = v.body_object(call.body)
+    body = v.body_object(call.body, call.version)
     schemacheck.check(schema, body)
+    refuse_unknown(schema, call.body, call.version)
     _refuse_unmodelled(body["order"])
     pruned: Json = schemacheck.prune(schema, body)
     return pruned
@@ -76,12 +80,46 @@ def _membership(call: Call, session: Session, customer_id: str | None) -> frozen
     try:
         customer = call.store.retrieve_customer(call.token, customer_id)
     except NotFound:
+        unknown = call.expect("order-unknown-customer")
+        if unknown["status"] != 200:
+            detail = f"Customer with id '{customer_id}' not found."
+            raise by_code(unknown["code"])(detail, field="order.customer_id") from None
         groups: frozenset[str] = frozenset()
     else:
         groups = frozenset(customer.get("group_ids") or [])
+    if call.expect("group-discount-deleted-group")["converges"]:
+        groups = frozenset(g for g in groups if _group_exists(call, g))
     if stale:
         cache[customer_id] = groups
     return groups
+
+
+def _group_exists(call: Call, group_id: str) -> bool:
+    try:
+        call.store.retrieve_group(call.token, group_id)
+    except NotFound:
+        return False
+    return True
+
+
+def _choices(call: Call) -> tuple[Choices, Matching]:
+    """The table's choices on money and matching where Square is silent (all assumed rows)."""
+    rounds: Rounding = (
+        "discount-half-down"
+        if call.expect("discount-rounding")["rounds"] == "discount-half-down"
+        else "discounted-price-half-even"
+    )
+    choices = Choices(
+        rounding="discount-half-up" if WrongRounding.on(call.store.config) else rounds,
+        amount_per_unit=call.expect("discount-fixed-amount")["per"] == "unit",
+        stack=bool(call.expect("pricing-rule-stacking")["stack"]),
+    )
+    matching = Matching(
+        until_inclusive=bool(call.expect("pricing-rule-dates")["inclusive"]),
+        ad_hoc_all_products=bool(call.expect("all-products-ad-hoc-lines")["discounted"]),
+        groups_limit=call.expect("group-discount-eligibility")["applies_to"] == "members",
+    )
+    return choices, matching
 
 
 def _pricing(call: Call, session: Session, order: Json) -> Pricing:
@@ -90,6 +128,7 @@ def _pricing(call: Call, session: Session, order: Json) -> Pricing:
     live = LiveView(session.view())
     options_known = call.version.expect("auto-apply-discounts")["applies"] == "when-enabled"
     wanted = bool((order.get("pricing_options") or {}).get("auto_apply_discounts"))
+    choices, matching = _choices(call)
     return Pricing(
         location=main_location(session),
         catalog=live,
@@ -99,7 +138,18 @@ def _pricing(call: Call, session: Session, order: Json) -> Pricing:
         auto_apply=(options_known and wanted) or AutoApplyAlways.on(config),
         options_known=options_known,
         blocklists=bool(call.version.expect("pricing-blocklists")["blocked"]),
-        rounding="discount-half-up" if WrongRounding.on(config) else "discounted-price-half-even",
+        choices=choices,
+        matching=matching,
+        entries_per_line=call.expect("rule-discount-entries")["entries"] == "per-line",
+        rule_id_shown=call.expect("pricing-rule-id")["field"] == "present",
+        codes={
+            row: str(call.expect(row)["code"])
+            for row in (
+                "order-unknown-location",
+                "order-unknown-catalog-object",
+                "order-currency-mismatch",
+            )
+        },
         bugs=Bugs(
             group_filter_ignored=GroupFilterIgnored.on(config),
             ungrouped_rules_ignored=UngroupedRuleIgnored.on(config),
@@ -126,8 +176,9 @@ def create_order(call: Call) -> Json:
     with commerce_for(call.store).session(call.token) as session:
         seen = session.remembered("CreateOrder", key) if key else None
         if seen is not None:
-            if seen.fingerprint != fingerprint:
-                raise IdempotencyKeyReused(
+            reuse = call.expect("create-order-idempotency")
+            if seen.fingerprint != fingerprint and reuse["other_body"] == "rejected":
+                raise by_code(reuse["code"])(
                     "Duplicate idempotency key used with a different request body.",
                     field="idempotency_key",
                 )

@@ -4,28 +4,38 @@ Amounts are integers in the currency's smallest unit; quantities are decimal str
 ("2", "1.5"), read as `Decimal` so nothing is lost to binary floating point. Rounding is
 Bankers' Rounding (half to even, https://developer.squareup.com/docs/orders-api/price-adjustments).
 
-Where Square is silent the choices are rows of the behaviour table, all `assumed`:
+Where Square is silent the choice comes from the behaviour table (`Choices`, all `assumed`):
 - discount-rounding: a percentage discount rounds the *discounted line price* half to even and
-  takes the difference as the discount (10% of 915 is 91: 823.5 rounds to 824), which is what a
-  real CalculateOrder response shows (10% of JPY 915 applied as 91);
-- discount-amounts: a FIXED_AMOUNT rule discount is taken once per unit; `maximum_amount_money`
-  caps the discount of one line;
-- pricing-rule-stacking: every applicable rule applies; on a line, percentage discounts come first,
-  each computed on the line's gross sales, then fixed amounts in rule order (the order of
+  takes the difference as the discount (10% of 915 is 91: 823.5 rounds to 824, as a real
+  CalculateOrder response shows), or, in the other plausible reading, rounds the discount half
+  down (91.5 is 91 as well);
+- discount-fixed-amount: a FIXED_AMOUNT rule discount is taken once per unit, or once per line;
+  `maximum_amount_money` caps the discount of one line;
+- pricing-rule-stacking: every applicable rule applies; on a line, percentage discounts come
+  first, each computed on the line's gross sales, then fixed amounts in rule order (the order of
   https://developer.squareup.com/docs/orders-api/discounts), and the discounts of a line never
-  exceed its gross sales.
+  exceed its gross sales; or only the largest discount of a line applies.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Literal
 
 DiscountKind = Literal["FIXED_PERCENTAGE", "FIXED_AMOUNT"]
-Rounding = Literal["discounted-price-half-even", "discount-half-up"]
+Rounding = Literal["discounted-price-half-even", "discount-half-down", "discount-half-up"]
 HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the behaviour table decides about money where Square is silent (module docstring)."""
+
+    rounding: Rounding = "discounted-price-half-even"
+    amount_per_unit: bool = True
+    stack: bool = True
 
 
 def round_half_even(value: Decimal) -> int:
@@ -53,15 +63,18 @@ def percentage_off(gross: int, percentage: Decimal, rounding: Rounding) -> int:
     exact = Decimal(gross) * percentage / HUNDRED
     if rounding == "discount-half-up":  # the injected wrong-rounding fault
         return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    if rounding == "discount-half-down":
+        return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_DOWN))
     return gross - round_half_even(Decimal(gross) - exact)
 
 
-def discount_for_line(discount: Discount, gross: int, quantity: Decimal, rounding: Rounding) -> int:
+def discount_for_line(discount: Discount, gross: int, quantity: Decimal, choices: Choices) -> int:
     """What one discount takes off one line, before the line's total is clamped."""
     if discount.kind == "FIXED_PERCENTAGE":
-        taken = percentage_off(gross, discount.percentage or Decimal(0), rounding)
+        taken = percentage_off(gross, discount.percentage or Decimal(0), choices.rounding)
     else:
-        taken = round_half_even(Decimal(discount.amount or 0) * quantity)
+        units = quantity if choices.amount_per_unit else Decimal(1)
+        taken = round_half_even(Decimal(discount.amount or 0) * units)
     if discount.maximum is not None:
         taken = min(taken, discount.maximum)
     return max(taken, 0)
@@ -130,7 +143,7 @@ def _ordered(applications: Sequence[Application]) -> list[int]:
 def price(
     lines: Sequence[LineInput],
     applications: Sequence[Application],
-    rounding: Rounding = "discounted-price-half-even",
+    choices: Choices = Choices(),
 ) -> OrderTotals:
     """Price every line and apply every application to its lines (see the module docstring)."""
     priced = [LineTotals(line_gross(line.unit_amount, line.quantity)) for line in lines]
@@ -139,10 +152,14 @@ def price(
         for line_index in application.lines:
             line = priced[line_index]
             wanted = discount_for_line(
-                application.discount, line.gross, lines[line_index].quantity, rounding
+                application.discount, line.gross, lines[line_index].quantity, choices
             )
             taken = min(wanted, line.total)
             if taken > 0:
                 line.applied[index] = taken
+    if not choices.stack:
+        for line in priced:
+            best = max(line.applied.items(), key=lambda pair: pair[1], default=None)
+            line.applied = dict([best]) if best else {}
     applied = [sum(line.applied.get(i, 0) for line in priced) for i in range(len(applications))]
     return OrderTotals(priced, applied)

@@ -1,91 +1,99 @@
-"""Validation of customer profile input (CreateCustomer / UpdateCustomer bodies).
+"""Customer profiles in and out: validation of Create/UpdateCustomer input, and the profile as
+the requested Square-Version shows it.
 
-Constraints are those of spec-head's Customer and CreateCustomerRequest descriptions, as the
-project's `specs/schemas/CreateCustomerRequest.json` records them: documented maximum lengths
-(VALUE_TOO_LONG), phone numbers of 9-16 digits (INVALID_PHONE_NUMBER), email addresses
-(INVALID_EMAIL_ADDRESS; both codes are listed in the spec's `x-endpoint-errors`), birthdays as
-YYYY-MM-DD or MM-DD, returned as YYYY-MM-DD with year 0000 when none was given.
+Input constraints are those of spec-head's Customer and CreateCustomerRequest descriptions, in
+force from the versions the behaviour table gives: maximum lengths (customer-field-lengths),
+phone numbers of 9-16 digits (customer-phone-validity), the codes for an invalid email or phone
+(customer-contact-validation), birthdays as YYYY-MM-DD, or MM-DD once customer-birthday-input
+allows it. Output: `version` (customer-version-field), the legacy `groups`
+(legacy-groups-field), the birthday format (customer-birthday-output), `cards`
+(customer-cards-field).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from types import MappingProxyType
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from squarecheck.emulator import validate as v
-from squarecheck.emulator.errors import (
-    InvalidEmailAddress,
-    InvalidEnumValue,
-    InvalidPhoneNumber,
-    InvalidValue,
-    ValueTooLong,
-)
+from squarecheck.emulator.errors import InvalidEnumValue, InvalidValue, ValueTooLong, by_code
+from squarecheck.emulator.versioning import VersionContext
 
-ADDRESS_FIELDS = frozenset(
-    {
-        "address_line_1",
-        "address_line_2",
-        "address_line_3",
-        "locality",
-        "sublocality",
-        "sublocality_2",
-        "sublocality_3",
-        "administrative_district_level_1",
-        "administrative_district_level_2",
-        "administrative_district_level_3",
-        "postal_code",
-        "first_name",
-        "last_name",
-        "country",
-    }
-)
+ADDRESS_FIELDS = frozenset({
+    "address_line_1", "address_line_2", "address_line_3", "locality", "sublocality",
+    "sublocality_2", "sublocality_3", "administrative_district_level_1",
+    "administrative_district_level_2", "administrative_district_level_3", "postal_code",
+    "first_name", "last_name", "country",
+})  # fmt: skip
 TAX_ID_FIELDS = frozenset({"eu_vat"})
 STRING_FIELDS = (
-    "given_name",
-    "family_name",
-    "nickname",
-    "company_name",
-    "email_address",
-    "phone_number",
-    "birthday",
-    "reference_id",
-    "note",
-)
-MAX_LENGTH: Mapping[str, int] = MappingProxyType(
-    {
-        "given_name": 300,
-        "family_name": 300,
-        "company_name": 500,
-        "nickname": 100,
-        "email_address": 254,
-        "reference_id": 100,
-    }
-)
-_PHONE = re.compile(r"^\+?\(?(?:[0-9][ ().-]{0,2}){8,15}[0-9]$")
+    "given_name", "family_name", "nickname", "company_name", "email_address", "phone_number",
+    "birthday", "reference_id", "note",
+)  # fmt: skip
+#: 9-16 digits, optional + and country code, common separators (spec-head Customer.phone_number).
+_VALID_PHONE = re.compile(r"^\+?\(?(?:[0-9][ ().-]{0,2}){8,15}[0-9]$")
+#: Characters a phone number can hold at all; anything else (letters, %) is invalid everywhere.
+_PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ().-]*[0-9][0-9 ().-]*$")
 _BIRTHDAY = re.compile(r"^(?:([0-9]{4})-)?(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
-def _string(body: Mapping[str, Any], name: str, nullable: bool) -> str | None:
+class ProfileRules:
+    """What the requested version enforces on profile input, read once from the table."""
+
+    def __init__(self, ctx: VersionContext) -> None:
+        self.lengths = ctx.expect("customer-field-lengths")
+        self.contact = ctx.expect("customer-contact-validation")
+        self.phone = ctx.expect("customer-phone-validity")
+        self.birthday = ctx.expect("customer-birthday-input")
+
+    def max_length(self, name: str) -> int | None:
+        if self.lengths["outcome"] != "rejected":
+            return None
+        limit = self.lengths.get("max", {}).get(name)
+        return int(limit) if limit is not None else None
+
+    def phone_number(self, value: str) -> None:
+        if not _PHONE_CHARACTERS.match(value):
+            code = self.contact["code_phone"]
+            raise by_code(code)("The phone number is invalid.", field="phone_number")
+        if self.phone["outcome"] == "rejected" and not _VALID_PHONE.match(value):
+            raise by_code(self.phone["code"])(
+                "The phone number must have 9 to 16 digits.", field="phone_number"
+            )
+
+    def email_address(self, value: str) -> None:
+        local, at, domain = value.rpartition("@")
+        if not (at and local and domain) or any(ch.isspace() for ch in value):
+            code = self.contact["code_email"]
+            raise by_code(code)("The email address is invalid.", field="email_address")
+
+    def birthday_date(self, value: str) -> str:
+        match = _BIRTHDAY.match(value)
+        if not match:
+            raise InvalidValue("`birthday` must be YYYY-MM-DD or MM-DD.", field="birthday")
+        if match.group(1) is None and self.birthday["outcome"] != "accepted":
+            raise by_code(self.birthday["code"])(
+                "`birthday` needs a year (0000 when it is unknown).", field="birthday"
+            )
+        return f"{match.group(1) or '0000'}-{match.group(2)}-{match.group(3)}"
+
+
+def _string(body: Mapping[str, Any], name: str, nullable: bool, rules: ProfileRules) -> Any:
     value = v.typed(body, name, "string", name, nullable=nullable)
     if value is None:
         return None
-    limit = MAX_LENGTH.get(name)
+    limit = rules.max_length(name)
     if limit is not None and len(value) > limit:
-        raise ValueTooLong(f"`{name}` must be at most {limit} characters.", field=name)
-    if name == "phone_number" and value and not _PHONE.match(value):
-        raise InvalidPhoneNumber("The phone number is invalid.", field=name)
+        code = rules.lengths["code"]
+        raise by_code(code)(f"`{name}` must be at most {limit} characters.", field=name)
+    if name == "phone_number" and value:
+        rules.phone_number(value)
     if name == "email_address" and value:
-        local, at, domain = value.rpartition("@")
-        if not (at and local and domain) or any(ch.isspace() for ch in value):
-            raise InvalidEmailAddress("The email address is invalid.", field=name)
+        rules.email_address(value)
     if name == "birthday" and value:
-        match = _BIRTHDAY.match(value)
-        if not match:
-            raise InvalidValue("`birthday` must be YYYY-MM-DD or MM-DD.", field=name)
-        return f"{match.group(1) or '0000'}-{match.group(2)}-{match.group(3)}"
+        return rules.birthday_date(value)
     return str(value)
 
 
@@ -110,14 +118,38 @@ def _object(body: Mapping[str, Any], name: str, known: frozenset[str], nullable:
     return kept or None
 
 
-def profile_fields(body: Mapping[str, Any], nullable: bool) -> dict[str, Any]:
+def profile_fields(body: Mapping[str, Any], nullable: bool, ctx: VersionContext) -> dict[str, Any]:
     """The profile fields present in `body`, validated; with `nullable`, null means remove."""
+    rules = ProfileRules(ctx)
     fields: dict[str, Any] = {}
     for name in STRING_FIELDS:
         if name in body:
-            fields[name] = _string(body, name, nullable)
+            fields[name] = _string(body, name, nullable, rules)
     if "address" in body:
         fields["address"] = _object(body, "address", ADDRESS_FIELDS, nullable)
     if "tax_ids" in body:
         fields["tax_ids"] = _object(body, "tax_ids", TAX_ID_FIELDS, nullable)
     return fields
+
+
+def present(
+    customer: dict[str, Any], ctx: VersionContext, group_name: Callable[[str], str | None]
+) -> dict[str, Any]:
+    """The stored profile as `ctx`'s version shows it (a new dict; `customer` is untouched).
+
+    `group_name` looks up a group's name for the legacy `groups` list (None: the group is gone).
+    """
+    shown = dict(customer)
+    if ctx.expect("customer-version-field")["outcome"] == "absent":
+        shown.pop("version", None)
+    if ctx.expect("legacy-groups-field")["outcome"] == "present" and shown.get("group_ids"):
+        names = {gid: group_name(gid) for gid in shown["group_ids"]}
+        legacy = [{"id": gid, "name": name} for gid, name in names.items() if name is not None]
+        if legacy:
+            shown["groups"] = legacy
+    birthday = ctx.expect("customer-birthday-output")
+    if shown.get("birthday") and birthday.get("format") == "midnight-timestamp":
+        shown["birthday"] = f"{shown['birthday']}{birthday['suffix']}"
+    if ctx.expect("customer-cards-field")["outcome"] == "empty-list":
+        shown["cards"] = []
+    return shown

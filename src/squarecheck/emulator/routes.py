@@ -1,14 +1,20 @@
 """The path table: method, path, operation name, handler, and whether a JSON body is expected.
 
-Paths and methods from spec-head (square-facts §2). Order matters where paths overlap:
-`/v2/customers/groups` and `/v2/customers/search` come before `/v2/customers/{customer_id}`.
+Paths and methods from spec-head (square-facts §2). Routing is on method and path together
+(behaviours unknown-route, unsupported-method): the first operation, in table order, whose
+method and path template both match serves the request. The path is matched as sent, segment
+by segment, and each segment is percent-decoded only afterwards, so an encoded slash (%2F)
+stays inside one path parameter instead of reaching another route.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from squarecheck.emulator import catalog_handlers as cat
+from squarecheck.emulator import customers as c
 from squarecheck.emulator import handlers as h
 from squarecheck.emulator import locations as loc
 from squarecheck.emulator import order_handlers as orders
@@ -21,6 +27,23 @@ class Operation:
     path: str
     handler: h.Handler
     has_body: bool = False
+
+    def match(self, method: str, raw_path: str) -> dict[str, str] | None:
+        """The decoded path parameters if `method raw_path` is this operation, else None."""
+        if method != self.method and not (method == "HEAD" and self.method == "GET"):
+            return None
+        sent, template = raw_path.split("/"), self.path.split("/")
+        if len(sent) != len(template):
+            return None
+        params: dict[str, str] = {}
+        for segment, pattern in zip(sent, template, strict=True):
+            if pattern.startswith("{") and pattern.endswith("}"):
+                if not segment:
+                    return None
+                params[pattern[1:-1]] = unquote(segment)
+            elif segment != pattern:
+                return None
+        return params
 
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -39,7 +62,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "DeleteCustomerGroup", "DELETE", "/v2/customers/groups/{group_id}", h.delete_customer_group
     ),
-    Operation("SearchCustomers", "POST", "/v2/customers/search", h.search_customers, True),
+    Operation("SearchCustomers", "POST", "/v2/customers/search", c.search_customers, True),
     Operation(
         "AddGroupToCustomer",
         "PUT",
@@ -52,11 +75,11 @@ OPERATIONS: tuple[Operation, ...] = (
         "/v2/customers/{customer_id}/groups/{group_id}",
         h.remove_group_from_customer,
     ),
-    Operation("ListCustomers", "GET", "/v2/customers", h.list_customers),
-    Operation("CreateCustomer", "POST", "/v2/customers", h.create_customer, True),
-    Operation("RetrieveCustomer", "GET", "/v2/customers/{customer_id}", h.retrieve_customer),
-    Operation("UpdateCustomer", "PUT", "/v2/customers/{customer_id}", h.update_customer, True),
-    Operation("DeleteCustomer", "DELETE", "/v2/customers/{customer_id}", h.delete_customer),
+    Operation("ListCustomers", "GET", "/v2/customers", c.list_customers),
+    Operation("CreateCustomer", "POST", "/v2/customers", c.create_customer, True),
+    Operation("RetrieveCustomer", "GET", "/v2/customers/{customer_id}", c.retrieve_customer),
+    Operation("UpdateCustomer", "PUT", "/v2/customers/{customer_id}", c.update_customer, True),
+    Operation("DeleteCustomer", "DELETE", "/v2/customers/{customer_id}", c.delete_customer),
     # --- Locations, Catalog and Orders (group discounts); /v2/orders/calculate before {order_id}
     Operation("ListLocations", "GET", "/v2/locations", loc.list_locations),
     Operation("RetrieveLocation", "GET", "/v2/locations/{location_id}", loc.retrieve_location),
@@ -101,9 +124,10 @@ OPERATIONS: tuple[Operation, ...] = (
 )
 
 
-def by_path() -> dict[str, dict[str, Operation]]:
-    """Operations grouped by path (in table order), then by method."""
-    table: dict[str, dict[str, Operation]] = {}
+def route(method: str, raw_path: str) -> tuple[Operation, Mapping[str, str]] | None:
+    """The operation serving `method raw_path` and its path parameters, or None (404)."""
     for operation in OPERATIONS:
-        table.setdefault(operation.path, {})[operation.method] = operation
-    return table
+        params = operation.match(method, raw_path)
+        if params is not None:
+            return operation, params
+    return None

@@ -5,8 +5,10 @@ PRODUCT_SET exist, its `customer_group_ids_any` is unset or shares a group with 
 customer, and its product set matches lines of the order. Sources: CatalogPricingRule and
 CatalogProductSet in Square's spec (connect-api-specification api.json @ 5733f66) and
 https://developer.squareup.com/docs/catalog-api/configure-customer-group-discounts.
-Choices where Square is silent are rows of the behaviour table (`assumed`): dates are inclusive
-and read in the location's time zone; `all_products` matches catalog lines only.
+Choices where Square is silent come from the behaviour table (`Matching`, rows `assumed`):
+whether `valid_until_date` is inclusive (pricing-rule-dates; dates are read in the location's
+time zone), whether `all_products` reaches ad-hoc lines (all-products-ad-hoc-lines), and whether
+`customer_group_ids_any` limits the rule at all under the version (group-discount-eligibility).
 """
 
 from __future__ import annotations
@@ -29,6 +31,15 @@ class MatchLine:
     catalog_object_id: str | None
     quantity: Decimal
     blocked_discount_ids: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Matching:
+    """What the behaviour table decides about matching where Square is silent."""
+
+    until_inclusive: bool = True
+    ad_hoc_all_products: bool = False
+    groups_limit: bool = True
 
 
 @dataclass(frozen=True)
@@ -60,11 +71,15 @@ def product_keys(line: MatchLine, catalog: CatalogView, item_match: bool = True)
 
 
 def matched_lines(
-    product_set: dict[str, Any], keys: Sequence[set[str]], quantities: Sequence[Decimal]
+    product_set: dict[str, Any],
+    keys: Sequence[set[str]],
+    quantities: Sequence[Decimal],
+    ad_hoc: bool = False,
 ) -> tuple[int, ...]:
-    """Indexes of the lines a product set matches, honouring `_all` and the quantity bounds."""
+    """Indexes of the lines a product set matches, honouring `_all` and the quantity bounds;
+    `ad_hoc`: `all_products` also matches lines without catalog ids (no keys)."""
     if product_set.get("all_products"):
-        hits = [i for i, k in enumerate(keys) if k]
+        hits = [i for i, k in enumerate(keys) if k or ad_hoc]
     elif product_set.get("product_ids_all"):
         wanted = set(product_set["product_ids_all"])
         covered = set().union(*keys) if keys else set()
@@ -81,17 +96,22 @@ def matched_lines(
     return tuple(hits)
 
 
-def in_window(rule: dict[str, Any], today: date) -> bool:
-    """Inside `valid_from_date`..`valid_until_date`, both inclusive (assumed)."""
+def in_window(rule: dict[str, Any], today: date, until_inclusive: bool = True) -> bool:
+    """Inside `valid_from_date`..`valid_until_date` (the start inclusive; the end as chosen)."""
     start, end = rule.get("valid_from_date"), rule.get("valid_until_date")
     if start and today < date.fromisoformat(start):
         return False
-    return not (end and today > date.fromisoformat(end))
+    if not end:
+        return True
+    last = date.fromisoformat(end)
+    return today <= last if until_inclusive else today < last
 
 
-def eligible(rule: dict[str, Any], member_of: frozenset[str], bugs: Bugs) -> bool:
+def eligible(
+    rule: dict[str, Any], member_of: frozenset[str], bugs: Bugs, groups_limit: bool = True
+) -> bool:
     """The order's customer may get the rule's discount (customer_group_ids_any)."""
-    groups = rule.get("customer_group_ids_any")
+    groups = rule.get("customer_group_ids_any") if groups_limit else None
     if not groups:
         return not bugs.ungrouped_rules_ignored
     return bugs.group_filter_ignored or bool(member_of & set(groups))
@@ -122,6 +142,7 @@ def applications(
     member_of: frozenset[str],
     today: date,
     bugs: Bugs = Bugs(),
+    matching: Matching = Matching(),
 ) -> list[Application]:
     """Every live, eligible rule with the lines it discounts, in rule (catalog) order."""
     keys = [product_keys(line, catalog, not bugs.item_match_ignored) for line in lines]
@@ -134,9 +155,12 @@ def applications(
         product_set = catalog.get(str(data.get("match_products_id")))
         if discount is None or product_set is None or product_set.get("type") != "PRODUCT_SET":
             continue
-        if not in_window(data, today) or not eligible(data, member_of, bugs):
+        if not in_window(data, today, matching.until_inclusive):
             continue
-        hits = matched_lines(product_set.get("product_set_data") or {}, keys, quantities)
+        if not eligible(data, member_of, bugs, matching.groups_limit):
+            continue
+        products = product_set.get("product_set_data") or {}
+        hits = matched_lines(products, keys, quantities, matching.ad_hoc_all_products)
         hits = tuple(i for i in hits if discount_id not in lines[i].blocked_discount_ids)
         if hits:
             found.append(Application(str(rule["id"]), discount, hits))

@@ -182,3 +182,34 @@ def _prune(node: Any, value: Any) -> Any:
     if isinstance(value, list) and items is not None:
         return [_prune(items, item) for item in value]
     return value
+
+
+def unknown_paths(name: str, instance: Any) -> list[tuple[str, ...]]:
+    """Key paths (array indexes as strings, as `bodyparse` records them) of the fields of a
+    valid `instance` that schema `name` does not declare: what `prune` drops."""
+    found: list[tuple[str, ...]] = []
+    _unknown(_validator(name).schema, instance, (), found)
+    return found
+
+
+def _unknown(node: Any, value: Any, path: tuple[str, ...], found: list[tuple[str, ...]]) -> None:
+    parts = _parts(node)
+    variants = [v for p in parts for v in p.get("anyOf", [])]
+    if variants and isinstance(value, dict):
+        for variant in variants:
+            types = [p.get("properties", {}).get("type", {}).get("const") for p in _parts(variant)]
+            if value.get("type") in types:
+                _unknown(variant, value, path, found)
+        return
+    props = {k: v for p in parts for k, v in p.get("properties", {}).items()}
+    if isinstance(value, dict) and props:
+        for key, inner in value.items():
+            if key in props:
+                _unknown(props[key], inner, (*path, key), found)
+            else:
+                found.append((*path, key))
+        return
+    items = next((p["items"] for p in parts if isinstance(p.get("items"), dict)), None)
+    if isinstance(value, list) and items is not None:
+        for index, item in enumerate(value):
+            _unknown(items, item, (*path, str(index)), found)

@@ -50,6 +50,14 @@ SEARCH_FIELDS: Mapping[Path, frozenset[str]] = MappingProxyType(
         ("query", "sort"): frozenset({"field", "order"}),
     }
 )
+#: The same before the `segment_ids` filter existed (behaviour search-segment-filter).
+SEARCH_FIELDS_WITHOUT_SEGMENTS: Mapping[Path, frozenset[str]] = MappingProxyType(
+    {
+        path: names - {"segment_ids"}
+        for path, names in SEARCH_FIELDS.items()
+        if path != (*_FILTER, "segment_ids")
+    }
+)
 #: spec-head CustomerCreationSource.
 CREATION_SOURCES = (
     "OTHER",
@@ -98,8 +106,22 @@ def _time_range(obj: Mapping[str, Any], key: str, field: str) -> Any:
     return (parsed[0], parsed[1])
 
 
-def parse_query(body: Mapping[str, Any]) -> CustomerQuery:
-    """The validated `query` of a SearchCustomers body (filters, sort)."""
+def _refuse_segments(flt: Mapping[str, Any], segments: bool) -> None:
+    """A `segment_ids` filter names segments; none exist here, so any id is 400 BAD_REQUEST
+    (spec-head). Without `segments` (before the filter existed) it is not looked at."""
+    if not segments:
+        return
+    wanted = v.typed(flt, "segment_ids", "object", "query.filter.segment_ids") or {}
+    for rule in ("any", "all", "none"):
+        for segment in _ids(wanted, rule, f"query.filter.segment_ids.{rule}"):
+            raise BadRequest(f"Segment with id '{segment}' not found.", field="segment_ids")
+
+
+def parse_query(body: Mapping[str, Any], segments: bool = True) -> CustomerQuery:
+    """The validated `query` of a SearchCustomers body (filters, sort).
+
+    Without `segments` (versions before the filter existed) `segment_ids` is not looked at.
+    """
     query = v.typed(body, "query", "object", "query") or {}
     flt = v.typed(query, "filter", "object", "query.filter") or {}
     sort = v.typed(query, "sort", "object", "query.sort") or {}
@@ -120,11 +142,7 @@ def parse_query(body: Mapping[str, Any]) -> CustomerQuery:
             InvalidEnumValue,
         )
         creation_source = (values, rule)
-    segments = v.typed(flt, "segment_ids", "object", "query.filter.segment_ids") or {}
-    for rule in ("any", "all", "none"):
-        for segment in _ids(segments, rule, f"query.filter.segment_ids.{rule}"):
-            # No segments exist here; spec-head: a non-existent segment id is 400 BAD_REQUEST.
-            raise BadRequest(f"Segment with id '{segment}' not found.", field="segment_ids")
+    _refuse_segments(flt, segments)
     attributes = v.typed(flt, "custom_attribute", "object", "query.filter.custom_attribute") or {}
     text = []
     for name in ("email_address", "phone_number", "reference_id"):

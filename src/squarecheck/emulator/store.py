@@ -17,7 +17,13 @@ from typing import Any, Literal
 
 from squarecheck.emulator import clock
 from squarecheck.emulator.config import EmulatorConfig
-from squarecheck.emulator.errors import Conflict, InvalidCursor, InvalidValue, NotFound
+from squarecheck.emulator.errors import (
+    Conflict,
+    IdempotencyKeyReused,
+    InvalidCursor,
+    InvalidValue,
+    NotFound,
+)
 from squarecheck.emulator.faults import (
     CursorOnLastPage,
     CursorRepeatsFirstPage,
@@ -92,17 +98,20 @@ class Store:
             return self._page(seller, "ListCustomerGroups", items, self._limit(limit, 50), cursor)
 
     def create_group(
-        self, token: str, name: str, key: str | None, on_reuse: Reuse
+        self, token: str, name: str, key: str | None, on_reuse: Reuse, forget_deleted: bool = False
     ) -> dict[str, Any]:
         """Create a group; a reused key replays the original response or is an error.
 
         behaviour idempotency-key-reuse; https://developer.squareup.com/docs/customer-groups-api/what-it-does
-        The original response is replayed even if its group was deleted since (assumed: Square
-        "returns the response from the original request").
+        The original response is replayed even if its group was deleted since, unless
+        `forget_deleted` (behaviour idempotency-replay-after-delete).
         """
         seller = self.seller(token)
         with seller.lock:
-            if key is not None and key in seller.group_keys and on_reuse != "create":
+            original_id = seller.group_keys[key]["id"] if key in seller.group_keys else None
+            if original_id is not None and forget_deleted and original_id not in seller.groups:
+                original_id = None
+            if key is not None and original_id is not None and on_reuse != "create":
                 if on_reuse == "error":
                     raise InvalidValue("name")
                 original = dict(seller.group_keys[key])
@@ -142,13 +151,13 @@ class Store:
             group.updated_at = clock.rfc3339(clock.now())
             return group.to_dict()
 
-    def delete_group(self, token: str, group_id: str) -> None:
-        """Delete a group and drop it from every profile (behaviour delete-group-removes-membership)."""  # noqa: E501
+    def delete_group(self, token: str, group_id: str, prune: bool = True) -> None:
+        """Delete a group and, with `prune`, drop it from every profile (behaviour delete-group-removes-membership)."""  # noqa: E501
         seller = self.seller(token)
         with seller.lock:
             self._group(seller, group_id)
             del seller.groups[group_id]
-            if DeleteGroupKeepsMembership.on(self.config):
+            if not prune or DeleteGroupKeepsMembership.on(self.config):
                 return
             for customer in seller.customers.values():
                 if group_id in customer.group_ids:
@@ -157,17 +166,17 @@ class Store:
 
     # --- membership ---------------------------------------------------------------------------
 
-    def add_group(self, token: str, customer_id: str, group_id: str) -> None:
-        """Idempotent add (behaviours add-group-idempotent, membership-bumps-version)."""
+    def add_group(self, token: str, customer_id: str, group_id: str, bump: bool = True) -> None:
+        """Idempotent add; `bump` commits it as a profile update (behaviours add-group-idempotent, membership-bumps-version)."""  # noqa: E501
         seller = self.seller(token)
         with seller.lock:
             customer = self._customer(seller, customer_id)
             self._group(seller, group_id)
             if group_id not in customer.group_ids:
                 customer.group_ids.append(group_id)
-                self._touch(seller, customer)
+                self._touch(seller, customer, bump)
 
-    def remove_group(self, token: str, customer_id: str, group_id: str) -> None:
+    def remove_group(self, token: str, customer_id: str, group_id: str, bump: bool = True) -> None:
         """Remove; a non-member is a no-op 200 (behaviour remove-group-not-member)."""
         seller = self.seller(token)
         with seller.lock:
@@ -175,7 +184,7 @@ class Store:
             self._group(seller, group_id)
             if group_id in customer.group_ids and not RemoveGroupKeepsMembership.on(self.config):
                 customer.group_ids.remove(group_id)
-                self._touch(seller, customer)
+                self._touch(seller, customer, bump)
 
     # --- customers ----------------------------------------------------------------------------
 
@@ -185,10 +194,10 @@ class Store:
             raise NotFound(f"Customer with id '{customer_id}' not found.")
         return customer
 
-    def _touch(self, seller: Seller, customer: Customer) -> None:
-        """Commit an update: bump version and updated_at, record a search snapshot."""
+    def _touch(self, seller: Seller, customer: Customer, bump: bool = True) -> None:
+        """Commit an update: bump version (unless told not to) and updated_at, record a search snapshot."""  # noqa: E501
         moment = clock.now()
-        customer.version += 1
+        customer.version += 1 if bump else 0
         customer.updated = moment
         customer.updated_at = clock.rfc3339(moment)
         self._record(seller, customer.id, customer)
@@ -205,12 +214,15 @@ class Store:
             entries.pop(0)
 
     def create_customer(
-        self, token: str, fields: dict[str, Any], key: str | None
+        self, token: str, fields: dict[str, Any], key: str | None, replay: bool = True
     ) -> dict[str, Any]:
-        """Create a profile; a reused key replays the original (assumed, as Square's general rule)."""  # noqa: E501
+        """Create a profile; a reused key replays the original, or is refused without `replay`
+        (behaviour create-customer-idempotency)."""
         seller = self.seller(token)
         with seller.lock:
             if key is not None and key in seller.customer_keys:
+                if not replay:
+                    raise IdempotencyKeyReused("The idempotency key has already been used.")
                 return copy.deepcopy(seller.customer_keys[key])
             moment = clock.now()
             stamp = clock.rfc3339(moment)

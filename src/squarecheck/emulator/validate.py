@@ -1,7 +1,8 @@
 """Request-shape checks shared by the handlers: unrecognized fields, types, limits.
 
-Error codes for bad input follow behaviours bad-request-body and group-name-required (the
-codes are Square's; which input provokes which is squarecheck's documented choice).
+Which error a bad input gets comes from the behaviour table (rows body-not-object,
+group-name-required, unrecognized-field*, limit-out-of-range, list-limit-parameter,
+integral-numbers): the codes are Square's, the table says which input provokes which.
 """
 
 from __future__ import annotations
@@ -13,11 +14,8 @@ from typing import Any
 from squarecheck.emulator.bodyparse import ParsedBody, Path
 from squarecheck.emulator.errors import (
     EXPECTED_TYPE,
-    ExpectedJsonBody,
     InvalidValue,
-    MissingRequiredParameter,
     SquareError,
-    ValueEmpty,
     by_code,
 )
 from squarecheck.emulator.versioning import VersionContext
@@ -33,21 +31,23 @@ _PY_TYPES: Mapping[str, tuple[type, ...]] = MappingProxyType(
 )
 
 
-def body_object(body: ParsedBody | None) -> dict[str, Any]:
-    """The body as a JSON object; anything else is EXPECTED_JSON_BODY."""
+def body_object(body: ParsedBody | None, ctx: VersionContext) -> dict[str, Any]:
+    """The body as a JSON object; anything else is the error of behaviour body-not-object."""
     if body is None or not isinstance(body.value, dict):
-        raise ExpectedJsonBody("The request body must be a JSON object.")
+        code = ctx.expect("body-not-object")["code"]
+        raise by_code(code)("The request body must be a JSON object.")
     return body.value
 
 
 def reject_unrecognized(
     body: ParsedBody, known: Mapping[Path, frozenset[str]], ctx: VersionContext, behaviour: str
 ) -> None:
-    """Raise for the first unrecognized field in body order, when the version rejects them.
+    """Raise for an unrecognized field, when the version rejects them.
 
     `known` maps an object's path (`()` for the top level) to the field names it accepts.
-    behaviour unrecognized-field / customers-unrecognized-field, and
-    unrecognized-field-position (1-based line and character of the name's opening quote).
+    behaviour unrecognized-field / customers-unrecognized-field /
+    update-customer-unrecognized-field; which field is named: unrecognized-field-order; where
+    it stands: unrecognized-field-position (1-based line and character of the opening quote).
     """
     expect = ctx.expect(behaviour)
     if expect["outcome"] != "rejected":
@@ -61,7 +61,9 @@ def reject_unrecognized(
     ]
     if not unknown:
         return
-    first = min(unknown, key=lambda path: body.key_offsets[path])
+    order = ctx.expect("unrecognized-field-order").get("order", "first-in-body")
+    pick = max if order == "last-in-body" else min
+    first = pick(unknown, key=lambda path: body.key_offsets[path])
     line, character = body.position(first)
     name = first[-1]
     raise by_code(expect["code"])(
@@ -78,16 +80,23 @@ def _is_object_at(value: Any, path: Path) -> bool:
     return isinstance(value, dict)
 
 
-def typed(obj: Mapping[str, Any], key: str, kind: str, field: str, nullable: bool = False) -> Any:
+def typed(
+    obj: Mapping[str, Any],
+    key: str,
+    kind: str,
+    field: str,
+    nullable: bool = False,
+    integral: bool = True,
+) -> Any:
     """`obj[key]` if present and of JSON type `kind`; None if absent (or null, when nullable).
 
-    An explicit null where the schema has no null is a wrong type (EXPECTED_<TYPE>).
+    An explicit null where the schema has no null is a wrong type (EXPECTED_<TYPE>). With
+    `integral` (behaviour integral-numbers) 46.0 counts as the integer 46.
     """
     if key not in obj or (obj[key] is None and nullable):
         return None
     value = obj[key]
-    if kind == "integer" and isinstance(value, float) and value.is_integer():
-        # behaviour integral-numbers: 46.0 is the integer 46, as JSON Schema counts it
+    if kind == "integer" and integral and isinstance(value, float) and value.is_integer():
         value = int(value)
     ok = isinstance(value, _PY_TYPES[kind])
     if kind == "integer" and isinstance(value, bool):
@@ -97,17 +106,22 @@ def typed(obj: Mapping[str, Any], key: str, kind: str, field: str, nullable: boo
     return value
 
 
-def required(obj: Mapping[str, Any], key: str, kind: str, field: str) -> Any:
-    """Like `typed`, but absent or null is MISSING_REQUIRED_PARAMETER (behaviour group-name-required)."""  # noqa: E501
+def integral(ctx: VersionContext) -> bool:
+    """Whether 46.0 is the integer 46 (behaviour integral-numbers)."""
+    return bool(ctx.expect("integral-numbers")["outcome"] == "accepted")
+
+
+def required(obj: Mapping[str, Any], key: str, kind: str, field: str, code: str) -> Any:
+    """Like `typed`, but absent or null is the error `code` (behaviour group-name-required)."""
     value = typed(obj, key, kind, field, nullable=True)
     if value is None:
-        raise MissingRequiredParameter(f"Field must be set: {field}", field=field)
+        raise by_code(code)(f"Field must be set: {field}", field=field)
     return value
 
 
-def non_empty(value: str, field: str) -> str:
+def non_empty(value: str, field: str, code: str) -> str:
     if value == "":
-        raise ValueEmpty(f"Field must not be empty: {field}", field=field)
+        raise by_code(code)(f"Field must not be empty: {field}", field=field)
     return value
 
 
@@ -135,6 +149,14 @@ def page_limit(raw: int | None, ctx: VersionContext, maximum: int) -> int:
     bound = "at least 1" if raw < 1 else f"at most {maximum}"
     error: type[SquareError] = by_code(code)
     raise error(f"`limit` must be {bound}; got {raw}.", field=expect.get("field", "limit"))
+
+
+def list_limit(query: Mapping[str, str], ctx: VersionContext, maximum: int) -> int:
+    """The page size of a list operation: its `limit` once it is a parameter at all
+    (behaviour list-limit-parameter), else the default."""
+    if ctx.expect("list-limit-parameter")["outcome"] != "applied":
+        return maximum
+    return page_limit(query_int(query, "limit"), ctx, maximum)
 
 
 def one_of(

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from squarecheck.emulator.config import EmulatorConfig
-from squarecheck.emulator.errors import InvalidSquareVersionFormat
-from squarecheck.spec.table import Expect, Table, is_well_formed, load_table
+from squarecheck.emulator.errors import InvalidSquareVersionFormat, by_code
+from squarecheck.spec.table import Expect, Table, is_well_formed
 
 HEADER = "Square-Version"
 
@@ -40,10 +40,9 @@ class VersionContext:
         return self.table[behaviour_id].expect(version)
 
 
-def default_version(config: EmulatorConfig, table: Table | None = None) -> str:
+def default_version(config: EmulatorConfig) -> str:
     """The version used when a request carries no Square-Version header."""
-    table = table or load_table()
-    return config.default_version or table.newest_version
+    return config.default_version or config.behaviours().newest_version
 
 
 def context_for(
@@ -51,18 +50,25 @@ def context_for(
     config: EmulatorConfig,
     overrides: tuple[tuple[str, str], ...] = (),
 ) -> VersionContext:
-    """Resolve a request's Square-Version header; raises InvalidSquareVersionFormat if malformed.
+    """Resolve a request's Square-Version header.
 
-    Any well-formed date is accepted and behaves like the nearest earlier cutover (behaviour
-    square-version-unreleased); only a malformed value is refused (square-version-malformed).
+    A value that is no YYYY-MM-DD calendar date is 400 INVALID_SQUARE_VERSION_FORMAT
+    (behaviour square-version-malformed); a date Square never released is refused with the
+    error of behaviour square-version-unreleased-code.
     """
-    table = load_table()
+    table = config.behaviours()
     if header is None:
-        return VersionContext(default_version(config, table), table, overrides)
+        return VersionContext(default_version(config), table, overrides)
     value = header.strip()
     if not is_well_formed(value):
         raise InvalidSquareVersionFormat(
             f"The Square-Version header value '{header}' is not formatted as YYYY-MM-DD.",
             field=HEADER,
+        )
+    if not table.is_known(value):
+        expect = table["square-version-unreleased-code"].newest_expect()
+        raise by_code(expect["code"])(
+            f"Square-Version {value} does not exist; the newest is {table.newest_version}.",
+            field=expect.get("field"),
         )
     return VersionContext(value, table, overrides)

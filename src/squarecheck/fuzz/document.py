@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
+from squarecheck.fuzz.history import loosen_for_version
 from squarecheck.spec.schemas import bundled_openapi
 from squarecheck.spec.table import load_table
 
@@ -119,6 +120,7 @@ def _loosen_limit_parameter(doc: dict[str, Any], operation: dict[str, Any]) -> N
 def _document(version: str, declared: bool) -> str:
     table = load_table()
     doc = bundled_openapi()
+    loosen_for_version(doc, table, version)  # the profile and listing history
     # behaviours unrecognized-field, customers-unrecognized-field: "ignored" before the cutover
     lenient_ops: set[str] = set()
     for behaviour_id in UNKNOWN_FIELD_BEHAVIOURS:

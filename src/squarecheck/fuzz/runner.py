@@ -9,6 +9,7 @@ own check.
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -73,12 +74,17 @@ def _add_unknown(case: Case[Any], place: str, value: Any) -> Case[Any]:
     return case
 
 
-@lru_cache(maxsize=32)
 def schema_for(version: str, declared: bool = False) -> schemathesis.BaseSchema:
     """The schemathesis schema of `document_for(version, declared)`; the declared variant
-    generates positive cases and stateful sequences, the other negative cases."""
-    doc = document_for(version, declared)
-    return schemathesis.openapi.from_dict(doc, config=schemathesis.Config())
+    generates positive cases and stateful sequences, the other negative cases. Versions whose
+    documents are the same share one."""
+    return _schema_of(json.dumps(document_for(version, declared), sort_keys=True))
+
+
+@lru_cache(maxsize=32)
+def _schema_of(document: str) -> schemathesis.BaseSchema:
+    loaded: dict[str, Any] = json.loads(document)
+    return schemathesis.openapi.from_dict(loaded, config=schemathesis.Config())
 
 
 def hypothesis_settings(examples: int, steps: int = STEPS) -> settings:

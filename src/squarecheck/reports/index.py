@@ -41,6 +41,9 @@ FILTER_SCRIPT = """
 """
 
 
+MANY_VERSIONS = 4  # from here on the version headers are set vertically
+
+
 def row_anchor(key: str) -> str:
     return "row-" + anchor(key)[3:]
 
@@ -84,11 +87,12 @@ def _summary(results: dict[str, Any], matrix: mx.Matrix, table: Table) -> str:
 
 def _nav(run_dir: Path) -> str:
     links = [("report.html", "pytest report"), ("junit.xml", "JUnit XML")]
+    links += [("timeline.html", "behaviour timeline")]
     links += [("upgrade.html", "upgrade report"), ("results.json", "results.json")]
     present = [
         f'<a href="{esc(h)}">{esc(t)}</a>'
         for h, t in links
-        if (run_dir / h).exists() or h in ("report.html", "results.json")
+        if (run_dir / h).exists() or h in ("report.html", "results.json", "timeline.html")
     ]
     return f"<nav>{''.join(present)}</nav>"
 
@@ -110,16 +114,26 @@ def _filters(matrix: mx.Matrix) -> str:
     )
 
 
-def _cell(check: dict[str, Any] | None) -> str:
+def _cell(versions: list[str], check: dict[str, Any] | None, row: mx.Row) -> str:
+    """One cell, spanning the adjacent versions that read the same, each version's evidence
+    linked (the link text names the version when the cell spans several)."""
+    span = f' colspan="{len(versions)}"' if len(versions) > 1 else ""
     if check is None:
-        return '<td class="muted">not run</td>'
+        return f'<td class="muted"{span}>not run</td>'
     extra = ""
     if "baseline" in check:
         extra = " " + badge(str(check["baseline"].get("status", "")))
     obs = runs.describe(runs.observed(check))
+    label = ""
+    if len(versions) > 1:
+        label = f'<div class="muted">{esc(versions[0])} – {esc(versions[-1])}</div>'
+    links = " ".join(
+        f'<a href="#{anchor(row.cells[v]["id"])}">evidence{"" if not span else " " + esc(v)}</a>'
+        for v in versions
+    )
     return (
-        f"<td>{badge(check['outcome'])}{extra}<div class=obs>{esc(obs)}</div>"
-        f'<a href="#{anchor(check["id"])}">evidence</a></td>'
+        f"<td{span}>{badge(check['outcome'])}{extra}{label}<div class=obs>{esc(obs)}</div>"
+        f"{links}</td>"
     )
 
 
@@ -149,34 +163,43 @@ def _documented(row: mx.Row, table: Table, versions: list[str]) -> str:
 
 
 def _finding(row: mx.Row) -> str:
-    items = []
+    """Each transition with something to say; the quiet ones (no change, not comparable) as
+    one line, so a matrix of many versions stays short."""
+    items, quiet = [], 0
     for t in row.transitions:
+        if t.finding in (mx.SAME, mx.UNKNOWN) and len(row.transitions) > 1:
+            quiet += 1
+            continue
         css = "flag" if t.finding in mx.FLAGS else "finding"
         if t.finding in (mx.SAME, mx.UNKNOWN):
             css = "muted"
         items.append(f'<span class="{css}">{esc(t.old)} → {esc(t.new)}: {esc(t.finding)}</span>')
+    if quiet:
+        others = "other " if items else ""
+        items.append(f'<span class="muted">{quiet} {others}steps: no change seen</span>')
     return f"<td>{''.join(items) or '<span class=muted>one version only</span>'}</td>"
 
 
 def _matrix_table(matrix: mx.Matrix, table: Table) -> str:
-    head = "".join(f"<th>{esc(v)}</th>" for v in matrix.versions)
+    head = "".join(f'<th class="v">{esc(v)}</th>' for v in matrix.versions)
+    many = " class=many" if len(matrix.versions) > MANY_VERSIONS else ""
     body = []
     for row in matrix.rows:
         classes = " ".join(c for c, on in (("differs", row.differs), ("flagged", row.flags)) if on)
         notable = "yes" if row.differs or row.flags else "no"
-        cells = "".join(_cell(row.cells.get(v)) for v in matrix.versions)
+        cells = "".join(_cell(vs, check, row) for vs, check in row.spans(matrix.versions))
         body.append(
             f'<tr id="{row_anchor(row.key)}" class="{classes}" '
             f'data-key="{esc(row.key)}" data-behaviour="{esc(row.behaviour_id)}" '
             f'data-outcomes="{esc(" ".join(row.outcomes))}" data-notable="{notable}">'
-            f"<td><strong>{esc(row.key)}</strong>"
+            f'<td class="key"><strong>{esc(row.key)}</strong>'
             f'<div class="muted">{esc(row.behaviour_id)}</div></td>'
             f"{cells}{_documented(row, table, matrix.versions)}{_finding(row)}</tr>"
         )
     return (
-        '<table id="matrix"><thead><tr><th>Check</th>'
+        f'<div class="scroll"><table id="matrix"{many}><thead><tr><th class="key">Check</th>'
         f"{head}<th>What the behaviour table documents</th><th>Finding</th></tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table>"
+        f"<tbody>{''.join(body)}</tbody></table></div>"
     )
 
 

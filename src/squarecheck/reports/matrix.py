@@ -16,6 +16,7 @@ from squarecheck.spec.table import Behaviour, Change, Table
 DOC_OBSERVED = "documented change observed"
 DOC_NOT_OBSERVED = "documented change not observed"
 UNDOCUMENTED = "undocumented change"
+UNOBSERVABLE = "documented change no run can observe"
 SAME = "no change"
 UNKNOWN = "not comparable"
 
@@ -37,7 +38,10 @@ class Transition:
         if self.differs is None:
             return UNKNOWN
         if self.changes:
-            return DOC_OBSERVED if self.differs else DOC_NOT_OBSERVED
+            if self.differs:
+                return DOC_OBSERVED
+            # a change the table marks `observable: false` is not expected to show
+            return DOC_NOT_OBSERVED if any(c.observable for c in self.changes) else UNOBSERVABLE
         return UNDOCUMENTED if self.differs else SAME
 
 
@@ -68,6 +72,27 @@ class Row:
     @property
     def outcomes(self) -> list[str]:
         return sorted({c["outcome"] for c in self.cells.values()})
+
+    def spans(self, versions: list[str]) -> list[tuple[list[str], dict[str, Any] | None]]:
+        """Adjacent versions whose cells read the same (outcome, baseline mark, observations),
+        merged: (versions, the first one's check, or None where the check did not run). Keeps
+        a matrix of many versions readable; each version's own evidence stays linked."""
+        merged: list[tuple[list[str], dict[str, Any] | None]] = []
+        for version in versions:
+            check = self.cells.get(version)
+            if merged and _reads_the_same(merged[-1][1], check):
+                merged[-1][0].append(version)
+            else:
+                merged.append(([version], check))
+        return merged
+
+
+def _reads_the_same(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    mark = (a.get("baseline") or {}).get("status"), (b.get("baseline") or {}).get("status")
+    same_facts = runs.observed(a) == runs.observed(b)
+    return a["outcome"] == b["outcome"] and mark[0] == mark[1] and same_facts
 
 
 @dataclass

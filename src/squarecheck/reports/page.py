@@ -36,6 +36,11 @@ dl.summary dt{font-weight:600}dl.summary dd{margin:0}
 .o-error{background:#6f42c1}.o-skipped{background:#6b7785}
 .o-stale{background:#c62828}.o-known-failure{background:#9a6700}
 tr.differs>td{background:#fff8db}
+.scroll{overflow-x:auto}
+#matrix .key{position:sticky;left:0;z-index:1;background:#fff;min-width:14rem}
+#matrix thead .key{background:#f2f4f7}#matrix tr.differs>td.key{background:#fff8db}
+#matrix.many th.v{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap}
+#matrix.many td{min-width:5rem}
 tr.flagged>td:first-child{box-shadow:inset 4px 0 #c62828}
 .flag{display:block;font-weight:600;color:#b3261e}
 .finding{display:block;font-weight:600}

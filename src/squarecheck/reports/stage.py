@@ -12,7 +12,7 @@ from typing import Any
 
 from squarecheck import results as res
 from squarecheck.reports import baseline as bl
-from squarecheck.reports import index, summary
+from squarecheck.reports import index, summary, timeline
 from squarecheck.reports import matrix as mx
 from squarecheck.reports import upgrade as up
 from squarecheck.spec.table import Table, is_well_formed, load_table
@@ -57,8 +57,10 @@ def _upgrade_report(
         return f"upgrade report skipped: {bad[0]!r} is not a YYYY-MM-DD version"
     results["run"]["upgrade"] = [old, new]
     report = up.write(results, table, run_dir, old, new)
+    dates = sorted({c["since"] for c in report["changes"]})
+    at = f" at {', '.join(dates)}" if dates else ""
     return (
-        f"upgrade {old} -> {new}: {len(report['documented'])} documented changes, "
+        f"upgrade {old} -> {new}: {len(report['changes'])} documented changes{at}, "
         f"{len(report['undocumented'])} undocumented differences ({run_dir / 'upgrade.html'})"
     )
 
@@ -90,6 +92,7 @@ def post_run(
     if upgrade is not None:
         messages.append(_upgrade_report(results, table, run_dir, upgrade))
     res.write(results_file, results)
+    timeline.write(results, table, run_dir)
     page = index.write(results, table, run_dir)
     matrix = mx.build(results, table)
     for row in matrix.rows:

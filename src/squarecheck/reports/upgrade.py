@@ -13,13 +13,15 @@ from typing import Any
 
 from squarecheck.reports import matrix as mx
 from squarecheck.reports import runs
-from squarecheck.reports.page import anchor, badge, document, esc, source_link
-from squarecheck.spec.table import Table
+from squarecheck.reports.page import anchor, badge, document, esc, link, source_link
+from squarecheck.reports.timeline import change_anchor
+from squarecheck.spec.table import Change, Table
 
 OBSERVED = "observed"
 NOT_OBSERVED = "not observed"
 PARTLY = "partly observed"
 NOT_CHECKED = "not checked"
+NOT_OBSERVABLE = "not observable in a run"
 
 
 def _cell_for(row: mx.Row, table: Table, version: str) -> dict[str, Any] | None:
@@ -53,13 +55,40 @@ def _compare(row: mx.Row, table: Table, old: str, new: str) -> dict[str, Any]:
     return {"key": row.key, "from": _side(a), "to": _side(b), "differs": differs}
 
 
-def _status(checks: list[dict[str, Any]]) -> str:
+def _status(checks: list[dict[str, Any]], changes: tuple[Change, ...]) -> str:
     seen = [c["differs"] for c in checks if c["differs"] is not None]
     if not seen:
         return NOT_CHECKED
     if all(seen):
         return OBSERVED
+    if not any(seen) and not any(c.observable for c in changes):
+        return NOT_OBSERVABLE
     return PARTLY if any(seen) else NOT_OBSERVED
+
+
+def _by_version(table: Table, old: str, new: str, status: dict[str, str]) -> list[dict[str, Any]]:
+    """Every change crossed between the two versions, oldest first, with its before and after
+    and its evidence: the list a client upgrading reads top to bottom."""
+    crossed = []
+    for behaviour in table.behaviours.values():
+        for change in mx.documented_changes(behaviour, table, old, new):
+            earlier = [c for c in behaviour.changes if c.since < change.since]
+            crossed.append(
+                {
+                    "since": change.since,
+                    "behaviour": behaviour.id,
+                    "title": behaviour.title,
+                    "before": earlier[-1].summary if earlier else behaviour.initial_summary,
+                    "after": change.summary,
+                    "basis": change.basis,
+                    "evidence": [
+                        {"href": e.href, "label": e.label, "shows": e.shows}
+                        for e in change.evidence
+                    ],
+                    "status": status.get(behaviour.id, NOT_CHECKED),
+                }
+            )
+    return sorted(crossed, key=lambda c: (c["since"], c["behaviour"]))
 
 
 def build(results: dict[str, Any], table: Table, old: str, new: str) -> dict[str, Any]:
@@ -68,7 +97,7 @@ def build(results: dict[str, Any], table: Table, old: str, new: str) -> dict[str
     rows_by_behaviour: dict[str, list[mx.Row]] = {}
     for row in matrix.rows:
         rows_by_behaviour.setdefault(row.behaviour_id, []).append(row)
-    documented = []
+    documented: list[dict[str, Any]] = []
     for behaviour in table.behaviours.values():
         changes = mx.documented_changes(behaviour, table, old, new)
         if not changes:
@@ -89,7 +118,7 @@ def build(results: dict[str, Any], table: Table, old: str, new: str) -> dict[str
                     }
                     for c in changes
                 ],
-                "status": _status(checks),
+                "status": _status(checks, changes),
                 "checks": checks,
             }
         )
@@ -100,11 +129,13 @@ def build(results: dict[str, Any], table: Table, old: str, new: str) -> dict[str
         compared = _compare(row, table, old, new)
         if compared["differs"]:
             undocumented.append({"behaviour": row.behaviour_id, **compared})
+    status = {str(d["behaviour"]): str(d["status"]) for d in documented}
     return {
         "from": old,
         "to": new,
         "resolved": {"from": table.resolve(old), "to": table.resolve(new)},
         "run": results["run"]["id"],
+        "changes": _by_version(table, old, new, status),
         "documented": documented,
         "undocumented": undocumented,
     }
@@ -134,6 +165,27 @@ def _checks_table(checks: list[dict[str, Any]], old: str, new: str) -> str:
     )
 
 
+def _by_version_html(changes: list[dict[str, Any]]) -> str:
+    """Every change crossed, grouped by the version it starts in, with its evidence."""
+    if not changes:
+        return ""
+    parts, current = ['<h2>Changes by version</h2><div id="by-version">'], ""
+    for change in changes:
+        if change["since"] != current:
+            parts.append(("</ul>" if current else "") + f"<h3>{esc(change['since'])}</h3><ul>")
+            current = change["since"]
+        evidence = "; ".join(link(e["href"], e["label"]) for e in change["evidence"])
+        timeline = f"timeline.html#{change_anchor(change['behaviour'], change['since'])}"
+        parts.append(
+            f'<li><a href="#b-{esc(change["behaviour"])}">{esc(change["behaviour"])}</a> '
+            f"({esc(change['basis'])}, {esc(change['status'])}): "
+            f"<em>before:</em> {esc(change['before'])} <em>after:</em> {esc(change['after'])} "
+            f'<span class="muted">evidence: {evidence}; <a href="{timeline}">on the timeline</a>'
+            "</span></li>"
+        )
+    return "".join(parts) + "</ul></div>"
+
+
 def render(report: dict[str, Any]) -> str:
     old, new = report["from"], report["to"]
     parts = [
@@ -143,7 +195,8 @@ def render(report: dict[str, Any]) -> str:
         f"<p>{esc(old)} behaves as {esc(report['resolved']['from'])}; {esc(new)} behaves as "
         f"{esc(report['resolved']['to'])}. {len(report['documented'])} documented changes, "
         f"{len(report['undocumented'])} undocumented differences observed.</p>",
-        "<h2>Documented changes</h2>",
+        _by_version_html(report.get("changes", [])),
+        "<h2>Documented changes by behaviour</h2>",
     ]
     if report["documented"]:
         overview = "".join(

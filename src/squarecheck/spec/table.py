@@ -1,23 +1,34 @@
 """The version-behaviour table (`specs/behaviours.yaml`), loaded and resolved per Square-Version.
 
 Both the emulator and the suites ask this module what a behaviour looks like under a version;
-neither compares version strings itself.
+neither compares version strings itself. The table is validated against
+`specs/behaviours.schema.json` when it is loaded, so a broken table is one clear error.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Literal, TypedDict, cast, get_args
 
 import yaml
 
 from squarecheck.paths import specs_dir
 
-#: How a row knows what it says, strongest first (specs/README.md).
-Basis = Literal["documented", "inferred", "assumed"]
+#: How a row knows what it says, surest first (specs/README.md); `observed` is a real response
+#: of Square's that a third party published.
+Basis = Literal["documented", "observed", "inferred", "assumed"]
 BASES: tuple[Basis, ...] = get_args(Basis)
+#: The version keywords a run accepts besides dates (see `Table.select`).
+Selection = Literal["cutovers", "all"]
+SELECTIONS: tuple[Selection, ...] = ("cutovers", "all")
+
+_VERSION_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class Expect(TypedDict, total=False):
@@ -41,28 +52,29 @@ class Expect(TypedDict, total=False):
     code_high: str
     code_missing: str
     code_empty: str
-    code_invalid_json: str
-    code_not_object: str
-    code_wrong_type_string: str
-    code_content_type: str
-    code_too_large: str
-    status_too_large: int
+    code_email: str
+    code_phone: str
     max_body_bytes: int
-    status_path: int
-    code_path: str
-    status_method: int
-    code_method: str
+    status_class: str
     # pagination
     min_limit: int
     max_limit: int
     default_limit: int
-    # unrecognized-field position
+    expires: bool
+    ttl_seconds: int
+    # unrecognized-field position and order
     anchor: str
     order: str
     errors: int
-    # membership, search, versioning
+    # membership, profiles, search, versioning
     absent_when_empty: bool
-    increments: bool
+    prunes: bool
+    initial_value: int
+    min_digits: int
+    max_digits: int
+    max: dict[str, int]
+    format: str
+    suffix: str
     converges: bool
     echo: bool
     # generated requests (schema-conformance)
@@ -78,9 +90,9 @@ class Expect(TypedDict, total=False):
     scope: str
     entries: str
     per: str
-    gross: int
-    percentage: str
-    applied: int
+    rounds: str
+    examples: list[dict[str, Any]]
+    other_body: str
     stack: bool
     inclusive: bool
     blocked: bool
@@ -94,12 +106,45 @@ class Expect(TypedDict, total=False):
 
 EXPECT_KEYS = frozenset(Expect.__annotations__)
 
-VERSION_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+
+class TableError(ValueError):
+    """The behaviour table file is missing, not YAML, or breaks behaviours.schema.json."""
 
 
 def is_well_formed(version: str) -> bool:
-    """True for a `YYYY-MM-DD` Square-Version value (the only format Square documents)."""
-    return bool(VERSION_RE.match(version))
+    """True for a `YYYY-MM-DD` Square-Version naming a real calendar date (not 2022-02-30)."""
+    if not _VERSION_SHAPE.match(version):
+        return False
+    try:
+        date.fromisoformat(version)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One piece of evidence: a URL, or a repository file (at a ref), and what it shows."""
+
+    shows: str
+    url: str = ""
+    repo: str = ""
+    path: str = ""
+    ref: str = ""
+
+    @property
+    def href(self) -> str:
+        """Where to read it: the URL, or the file on GitHub (at `ref`, else the default branch)."""
+        if self.url:
+            return self.url
+        return f"https://github.com/{self.repo}/blob/{self.ref or 'HEAD'}/{self.path}"
+
+    @property
+    def label(self) -> str:
+        """A short name for the source: the URL, or `owner/repo:path@ref`."""
+        if self.url:
+            return self.url
+        return f"{self.repo}:{self.path}" + (f"@{self.ref[:7]}" if self.ref else "")
 
 
 @dataclass(frozen=True)
@@ -111,6 +156,8 @@ class Change:
     source: str
     summary: str
     expect: Expect
+    evidence: tuple[Evidence, ...] = ()
+    observable: bool = True
 
 
 @dataclass(frozen=True)
@@ -127,6 +174,7 @@ class Behaviour:
     initial_expect: Expect
     changes: tuple[Change, ...] = ()
     note: str = ""
+    evidence: tuple[Evidence, ...] = ()
 
     def change_at(self, version: str) -> Change | None:
         """The last change in force at `version`, or None before the first cutover."""
@@ -141,6 +189,10 @@ class Behaviour:
         change = self.change_at(version)
         return Expect(**(change.expect if change else self.initial_expect))
 
+    def newest_expect(self) -> Expect:
+        """The expectation of the newest version (e.g. a format the row documents only later)."""
+        return Expect(**(self.changes[-1].expect if self.changes else self.initial_expect))
+
     def summary(self, version: str) -> str:
         change = self.change_at(version)
         return change.summary if change else self.initial_summary
@@ -152,6 +204,10 @@ class Behaviour:
     def source_at(self, version: str) -> str:
         change = self.change_at(version)
         return change.source if change else self.source
+
+    def evidence_at(self, version: str) -> tuple[Evidence, ...]:
+        change = self.change_at(version)
+        return change.evidence if change else self.evidence
 
     def changes_between(self, old: str, new: str) -> list[Change]:
         """Cutovers crossed when moving from version `old` to `new` (either direction)."""
@@ -167,6 +223,7 @@ class Table:
     sources: dict[str, str]
     known_versions: tuple[str, ...]
     default_selection: tuple[str, ...]
+    raw: dict[str, Any] = field(repr=False, default_factory=dict)
 
     def __getitem__(self, behaviour_id: str) -> Behaviour:
         return self.behaviours[behaviour_id]
@@ -175,6 +232,14 @@ class Table:
     def newest_version(self) -> str:
         return max(self.known_versions)
 
+    @property
+    def oldest_version(self) -> str:
+        return min(self.known_versions)
+
+    def is_known(self, version: str) -> bool:
+        """True for a version Square released (one of `versions.known`)."""
+        return version in self.known_versions
+
     def cutovers(self) -> list[str]:
         """Every version at which some behaviour changes, oldest first."""
         return sorted({c.since for b in self.behaviours.values() for c in b.changes})
@@ -182,24 +247,69 @@ class Table:
     def resolve(self, version: str) -> str:
         """The cutover `version` behaves like (a version between two cutovers is the earlier)."""
         earlier = [c for c in self.cutovers() if c <= version]
-        return earlier[-1] if earlier else min(self.known_versions)
+        return earlier[-1] if earlier else self.oldest_version
+
+    def release_before(self, version: str) -> str | None:
+        """The newest known release older than `version`, if any."""
+        older = [v for v in self.known_versions if v < version]
+        return max(older) if older else None
+
+    def cutover_selection(self) -> list[str]:
+        """One version per cutover, oldest first: each cutover day, and the release just
+        before it when the cutover has an observable change (so a run sees the change start
+        exactly there)."""
+        chosen: set[str] = set()
+        for since in self.cutovers():
+            chosen.add(since)
+            changes = [c for b in self.behaviours.values() for c in b.changes if c.since == since]
+            before = self.release_before(since)
+            if before is not None and any(c.observable for c in changes):
+                chosen.add(before)
+        return sorted(chosen)
+
+    def version_problem(self, version: str) -> str | None:
+        """Why `version` cannot be run under (one line), or None for a known release."""
+        if not is_well_formed(version):
+            return f"{version!r} is not a YYYY-MM-DD date"
+        if not self.is_known(version):
+            return (
+                f"{version} is not a Square-Version the behaviour table knows "
+                f"(the newest known is {self.newest_version})"
+            )
+        return None
+
+    def select(self, name: Selection) -> list[str]:
+        """The versions a keyword stands for: `cutovers` or `all` (every known release)."""
+        return self.cutover_selection() if name == "cutovers" else list(self.known_versions)
+
+    def expand(self, values: list[str]) -> list[str]:
+        """Versions with `cutovers` and `all` replaced by what they stand for (`select`), in
+        order, each version once."""
+        expanded: list[str] = []
+        for value in values:
+            if value == "cutovers":
+                expanded += self.select("cutovers")
+            elif value == "all":
+                expanded += self.select("all")
+            else:
+                expanded.append(value)
+        return list(dict.fromkeys(expanded))
 
     def source_url(self, key: str) -> str:
         return self.sources.get(key, key)
 
 
-def _basis(value: str) -> Basis:
-    for basis in BASES:
-        if value == basis:
-            return basis
-    raise ValueError(f"unknown basis {value!r} in specs/behaviours.yaml")
-
-
-def _expect(value: dict[str, Any]) -> Expect:
-    unknown = sorted(set(value) - EXPECT_KEYS)
-    if unknown:
-        raise ValueError(f"unknown expectation key(s) {unknown} in specs/behaviours.yaml")
-    return cast(Expect, dict(value))
+def _evidence(items: list[dict[str, Any]] | None) -> tuple[Evidence, ...]:
+    return tuple(
+        Evidence(
+            shows=str(item["shows"]).strip(),
+            url=item.get("url", ""),
+            repo=item.get("repo", ""),
+            path=item.get("path", ""),
+            ref=item.get("ref", ""),
+        )
+        for item in items or []
+    )
 
 
 def _behaviour(row: dict[str, Any]) -> Behaviour:
@@ -208,29 +318,70 @@ def _behaviour(row: dict[str, Any]) -> Behaviour:
         title=row["title"],
         family=row["family"],
         operations=tuple(row.get("operations", [])),
-        basis=_basis(row["basis"]),
+        basis=cast(Basis, row["basis"]),
         source=row["source"],
         initial_summary=row["initial"]["summary"],
-        initial_expect=_expect(row["initial"].get("expect", {})),
+        initial_expect=cast(Expect, dict(row["initial"].get("expect", {}))),
         changes=tuple(
             Change(
                 since=c["since"],
-                basis=_basis(c["basis"]),
+                basis=cast(Basis, c["basis"]),
                 source=c["source"],
                 summary=c["summary"],
-                expect=_expect(c.get("expect", {})),
+                expect=cast(Expect, dict(c.get("expect", {}))),
+                evidence=_evidence(c.get("evidence")),
+                observable=bool(c.get("observable", True)),
             )
             for c in sorted(row.get("changes", []), key=lambda c: c["since"])
         ),
         note=row.get("note", ""),
+        evidence=_evidence(row.get("evidence")),
     )
 
 
 @lru_cache(maxsize=1)
-def load_table() -> Table:
-    """Load and index `specs/behaviours.yaml` (cached: it is read-only data)."""
-    with open(specs_dir() / "behaviours.yaml", encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh)
+def _schema() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(
+        (specs_dir() / "behaviours.schema.json").read_text(encoding="utf-8")
+    )
+    return loaded
+
+
+def problems(raw: Any) -> list[str]:
+    """Where `raw` departs from behaviours.schema.json, or from itself (empty when valid)."""
+    from jsonschema import Draft202012Validator
+
+    found = [
+        f"{'/'.join(map(str, e.absolute_path)) or '(top level)'}: {e.message}"
+        for e in Draft202012Validator(_schema()).iter_errors(raw)
+    ]
+    if found or not isinstance(raw, Mapping):
+        return found
+    known = raw["versions"]["known"]
+    found += [f"version {v!r} is no calendar date" for v in known if not is_well_formed(v)]
+    for where, expect in _expectations(raw):
+        unknown = sorted(set(expect) - EXPECT_KEYS)
+        found += [f"{where}: unknown expectation key(s) {unknown}"] if unknown else []
+    ids = [row["id"] for row in raw["behaviours"]]
+    found += [f"behaviour id {i!r} is used twice" for i in sorted(set(ids)) if ids.count(i) > 1]
+    return found
+
+
+def _expectations(raw: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Every `expect` mapping of the table, with where it stands."""
+    found = []
+    for index, row in enumerate(raw["behaviours"]):
+        found.append((f"behaviours/{index}/initial/expect", row["initial"].get("expect", {})))
+        for number, change in enumerate(row.get("changes", [])):
+            found.append((f"behaviours/{index}/changes/{number}/expect", change.get("expect", {})))
+    return found
+
+
+def table_from(raw: dict[str, Any]) -> Table:
+    """A Table from already-parsed YAML (validated first); raises TableError."""
+    found = problems(raw)
+    if found:
+        raise TableError(f"behaviour table: {found[0]}")
     behaviours = {row["id"]: _behaviour(row) for row in raw["behaviours"]}
     versions = raw["versions"]
     return Table(
@@ -238,4 +389,24 @@ def load_table() -> Table:
         sources=dict(raw.get("sources", {})),
         known_versions=tuple(versions["known"]),
         default_selection=tuple(versions["default_selection"]),
+        raw=raw,
     )
+
+
+def load_table_file(path: Path) -> Table:
+    """Load and validate a behaviour table file; raises TableError (one line) if it is broken."""
+    try:
+        # the C loader when PyYAML has it: the table is read by every process of a run
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
+    except (OSError, yaml.YAMLError) as exc:
+        raise TableError(f"{path}: cannot read the behaviour table: {exc}") from None
+    if not isinstance(raw, dict):
+        raise TableError(f"{path}: not a behaviour table")
+    return table_from(raw)
+
+
+@lru_cache(maxsize=1)
+def load_table() -> Table:
+    """Load and index `specs/behaviours.yaml` (cached: it is read-only data)."""
+    return load_table_file(specs_dir() / "behaviours.yaml")

@@ -363,9 +363,22 @@ class Client(CommerceOperations):
         params = {"limit": limit, "cursor": cursor}
         return self.request("ListCustomers", "GET", "/v2/customers", params=params)
 
-    def delete_customer(self, customer_id: str) -> Response:
+    def update_customer(self, customer_id: str, body: Any) -> Response:
         return self.request(
-            "DeleteCustomer", "DELETE", f"/v2/customers/{customer_id}", path_ids=(customer_id,)
+            "UpdateCustomer",
+            "PUT",
+            f"/v2/customers/{customer_id}",
+            json_body=body,
+            path_ids=(customer_id,),
+        )
+
+    def delete_customer(self, customer_id: str, version: int | None = None) -> Response:
+        return self.request(
+            "DeleteCustomer",
+            "DELETE",
+            f"/v2/customers/{customer_id}",
+            params={"version": version},
+            path_ids=(customer_id,),
         )
 
     def add_group(self, customer_id: str, group_id: str) -> Response:

@@ -1,0 +1,72 @@
+"""A server that follows the evidence and guesses otherwise wherever squarecheck guessed.
+
+The emulator, given a table whose every `assumed` expectation is another plausible choice
+(tests/suite/alternative_table.py), is such a server: content type and routing as Square's
+evidence shows, everything documented, observed or inferred as the real table says. A run
+against it warns about the assumed rows and never fails.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+
+import pytest
+from alternative_table import ALTERNATIVES, alternative_table, assumed_periods
+from suite_support import RunResult
+
+from squarecheck.emulator.server import EmulatorServer
+from squarecheck.spec.table import load_table
+
+ERAS = ("2021-03-17", "2021-04-21", "2022-12-14")  # before and after the pre-2022 assumed rows
+
+
+@pytest.fixture(scope="module")
+def other_server() -> Iterator[EmulatorServer]:
+    """The emulator following the alternative table."""
+    server = EmulatorServer(port=0)
+    server.config = dataclasses.replace(server.config, table=alternative_table())
+    with server:
+        yield server
+
+
+def _run(run_cli: Callable[..., RunResult], server: EmulatorServer, *args: str) -> RunResult:
+    target = ("--target", server.url, "--token", "sqc-alt-1", "--second-token", "sqc-alt-2")
+    return run_cli(*target, *args)
+
+
+def test_every_assumed_expectation_has_an_alternative() -> None:
+    """The alternative table changes every assumed expectation, and only those."""
+    table, other = load_table(), alternative_table()
+    assert set(ALTERNATIVES) == assumed_periods(table)
+    for behaviour_id, since in ALTERNATIVES:
+        version = since or table.oldest_version
+        assert other[behaviour_id].expect(version) != table[behaviour_id].expect(version)
+
+
+def test_default_run_warns_but_does_not_fail(
+    other_server: EmulatorServer, run_cli: Callable[..., RunResult]
+) -> None:
+    """The default run against the other server passes, with warnings for the guessed rows."""
+    run = _run(run_cli, other_server)
+    assert run.code == 0, run.stdout[-3000:] + run.stderr
+    checks = run.results["checks"]
+    assert run.outcomes("failed") == []
+    warned = {c["behaviour"] for c in run.outcomes("warned")}
+    assert {c["basis"] for c in run.outcomes("warned")} == {"assumed"}
+    assert {"invalid-cursor", "group-name-required", "body-not-object"} <= warned
+    assert {c["outcome"] for c in checks if c["basis"] != "assumed"} <= {"passed"}
+
+
+def test_run_across_eras_warns_but_does_not_fail(
+    other_server: EmulatorServer, run_cli: Callable[..., RunResult]
+) -> None:
+    """Versions on both sides of the 2021 cutovers pass too; their guessed rows only warn."""
+    versions = [arg for v in ERAS for arg in ("--square-version", v)]
+    run = _run(run_cli, other_server, *versions, "-m", "not fuzz")
+    assert run.code == 0, run.stdout[-3000:] + run.stderr
+    warned = {(c["behaviour"], c["version"]) for c in run.outcomes("warned")}
+    assert ("customer-version-mismatch", "2021-03-17") in warned
+    assert ("customer-field-lengths", "2021-03-17") in warned
+    assert ("membership-bumps-version", "2021-04-21") in warned
+    assert run.outcomes("failed") == []
