@@ -101,7 +101,7 @@ def test_unknown_path(new_api: Api) -> None:
 @pytest.mark.parametrize(
     ("method", "path"),
     [("PATCH", GROUPS), ("POST", f"{GROUPS}/X"), ("PATCH", "/v2/customers/X/groups/Y"),
-     ("POST", "/v2/customers/X"), ("OPTIONS", GROUPS), ("BREW", GROUPS)],
+     ("POST", "/v2/customers/X"), ("OPTIONS", GROUPS), ("PURGE", GROUPS)],
 )  # fmt: skip
 def test_known_path_with_another_method_is_not_found(new_api: Api, method: str, path: str) -> None:
     """Routing is on method and path together: another method is 404 NOT_FOUND, not 405."""

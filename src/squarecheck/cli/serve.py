@@ -2,6 +2,9 @@
 
 Prints exactly one line, `squarecheck emulator listening on http://HOST:PORT`, once the socket
 accepts connections (with `--port 0` the real port), then serves until told to stop.
+With `--data FILE` the state is kept in that file: a file another process has open is a tool
+error (exit 3); a file that is not a squarecheck data file, or cannot be read and written, is
+a usage error (exit 2). Either way the file is left as it was.
 """
 
 from __future__ import annotations
@@ -40,6 +43,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="inject a named bug (repeatable; see --list-faults)",
     )
     parser.add_argument(
+        "--data",
+        metavar="FILE",
+        help="keep sellers, groups, customers, idempotency keys and cursors in this SQLite file"
+        " across restarts (created if missing; default: in memory, lost on exit)",
+    )
+    parser.add_argument(
         "--list-faults", action="store_true", help="print the injectable faults and exit"
     )
 
@@ -50,6 +59,7 @@ def _usage(message: str) -> int:
 
 
 def execute(args: argparse.Namespace) -> int:
+    from squarecheck.emulator.db.database import DataFileInUse, DataFileUnusable
     from squarecheck.emulator.faults import CATALOGUE
     from squarecheck.emulator.server import EmulatorServer
 
@@ -80,10 +90,16 @@ def execute(args: argparse.Namespace) -> int:
         default_version=args.default_version,
         search_lag=args.search_lag,
         faults=tuple(args.fault),
+        data=args.data,
     )
     try:
         try:
             server.start()
+        except DataFileInUse as exc:
+            print(f"squarecheck serve: error: --data {exc}", file=sys.stderr)
+            return exitcodes.TOOL_ERROR
+        except DataFileUnusable as exc:
+            return _usage(f"--data {exc}")
         except OSError as exc:
             print(
                 f"squarecheck serve: cannot listen on {args.host}:{args.port}: {exc.strerror}",

@@ -9,7 +9,7 @@ raw path; Starlette only carries requests to it.
 
 from __future__ import annotations
 
-import json
+import functools
 import logging
 from typing import Any
 
@@ -33,6 +33,7 @@ from squarecheck.emulator.errors import (
 )
 from squarecheck.emulator.faults import AuthNotEnforced
 from squarecheck.emulator.handlers import Call
+from squarecheck.emulator.responses import JsonResponse, json_bytes
 from squarecheck.emulator.store import Store
 from squarecheck.emulator.versioning import HEADER, VersionContext, context_for
 
@@ -45,11 +46,7 @@ METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", 
 
 def render(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
     """A JSON response; non-ASCII stays readable unless the text cannot be encoded."""
-    try:
-        payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates from \ud800-style escapes in the request
-        payload = json.dumps(body).encode("ascii")
-    return Response(payload, status_code=status, headers=headers, media_type="application/json")
+    return JsonResponse(json_bytes(body), status, headers)
 
 
 def error_response(
@@ -116,6 +113,11 @@ def not_found_detail(method: str, raw_path: str) -> str:
 
 
 def _endpoint(store: Store, config: EmulatorConfig) -> Any:
+    @functools.lru_cache(maxsize=256)  # per app: a VersionContext is immutable
+    def resolve_version(header: str | None) -> VersionContext:
+        overrides = faults.version_overrides(config)
+        return context_for(faults.version_header(config, header), config, overrides)
+
     async def endpoint(request: Request) -> Response:
         raw = request.scope.get("raw_path") or request.scope["path"].encode("utf-8")
         raw_path = raw.decode("latin-1")
@@ -126,16 +128,16 @@ def _endpoint(store: Store, config: EmulatorConfig) -> Any:
         version: VersionContext | None = None
         try:
             token = authenticate(request, config)
-            version = context_for(
-                faults.version_header(config, request.headers.get(HEADER)),
-                config,
-                faults.version_overrides(config),
-            )
+            version = resolve_version(request.headers.get(HEADER))
             body = await read_json(request, version) if operation.has_body else None
             call = Call(
-                store=store, token=token, version=version, path=params,
-                query=request.query_params, body=body,
-            )  # fmt: skip
+                store=store,
+                token=token,
+                version=version,
+                path=params,
+                query=request.query_params if request.scope["query_string"] else {},
+                body=body,
+            )
             result = operation.handler(call)
         except SquareError as error:
             return error_response(error, config, operation.name, version)

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import secrets
 import string
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 _ID_ALPHABET = string.ascii_uppercase + string.digits
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def new_id() -> str:
-    """26 upper-case alphanumerics, like "2TAT3CMH4Q0A9M87XJZED0WMR3" in Square's examples."""
-    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(26))
+    """26 upper-case alphanumerics, like "2TAT3CMH4Q0A9M87XJZED0WMR3" in Square's examples.
+
+    One read of 160 random bits (one system call, not one per character) written in base 36.
+    """
+    number = int.from_bytes(secrets.token_bytes(20))
+    digits = []
+    for _ in range(26):
+        number, digit = divmod(number, 36)
+        digits.append(_ID_ALPHABET[digit])
+    return "".join(digits)
 
 
 def new_token() -> str:
@@ -21,6 +31,11 @@ def new_token() -> str:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def micros(moment: datetime) -> int:
+    """Microseconds since the Unix epoch: an exact, sortable integer for a moment."""
+    return (moment - _EPOCH) // _MICROSECOND
 
 
 def rfc3339(moment: datetime) -> str:

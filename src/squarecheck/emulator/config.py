@@ -15,6 +15,7 @@ class EmulatorConfig:
     Square-Version header); None means the newest version of the behaviour table.
     `search_lag` is how many seconds a write takes to become visible to SearchCustomers.
     `faults` names injected bugs from `squarecheck.emulator.faults.CATALOGUE`.
+    `data` is a file that keeps the store's state across restarts (None: in memory).
     `table` is the behaviour table the emulator follows (None: `specs/behaviours.yaml`); another
     table makes it a server that chose differently where the table's rows allow it.
     """
@@ -22,6 +23,7 @@ class EmulatorConfig:
     default_version: str | None = None
     search_lag: float = 0.0
     faults: frozenset[str] = field(default_factory=frozenset)
+    data: str | None = None
     table: Table | None = None
 
     def behaviours(self) -> Table:

@@ -8,6 +8,7 @@ The socket is bound before `start()` returns, so `url` carries the real port eve
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 from collections.abc import Iterable
@@ -33,6 +34,7 @@ class EmulatorServer:
         default_version: str | None = None,
         search_lag: float = 0.0,
         faults: Iterable[str] = (),
+        data: str | os.PathLike[str] | None = None,
     ) -> None:
         chosen = frozenset(faults)
         unknown = sorted(chosen - set(CATALOGUE))
@@ -41,7 +43,10 @@ class EmulatorServer:
         self.host = host
         self.port = port
         self.config = EmulatorConfig(
-            default_version=default_version, search_lag=search_lag, faults=chosen
+            default_version=default_version,
+            search_lag=search_lag,
+            faults=chosen,
+            data=None if data is None else os.fspath(data),
         )
         self.app: Starlette | None = None
         self._server: uvicorn.Server | None = None
@@ -55,9 +60,22 @@ class EmulatorServer:
         return f"http://{host}:{self.port}"
 
     def start(self) -> EmulatorServer:
-        """Bind the socket and serve in a daemon thread; returns once requests are accepted."""
+        """Open the store, bind the socket and serve in a daemon thread until `stop()`.
+
+        Returns once requests are accepted. A `data` file that cannot be used raises
+        `DataFileError` before anything is bound.
+        """
         if self._thread is not None:
             return self
+        self.app = create_app(self.config)
+        try:
+            self._serve(self.app)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _serve(self, app: Starlette) -> None:
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -67,9 +85,8 @@ class EmulatorServer:
         sock.listen(512)
         self._socket = sock
         self.port = sock.getsockname()[1]
-        self.app = create_app(self.config)
         config = uvicorn.Config(
-            self.app,
+            app,
             log_level="warning",
             access_log=False,
             lifespan="off",
@@ -87,18 +104,18 @@ class EmulatorServer:
         while not self._server.started and self._thread.is_alive():
             started.wait(0.01)
         if not self._server.started:
-            self.stop()
             raise RuntimeError(f"the emulator could not start on {self.url}")
-        return self
 
     def stop(self) -> None:
-        """Ask uvicorn to exit and wait for the thread; idempotent."""
+        """Ask uvicorn to exit, wait for the thread and close the store; idempotent."""
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(_START_TIMEOUT)
         if self._socket is not None:
             self._socket.close()
+        if self.app is not None:
+            self.app.state.store.close()
         self._server = self._thread = self._socket = None
 
     def __enter__(self) -> EmulatorServer:

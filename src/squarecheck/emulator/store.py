@@ -1,22 +1,39 @@
-"""Per-seller state and one method per operation; no HTTP, thread-safe.
+"""Per-seller state in SQLite and one method per operation; no HTTP, thread-safe.
 
 Each bearer token is one seller with its own groups, customers, idempotency keys and cursors
-(behaviour seller-isolation). Every method takes the seller's lock, so concurrent requests with
-one idempotency key create exactly one group. Handlers validate shapes and decide version
-behaviour; the store applies already-decided semantics and raises `SquareError`s for states
-(not found, stale version, unknown cursor).
+(behaviour seller-isolation); every table leads with the seller (see `db/`). The data lives in
+an in-memory database, or in a file with `EmulatorConfig.data` (WAL, locked, survives a
+restart). Every method runs under one lock, and every write in one transaction, so concurrent
+requests with one idempotency key create exactly one group and no membership outlives its
+group. Handlers validate shapes and decide version behaviour; the store applies
+already-decided semantics and raises `SquareError`s for states (not found, stale version,
+unknown cursor). A read never creates a seller: an unknown token simply owns nothing.
 """
 
 from __future__ import annotations
 
-import copy
-import threading
+import sqlite3
 import time
-from collections.abc import Sequence
-from typing import Any, Literal
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, TypeVar
 
 from squarecheck.emulator import clock
 from squarecheck.emulator.config import EmulatorConfig
+from squarecheck.emulator.db import (
+    criteria,
+    cursors,
+    customers,
+    groups,
+    idempotency,
+    memberships,
+    searchlag,
+    searchsql,
+    sellers,
+)
+from squarecheck.emulator.db.cursors import Position
+from squarecheck.emulator.db.customers import CustomerRow
+from squarecheck.emulator.db.groups import GroupRow
+from squarecheck.emulator.db.session import Session
 from squarecheck.emulator.errors import (
     Conflict,
     IdempotencyKeyReused,
@@ -32,59 +49,58 @@ from squarecheck.emulator.faults import (
     RemoveGroupKeepsMembership,
     ReplayCreatesDuplicate,
     ReplayNewName,
+    SearchAllAsAny,
     SearchNeverConsistent,
-    SharedSellers,
+    SearchNoneIgnored,
 )
-from squarecheck.emulator.records import Customer, Group, Page, Seller
-from squarecheck.emulator.search import CustomerQuery, matches, sort_customers
+from squarecheck.emulator.records import Page
+from squarecheck.emulator.search import CustomerQuery
 
-MAX_CURSORS = 10_000
+__all__ = ["Page", "Reuse", "Store"]
 
 Reuse = Literal["replay", "error", "create"]
+_CACHED_GROUPS = 4096
+Row = TypeVar("Row")
 
 
-class Store:
+class Store(Session):
     """All sellers' state. Created once per app; `config.faults` may bend some operations."""
 
     def __init__(self, config: EmulatorConfig) -> None:
-        self.config = config
-        self._sellers: dict[str, Seller] = {}
-        self._lock = threading.Lock()
-
-    def seller(self, token: str) -> Seller:
-        """The seller a bearer token stands for, created on first use."""
-        if SharedSellers.on(self.config):
-            token = "shared"
-        with self._lock:
-            return self._sellers.setdefault(token, Seller())
+        super().__init__(config)
+        #: (seller, group id) -> committed body; emptied when full, entries dropped on change.
+        self._group_bodies: dict[tuple[int | None, str], dict[str, Any]] = {}
+        self._lagged = not self._immediate_search()
+        self._last_stamp = 0.0
+        searchlag.reset(self._db, self._lagged)
 
     # --- pagination ---------------------------------------------------------------------------
 
-    def _page(
+    def _after(
+        self, db: sqlite3.Connection, seller: int | None, cursor: str | None, scope: str
+    ) -> Position | None:
+        """The position a cursor continues from (behaviour invalid-cursor)."""
+        if cursor is None:
+            return None
+        position = cursors.resolve(db, seller, cursor, scope)
+        if position is None:
+            raise InvalidCursor("The pagination cursor is invalid.", field="cursor")
+        return None if CursorRepeatsFirstPage.on(self.config) else position
+
+    def _cut(
         self,
-        seller: Seller,
-        endpoint: str,
-        items: Sequence[Group | Customer],
-        limit: int,
-        cursor: str | None,
-    ) -> Page:
-        """Cut one page; cursors are opaque, bound to seller and endpoint (behaviour invalid-cursor)."""  # noqa: E501
-        start = 0
-        if cursor is not None:
-            bound = seller.cursors.get(cursor)
-            if bound is None or bound[0] != endpoint:
-                raise InvalidCursor("The pagination cursor is invalid.", field="cursor")
-            start = bound[1]
-            if CursorRepeatsFirstPage.on(self.config):
-                start = 0
-        end = start + limit
-        next_cursor = None
-        if end < len(items) or (CursorOnLastPage.on(self.config) and start < len(items)):
-            next_cursor = clock.new_token()
-            if len(seller.cursors) >= MAX_CURSORS:
-                seller.cursors.pop(next(iter(seller.cursors)))
-            seller.cursors[next_cursor] = (endpoint, end)
-        return Page([item.to_dict() for item in items[start:end]], next_cursor)
+        db: sqlite3.Connection,
+        seller: int,
+        scope: str,
+        rows: Sequence[Row],
+        size: int,
+        position: Callable[[Row], Position],
+    ) -> tuple[Sequence[Row], str | None]:
+        """The page (rows were read with one extra) and a cursor when more follow."""
+        shown = rows[:size]
+        if len(rows) > size or (CursorOnLastPage.on(self.config) and shown):
+            return shown, cursors.issue(db, seller, scope, position(shown[-1]))
+        return shown, None
 
     def _limit(self, limit: int, default: int) -> int:
         return default if LimitIgnored.on(self.config) else limit
@@ -92,10 +108,18 @@ class Store:
     # --- customer groups ----------------------------------------------------------------------
 
     def list_groups(self, token: str, limit: int, cursor: str | None) -> Page:
-        seller = self.seller(token)
-        with seller.lock:
-            items = list(seller.groups.values())  # creation order
-            return self._page(seller, "ListCustomerGroups", items, self._limit(limit, 50), cursor)
+        scope = "ListCustomerGroups"
+        with self._writing() as db:
+            seller = self._seller(db, token)
+            after = self._after(db, seller, cursor, scope)
+            if seller is None:
+                return Page([], None)
+            size = self._limit(limit, 50)
+            rows = groups.page(db, seller, 0 if after is None else after.seq, size + 1)
+            shown, next_cursor = self._cut(
+                db, seller, scope, rows, size, lambda row: Position(None, None, row.seq)
+            )
+            return Page([row.body() for row in shown], next_cursor)
 
     def create_group(
         self, token: str, name: str, key: str | None, on_reuse: Reuse, forget_deleted: bool = False
@@ -106,164 +130,183 @@ class Store:
         The original response is replayed even if its group was deleted since, unless
         `forget_deleted` (behaviour idempotency-replay-after-delete).
         """
-        seller = self.seller(token)
-        with seller.lock:
-            original_id = seller.group_keys[key]["id"] if key in seller.group_keys else None
-            if original_id is not None and forget_deleted and original_id not in seller.groups:
-                original_id = None
-            if key is not None and original_id is not None and on_reuse != "create":
+        with self._writing() as db:
+            seller = self._writer(db, token)
+            original = None
+            if key is not None and on_reuse != "create":
+                original = idempotency.find(db, seller, "CreateCustomerGroup", key)
+            if original is not None and forget_deleted:
+                original = original if groups.find(db, seller, original["id"]) else None
+            if original is not None:
                 if on_reuse == "error":
                     raise InvalidValue("name")
-                original = dict(seller.group_keys[key])
                 if ReplayNewName.on(self.config):
                     original["name"] = name
                 if ReplayCreatesDuplicate.on(self.config):
-                    self._new_group(seller, name)
+                    self._new_group(db, seller, name)
                 return original
-            group = self._new_group(seller, name)
+            group = self._new_group(db, seller, name)
             if key is not None:
-                seller.group_keys[key] = group.to_dict()
-            return group.to_dict()
+                idempotency.remember(db, seller, "CreateCustomerGroup", key, group)
+            return group
 
     @staticmethod
-    def _new_group(seller: Seller, name: str) -> Group:
+    def _new_group(db: sqlite3.Connection, seller: int, name: str) -> dict[str, Any]:
         stamp = clock.rfc3339(clock.now())
-        group = Group(id=clock.new_id(), name=name, created_at=stamp, updated_at=stamp)
-        seller.groups[group.id] = group
-        return group
+        return groups.insert(db, seller, clock.new_id(), name, stamp).body()
 
-    def _group(self, seller: Seller, group_id: str) -> Group:
-        group = seller.groups.get(group_id)
+    @staticmethod
+    def _group(db: sqlite3.Connection, seller: int | None, group_id: str) -> GroupRow:
+        group = None if seller is None else groups.find(db, seller, group_id)
         if group is None:
             raise NotFound(f"Customer group with id '{group_id}' not found.")
         return group
 
     def retrieve_group(self, token: str, group_id: str) -> dict[str, Any]:
-        seller = self.seller(token)
-        with seller.lock:
-            return self._group(seller, group_id).to_dict()
+        """One group; the hottest read, so committed bodies are kept in a small cache."""
+        with self._lock:
+            seller = self._seller(self._db, token)
+            cached = self._group_bodies.get((seller, group_id))
+            if cached is None:
+                cached = self._group(self._db, seller, group_id).body()
+                if seller is not None and not self._db.in_transaction:
+                    if len(self._group_bodies) >= _CACHED_GROUPS:
+                        self._group_bodies.clear()
+                    self._group_bodies[(seller, group_id)] = cached
+            return dict(cached)
 
     def update_group(self, token: str, group_id: str, name: str) -> dict[str, Any]:
-        seller = self.seller(token)
-        with seller.lock:
-            group = self._group(seller, group_id)
-            group.name = name
-            group.updated_at = clock.rfc3339(clock.now())
-            return group.to_dict()
+        with self._writing() as db:
+            seller = self._seller(db, token)
+            group = self._group(db, seller, group_id)
+            self._group_bodies.pop((seller, group_id), None)
+            stamp = clock.rfc3339(clock.now())
+            groups.rename(db, group.seq, name, stamp)
+            return {**group.body(), "name": name, "updated_at": stamp}
 
     def delete_group(self, token: str, group_id: str, prune: bool = True) -> None:
-        """Delete a group and, with `prune`, drop it from every profile (behaviour delete-group-removes-membership)."""  # noqa: E501
-        seller = self.seller(token)
-        with seller.lock:
-            self._group(seller, group_id)
-            del seller.groups[group_id]
-            if not prune or DeleteGroupKeepsMembership.on(self.config):
+        """Delete a group and, with `prune`, drop it from every profile (behaviour
+        delete-group-removes-membership); without, profiles keep naming it in `group_ids`."""
+        with self._writing() as db:
+            seller = self._seller(db, token)
+            group = self._group(db, seller, group_id)
+            self._group_bodies.pop((seller, group_id), None)
+            groups.delete(db, group.seq)
+            if seller is None:
                 return
-            for customer in seller.customers.values():
-                if group_id in customer.group_ids:
-                    customer.group_ids.remove(group_id)
-                    self._touch(seller, customer)
+            if not prune or DeleteGroupKeepsMembership.on(self.config):
+                memberships.drop_group(db, seller, group.seq)  # the index; the names stay
+                return
+            for cseq in memberships.members(db, seller, group.seq):
+                customer = customers.by_seq(db, seller, cseq)
+                memberships.remove(db, customer, group.seq)
+                self._set_groups(db, customer, [i for i in customer.groups() if i != group_id])
 
     # --- membership ---------------------------------------------------------------------------
 
     def add_group(self, token: str, customer_id: str, group_id: str, bump: bool = True) -> None:
         """Idempotent add; `bump` commits it as a profile update (behaviours add-group-idempotent, membership-bumps-version)."""  # noqa: E501
-        seller = self.seller(token)
-        with seller.lock:
-            customer = self._customer(seller, customer_id)
-            self._group(seller, group_id)
-            if group_id not in customer.group_ids:
-                customer.group_ids.append(group_id)
-                self._touch(seller, customer, bump)
+        with self._writing() as db:
+            seller = self._seller(db, token)
+            customer = self._customer(db, seller, customer_id)
+            group = self._group(db, seller, group_id)
+            listed = customer.groups()
+            if group_id not in listed:
+                memberships.add(db, customer, group.seq)
+                self._set_groups(db, customer, [*listed, group_id], bump)
 
     def remove_group(self, token: str, customer_id: str, group_id: str, bump: bool = True) -> None:
         """Remove; a non-member is a no-op 200 (behaviour remove-group-not-member)."""
-        seller = self.seller(token)
-        with seller.lock:
-            customer = self._customer(seller, customer_id)
-            self._group(seller, group_id)
-            if group_id in customer.group_ids and not RemoveGroupKeepsMembership.on(self.config):
-                customer.group_ids.remove(group_id)
-                self._touch(seller, customer, bump)
+        with self._writing() as db:
+            seller = self._seller(db, token)
+            customer = self._customer(db, seller, customer_id)
+            group = self._group(db, seller, group_id)
+            listed = customer.groups()
+            if group_id in listed and not RemoveGroupKeepsMembership.on(self.config):
+                memberships.remove(db, customer, group.seq)
+                self._set_groups(db, customer, [i for i in listed if i != group_id], bump)
+
+    def _set_groups(
+        self, db: sqlite3.Connection, customer: CustomerRow, ids: list[str], bump: bool = True
+    ) -> None:
+        listed = customer._replace(group_ids=",".join(ids) if ids else None)
+        self._commit(db, customer, listed, bump)
 
     # --- customers ----------------------------------------------------------------------------
 
-    def _customer(self, seller: Seller, customer_id: str) -> Customer:
-        customer = seller.customers.get(customer_id)
+    @staticmethod
+    def _customer(db: sqlite3.Connection, seller: int | None, customer_id: str) -> CustomerRow:
+        customer = None if seller is None else customers.find(db, seller, customer_id)
         if customer is None:
             raise NotFound(f"Customer with id '{customer_id}' not found.")
         return customer
 
-    def _touch(self, seller: Seller, customer: Customer, bump: bool = True) -> None:
-        """Commit an update: bump version (unless told not to) and updated_at, record a search snapshot."""  # noqa: E501
-        moment = clock.now()
-        customer.version += 1 if bump else 0
-        customer.updated = moment
-        customer.updated_at = clock.rfc3339(moment)
-        self._record(seller, customer.id, customer)
+    def _commit(
+        self, db: sqlite3.Connection, before: CustomerRow, after: CustomerRow, bump: bool = True
+    ) -> CustomerRow:
+        """Save an update: bump version (unless told not to) and updated_at, follow
+        memberships, queue for search."""
+        saved = customers.touched(after, clock.now(), bump)
+        customers.save(db, before, saved)
+        if (before.public, before.sort_key) != (saved.public, saved.sort_key):
+            memberships.follow(db, saved)
+        self._record(db, saved)
+        return saved
 
-    def _record(self, seller: Seller, customer_id: str, customer: Customer | None) -> None:
-        if self._immediate_search():
+    def _record(self, db: sqlite3.Connection, customer: CustomerRow, deleted: bool = False) -> None:
+        """Queue a committed change for lagged search; apply what is due, so the queue holds
+        only the last `search_lag` seconds of writes even for a seller that never searches."""
+        if not self._lagged or SearchNeverConsistent.on(self.config):
             return
-        snapshot = copy.deepcopy(customer)
-        entries = seller.history.setdefault(customer_id, [])
-        entries.append((time.monotonic(), snapshot))
-        # Keep only what search can still see: the newest visible entry and later ones.
-        horizon = time.monotonic() - self.config.search_lag
-        while len(entries) > 1 and entries[1][0] <= horizon:
-            entries.pop(0)
+        self._last_stamp = max(time.time(), self._last_stamp)  # never goes back
+        if deleted:
+            searchlag.record_deleted(db, customer, self._last_stamp)
+        else:
+            searchlag.record(db, customer, self._last_stamp)
+        searchlag.catch_up(db, customer.seller, self._last_stamp - self.config.search_lag)
 
     def create_customer(
         self, token: str, fields: dict[str, Any], key: str | None, replay: bool = True
     ) -> dict[str, Any]:
         """Create a profile; a reused key replays the original, or is refused without `replay`
         (behaviour create-customer-idempotency)."""
-        seller = self.seller(token)
-        with seller.lock:
-            if key is not None and key in seller.customer_keys:
-                if not replay:
-                    raise IdempotencyKeyReused("The idempotency key has already been used.")
-                return copy.deepcopy(seller.customer_keys[key])
-            moment = clock.now()
-            stamp = clock.rfc3339(moment)
-            customer = Customer(
-                id=clock.new_id(),
-                created=moment,
-                created_at=stamp,
-                updated_at=stamp,
-                fields={k: v for k, v in fields.items() if v not in (None, "")},
-                updated=moment,
-            )
-            seller.customers[customer.id] = customer
-            self._record(seller, customer.id, customer)
-            body = customer.to_dict()
+        with self._writing() as db:
+            seller = self._writer(db, token)
             if key is not None:
-                seller.customer_keys[key] = copy.deepcopy(body)
+                original = idempotency.find(db, seller, "CreateCustomer", key)
+                if original is not None and not replay:
+                    raise IdempotencyKeyReused("The idempotency key has already been used.")
+                if original is not None:
+                    return original
+            kept = {name: value for name, value in fields.items() if value not in (None, "")}
+            customer = customers.insert(db, seller, clock.new_id(), kept, clock.now())
+            self._record(db, customer)
+            body = customer.body()
+            if key is not None:
+                idempotency.remember(db, seller, "CreateCustomer", key, body)
             return body
 
     def retrieve_customer(self, token: str, customer_id: str) -> dict[str, Any]:
-        seller = self.seller(token)
-        with seller.lock:
-            return self._customer(seller, customer_id).to_dict()
+        with self._lock:
+            return self._customer(self._db, self._seller(self._db, token), customer_id).body()
 
     def update_customer(
         self, token: str, customer_id: str, changes: dict[str, Any], version: int | None
     ) -> dict[str, Any]:
         """Sparse update: given fields change, `null` removes a field (spec-head UpdateCustomer)."""
-        seller = self.seller(token)
-        with seller.lock:
-            customer = self._customer(seller, customer_id)
+        with self._writing() as db:
+            customer = self._customer(db, self._seller(db, token), customer_id)
             self._check_version(customer, version)
+            fields = customer.profile()
             for name, value in changes.items():
                 if value is None or value == "":
-                    customer.fields.pop(name, None)
+                    fields.pop(name, None)
                 else:
-                    customer.fields[name] = value
-            self._touch(seller, customer)
-            return customer.to_dict()
+                    fields[name] = value
+            return self._commit(db, customer, customers.with_fields(customer, fields)).body()
 
     @staticmethod
-    def _check_version(customer: Customer, version: int | None) -> None:
+    def _check_version(customer: CustomerRow, version: int | None) -> None:
         # behaviour customer-version-mismatch (assumed: the code is undocumented);
         # https://developer.squareup.com/docs/build-basics/common-api-patterns/optimistic-concurrency
         if version is not None and version != customer.version:
@@ -273,12 +316,12 @@ class Store:
             )
 
     def delete_customer(self, token: str, customer_id: str, version: int | None) -> None:
-        seller = self.seller(token)
-        with seller.lock:
-            customer = self._customer(seller, customer_id)
+        with self._writing() as db:
+            customer = self._customer(db, self._seller(db, token), customer_id)
             self._check_version(customer, version)
-            del seller.customers[customer_id]
-            self._record(seller, customer_id, None)
+            memberships.drop_customer(db, customer)
+            customers.delete(db, customer.seq)
+            self._record(db, customer, deleted=True)
 
     def list_customers(
         self,
@@ -289,58 +332,57 @@ class Store:
         sort_order: str,
         count: bool,
     ) -> Page:
-        seller = self.seller(token)
-        with seller.lock:
-            visible = [c for c in seller.customers.values() if c.has_public_info()]
-            ordered = sort_customers(visible, sort_field, sort_order)
-            page = self._page(
-                seller,
-                "ListCustomers",
-                ordered,
-                self._limit(limit, 100),
-                cursor,
+        """Profiles with public info in either sort order, one keyset page at a time."""
+        scope = f"ListCustomers:{sort_field}:{sort_order}"
+        order = searchsql.Order(
+            "CREATED_AT" if sort_field == "CREATED_AT" else "DEFAULT", sort_order == "DESC"
+        )
+        with self._writing() as db:
+            seller = self._seller(db, token)
+            after = self._after(db, seller, cursor, scope)
+            if seller is None:
+                return Page([], None, 0 if count else None)
+            total = sellers.public_profiles(db, seller, lagged=False)
+            size = self._limit(limit, 100)
+            rows = searchsql.page(
+                db, searchsql.LIVE, seller, searchsql.Criteria(), order, after, size + 1, total
             )
-            return Page(page.items, page.cursor, len(visible) if count else None)
+            shown, next_cursor = self._cut(db, seller, scope, rows, size, searchsql.position_of)
+            return Page([row.body() for row in shown], next_cursor, total if count else None)
 
     def search_customers(
         self, token: str, query: CustomerQuery, limit: int, cursor: str | None, count: bool
     ) -> Page | None:
         """Search the lagged view; None when a filtered group id does not exist (behaviour search-unknown-group)."""  # noqa: E501
-        seller = self.seller(token)
-        with seller.lock:
+        scope = criteria.scope("SearchCustomers", query)
+        view = searchsql.LAGGED if self._lagged else searchsql.LIVE
+        with self._writing() as db:
+            seller = self._seller(db, token)
             wanted = [*query.group_any, *query.group_all, *query.group_none]
-            if any(group_id not in seller.groups for group_id in wanted):
+            known = {} if seller is None else groups.sized(db, seller, wanted)
+            if known is None or (wanted and seller is None):
                 return None
-            found = [
-                c
-                for c in self._search_view(seller)
-                if c.has_public_info() and matches(c, query, self.config)
-            ]
-            ordered = sort_customers(found, query.sort_field, query.sort_order)
-            page = self._page(
-                seller,
-                "SearchCustomers",
-                ordered,
-                self._limit(limit, 100),
-                cursor,
+            after = self._after(db, seller, cursor, scope)
+            if seller is not None and self._lagged and not SearchNeverConsistent.on(self.config):
+                searchlag.catch_up(db, seller, time.time() - self.config.search_lag)
+            resolved = criteria.resolve(
+                query,
+                known,
+                view.lagged,
+                all_as_any=SearchAllAsAny.on(self.config),
+                none_ignored=SearchNoneIgnored.on(self.config),
             )
-            return Page(page.items, page.cursor, len(found) if count else None)
+            if seller is None or resolved is None:
+                return Page([], None, 0 if count else None)
+            total = sellers.public_profiles(db, seller, view.lagged)
+            size = self._limit(limit, 100)
+            rows = searchsql.page(
+                db, view, seller, resolved, criteria.order(query), after, size + 1, total
+            )
+            shown, next_cursor = self._cut(db, seller, scope, rows, size, searchsql.position_of)
+            found = searchsql.count(db, view, seller, resolved, total) if count else None
+            return Page([row.body() for row in shown], next_cursor, found)
 
     def _immediate_search(self) -> bool:
-        """Without lag, search reads live profiles and no snapshots are kept."""
+        """Without lag, search reads the live tables and nothing is queued."""
         return self.config.search_lag <= 0 and not SearchNeverConsistent.on(self.config)
-
-    def _search_view(self, seller: Seller) -> list[Customer]:
-        """Each customer as it was `search_lag` seconds ago (behaviour search-eventual-consistency)."""  # noqa: E501
-        if self._immediate_search():
-            return list(seller.customers.values())
-        if SearchNeverConsistent.on(self.config):
-            horizon = float("-inf")
-        else:
-            horizon = time.monotonic() - self.config.search_lag
-        view = []
-        for entries in seller.history.values():
-            seen = [snapshot for stamp, snapshot in entries if stamp <= horizon]
-            if seen and seen[-1] is not None:
-                view.append(seen[-1])
-        return view
