@@ -116,7 +116,10 @@ def _fingerprint(body: Body) -> str:
 def _upsert(
     call: Call, operation: str, batches: list[list[Body]], problems: dict[int, SquareError]
 ) -> Body:
-    """Shared by both upserts: idempotency, ids, writing, the remembered answer."""
+    """Shared by both upserts: idempotency, ids, writing, the remembered answer.
+
+    A failed batch's error is raised after the transaction that wrote the other batches has
+    committed (an error inside it would roll them back)."""
     assert call.body is not None
     body = call.body.value
     key = str(body["idempotency_key"])
@@ -127,21 +130,30 @@ def _upsert(
             return replay
         mapping = assign([obj for batch in batches for obj in batch])
         written = catalog.write(session, batches, mapping, problems, gates(call), single)
-        shown_groups = groups_field(call)
-        objects = [catalog.render(session, session.get(i) or {}, shown_groups) for i in written.ids]
         failed_with_200 = call.expect("catalog-batch-failure-status")["status"] == 200
+        failure = None
         if written.errors and (single or not failed_with_200 or not written.ids):
-            if written.ids:
-                error_body = written.errors[0].to_body()
-                session.remember(operation, key, Remembered(_fingerprint(body), 400, error_body))
-            raise written.errors[0]
-        answer: Body = {"catalog_object": objects[0]} if single else {"objects": objects}
-        if not single:
-            answer["updated_at"] = written.stamp
-        if written.mappings:
-            answer["id_mappings"] = written.mappings
-        session.remember(operation, key, Remembered(_fingerprint(body), 200, answer))
-        return answer
+            failure = written.errors[0]
+            if not written.ids:
+                raise failure  # nothing written: the transaction may roll back
+            error_body = failure.to_body()
+            session.remember(operation, key, Remembered(_fingerprint(body), 400, error_body))
+        else:
+            answer = _answer(session, written, single, groups_field(call))
+            session.remember(operation, key, Remembered(_fingerprint(body), 200, answer))
+    if failure is not None:
+        raise failure
+    return answer
+
+
+def _answer(session: Session, written: catalog.Written, single: bool, groups: bool) -> Body:
+    objects = [catalog.render(session, session.get(i) or {}, groups) for i in written.ids]
+    answer: Body = {"catalog_object": objects[0]} if single else {"objects": objects}
+    if not single:
+        answer["updated_at"] = written.stamp
+    if written.mappings:
+        answer["id_mappings"] = written.mappings
+    return answer
 
 
 def upsert_catalog_object(call: Call) -> Body:

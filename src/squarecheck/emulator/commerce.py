@@ -1,34 +1,38 @@
-"""Per-seller storage of catalog objects, orders, idempotency records, cursors and the location.
+"""Per-seller storage of catalog objects, orders, idempotency records and cursors, in SQLite.
 
-The catalog, orders and locations logic (`catalog`, `orders`, `locations`) reads and writes
-only through a `Session`: one seller, under that seller's lock, so a request sees and leaves a
-consistent state (a batch is all or nothing because it is checked before anything is put).
-Objects are stored as JSON-like dicts. `get` hands out a copy to change and `put` back; the
-bulk reads (`view`, `of_type`, `variations`) hand out the stored objects themselves, to be read
-and never changed, so that pricing and listing cost no copies; indexes by type and by item keep
-them from scanning the whole catalog. The customer data (membership)
-stays in the customer `Store`; `commerce_for(store)` gives the commerce storage that belongs to
-a customer store, so both live and die with one emulator app.
+The catalog, orders and locations logic (`catalog`, `order_handlers`, `locations`) reads and
+writes only through a `Session`: one seller, inside one transaction of the emulator's database
+(the customer `Store`'s, so `--data FILE` keeps the catalog and orders across restarts too),
+under the store's lock, so a request sees and leaves a consistent state and a batch upsert is
+all or nothing (checked before anything is put, and written in one transaction). The tables are
+in `db/commerce`. `get` hands out a copy to change and `put` back; the bulk reads (`view`,
+`of_type`, `variations`) hand out decoded objects to be read and never changed, shared across
+requests while their stored JSON is unchanged (`Decoded`), so pricing a large catalog does not
+decode it again on every request; `view` reads objects by id as pricing asks for them. A read
+creates no seller: an unknown token owns an empty catalog. The customer data (membership) is
+the `Store`'s own; `commerce_for(store)` gives the commerce storage over a customer store, so
+both live and die with one emulator app.
 """
 
 from __future__ import annotations
 
 import copy
+import json
+import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from types import MappingProxyType
+from dataclasses import dataclass
 from typing import Any
 
 from squarecheck.emulator import clock
-from squarecheck.emulator.config import EmulatorConfig
-from squarecheck.emulator.faults import SharedSellers
+from squarecheck.emulator.db import commerce as tables
 from squarecheck.emulator.store import Store
 
 MAX_CURSORS = 10_000
+MAX_DECODED = 100_000
 
 Json = dict[str, Any]
 
@@ -42,107 +46,166 @@ class Remembered:
     body: Json
 
 
-@dataclass
-class _Seller:
-    lock: threading.RLock = field(default_factory=threading.RLock)
-    objects: dict[str, Json] = field(default_factory=dict)  # insertion order = creation order
-    by_type: dict[str, dict[str, None]] = field(default_factory=dict)  # type -> ids, in order
-    by_item: dict[str, dict[str, None]] = field(default_factory=dict)  # item -> variation ids
-    seq: dict[str, int] = field(default_factory=dict)  # id -> creation order
-    keys: dict[tuple[str, str], Remembered] = field(default_factory=dict)
-    cursors: dict[str, tuple[str, int]] = field(default_factory=dict)
-    orders: dict[str, Json] = field(default_factory=dict)
-    location: Json | None = None
-    last_version: int = 0
-    memo: dict[str, Any] = field(default_factory=dict)
+class Decoded:
+    """Decoded catalog objects by (seller, id), each with the JSON text it was decoded from.
+
+    An entry is used only while the stored text is the same, so a write or a rollback never
+    yields a stale object. Emptied when full."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._objects: dict[tuple[int, str], tuple[str, Json]] = {}
+
+    def decode(self, seller: int, object_id: str, text: str) -> Json:
+        key = (seller, object_id)
+        with self._lock:
+            found = self._objects.get(key)
+        if found is not None and found[0] == text:
+            return found[1]
+        obj: Json = json.loads(text)
+        with self._lock:
+            if len(self._objects) >= MAX_DECODED:
+                self._objects.clear()
+            self._objects[key] = (text, obj)
+        return obj
+
+
+class _Objects(Mapping[str, Json]):
+    """Every catalog object of a seller by id, deleted ones included, read on demand."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def __getitem__(self, object_id: str) -> Json:
+        found = self._session.get_cached(object_id)
+        if found is None:
+            raise KeyError(object_id)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return self._session.ids()
+
+    def __len__(self) -> int:
+        return self._session.count()
 
 
 class Session:
-    """One seller's commerce data, held under the seller's lock for one request."""
+    """One seller's commerce data inside one transaction (see the module docstring)."""
 
-    def __init__(self, seller: _Seller) -> None:
+    def __init__(
+        self,
+        db: sqlite3.Connection,
+        seller: int | None,
+        create: Callable[[], int],
+        memo: dict[str, Any],
+        decoded: Decoded,
+    ) -> None:
+        self._db = db
         self._seller = seller
+        self._create = create
+        self._memo = memo
+        self._decoded = decoded
+        self._cache: dict[str, Json | None] = {}
+
+    def _writer(self) -> int:
+        if self._seller is None:
+            self._seller = self._create()
+        return self._seller
 
     # --- catalog objects ---------------------------------------------------------------------
     def get(self, object_id: str) -> Json | None:
-        found = self._seller.objects.get(object_id)
+        """A copy of the object to change and `put` back, or None."""
+        found = self.get_cached(object_id)
         return copy.deepcopy(found) if found is not None else None
 
+    def get_cached(self, object_id: str) -> Json | None:
+        """The object as read in this request (read only), or None."""
+        if object_id not in self._cache:
+            seller = self._seller
+            text = tables.get(self._db, seller, object_id) if seller is not None else None
+            self._cache[object_id] = self._decode(object_id, text) if text is not None else None
+        return self._cache[object_id]
+
+    def _decode(self, object_id: str, text: str) -> Json:
+        assert self._seller is not None
+        return self._decoded.decode(self._seller, object_id, text)
+
+    def ids(self) -> Iterator[str]:
+        return tables.ids(self._db, self._seller) if self._seller is not None else iter(())
+
+    def count(self) -> int:
+        return tables.count(self._db, self._seller) if self._seller is not None else 0
+
     def view(self) -> Mapping[str, Json]:
-        """Every object by id, deleted ones included (stored objects: read, never change)."""
-        return MappingProxyType(self._seller.objects)
+        """Every object by id, deleted ones included (read, never change)."""
+        return _Objects(self)
 
     def of_type(self, types: Iterable[str]) -> list[Json]:
         """The objects of `types`, deleted ones included, in creation order (read only)."""
-        wanted = set(types)
-        ids = [i for t, found in self._seller.by_type.items() if t in wanted for i in found]
-        seq, objects = self._seller.seq, self._seller.objects
-        return [objects[i] for i in sorted(ids, key=seq.__getitem__)]
+        if self._seller is None:
+            return []
+        found = tables.of_types(self._db, self._seller, types)
+        return [self._decode(i, text) for i, text in found]
+
+    def prefetch(self, types: Iterable[str]) -> None:
+        """Read every object of `types` at once into this request's view (pricing reads each
+        rule's DISCOUNT and PRODUCT_SET: one query instead of two per rule)."""
+        for obj in self.of_type(types):
+            self._cache.setdefault(str(obj["id"]), obj)
 
     def variations(self, item_id: str) -> list[Json]:
         """The ITEM_VARIATION objects naming `item_id`, deleted ones included (read only)."""
-        return [self._seller.objects[i] for i in self._seller.by_item.get(item_id, {})]
+        if self._seller is None:
+            return []
+        found = tables.variations(self._db, self._seller, item_id)
+        return [self._decode(i, text) for i, text in found]
 
     def put(self, obj: Json) -> None:
         """Insert or replace an object (keeping its place in creation order)."""
-        seller, object_id = self._seller, str(obj["id"])
-        old = seller.objects.get(object_id)
-        old_item = _item_of(old) if old is not None else None
-        if old_item is not None and old_item != _item_of(obj):
-            seller.by_item.get(old_item, {}).pop(object_id, None)
-        seller.seq.setdefault(object_id, len(seller.seq))
-        seller.objects[object_id] = copy.deepcopy(obj)
-        seller.by_type.setdefault(str(obj["type"]), {})[object_id] = None
-        item_id = _item_of(obj)
-        if item_id is not None:
-            seller.by_item.setdefault(item_id, {})[object_id] = None
+        tables.put(self._db, self._writer(), obj)
+        self._cache[str(obj["id"])] = copy.deepcopy(obj)
 
     def next_version(self) -> int:
         """A catalog version: epoch milliseconds, strictly increasing per seller."""
-        stamp = max(time.time_ns() // 1_000_000, self._seller.last_version + 1)
-        self._seller.last_version = stamp
-        return stamp
+        return tables.next_version(self._db, self._writer(), time.time_ns() // 1_000_000)
 
     # --- idempotency and cursors -------------------------------------------------------------
     def remembered(self, operation: str, key: str) -> Remembered | None:
-        found = self._seller.keys.get((operation, key))
-        return copy.deepcopy(found) if found is not None else None
+        if self._seller is None:
+            return None
+        found = tables.remembered(self._db, self._seller, operation, key)
+        return Remembered(*found) if found is not None else None
 
     def remember(self, operation: str, key: str, response: Remembered) -> None:
-        self._seller.keys[(operation, key)] = copy.deepcopy(response)
+        kept = (response.fingerprint, response.status, response.body)
+        tables.remember(self._db, self._writer(), operation, key, kept)
 
     def new_cursor(self, scope: str, offset: int) -> str:
         """An opaque cursor bound to this seller and `scope` (an endpoint and its filters)."""
-        cursors = self._seller.cursors
-        if len(cursors) >= MAX_CURSORS:
-            cursors.pop(next(iter(cursors)))
         token = clock.new_token()
-        cursors[token] = (scope, offset)
+        made = time.time_ns()
+        tables.new_cursor(self._db, self._writer(), token, made, (scope, offset), MAX_CURSORS)
         return token
 
     def cursor(self, token: str, scope: str) -> int | None:
         """The offset a cursor stands for, or None when it is unknown or another scope's."""
-        found = self._seller.cursors.get(token)
-        return found[1] if found is not None and found[0] == scope else None
+        if self._seller is None:
+            return None
+        return tables.cursor(self._db, self._seller, token, scope)
 
-    # --- orders and the location -------------------------------------------------------------
+    # --- orders ------------------------------------------------------------------------------
     def put_order(self, order: Json) -> None:
-        self._seller.orders[str(order["id"])] = copy.deepcopy(order)
+        tables.put_order(self._db, self._writer(), order)
 
     def order(self, order_id: str) -> Json | None:
-        found = self._seller.orders.get(order_id)
-        return copy.deepcopy(found) if found is not None else None
-
-    def location(self) -> Json | None:
-        return copy.deepcopy(self._seller.location)
-
-    def set_location(self, location: Json) -> None:
-        self._seller.location = copy.deepcopy(location)
+        if self._seller is None:
+            return None
+        return tables.order(self._db, self._seller, order_id)
 
     @property
     def memo(self) -> dict[str, Any]:
         """Scratch state of injected faults (e.g. a stale membership cache); empty when clean."""
-        return self._seller.memo
+        return self._memo
 
 
 class LiveView(Mapping[str, Json]):
@@ -164,28 +227,32 @@ class LiveView(Mapping[str, Json]):
         return sum(1 for _ in self)
 
 
-def _item_of(obj: Json) -> str | None:
-    item_id = (obj.get("item_variation_data") or {}).get("item_id")
-    return str(item_id) if item_id else None
-
-
 class CommerceStore:
-    """All sellers' commerce data for one emulator app."""
+    """All sellers' commerce data for one emulator app, in the customer store's database."""
 
-    def __init__(self, config: EmulatorConfig) -> None:
-        self.config = config
-        self._sellers: dict[str, _Seller] = {}
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._memos: dict[str, dict[str, Any]] = {}
+        self._decoded = Decoded()
         self._lock = threading.Lock()
 
     @contextmanager
     def session(self, token: str) -> Iterator[Session]:
-        """The seller `token` stands for, locked for the duration of the block."""
-        if SharedSellers.on(self.config):
-            token = "shared"
+        """The seller `token` stands for, in one transaction for the duration of the block.
+
+        An exception leaving the block rolls back everything the block wrote."""
         with self._lock:
-            seller = self._sellers.setdefault(token, _Seller())
-        with seller.lock:
-            yield Session(seller)
+            memo = self._memos.setdefault(token, {})
+        store = self._store
+        with store.transaction() as db:
+            seller = store.seller_id(db, token, create=False)
+
+            def create() -> int:
+                made = store.seller_id(db, token, create=True)
+                assert made is not None
+                return made
+
+            yield Session(db, seller, create, memo, self._decoded)
 
 
 _BY_STORE: weakref.WeakKeyDictionary[Store, CommerceStore] = weakref.WeakKeyDictionary()
@@ -197,5 +264,5 @@ def commerce_for(store: Store) -> CommerceStore:
     with _BY_STORE_LOCK:
         found = _BY_STORE.get(store)
         if found is None:
-            found = _BY_STORE[store] = CommerceStore(store.config)
+            found = _BY_STORE[store] = CommerceStore(store)
         return found

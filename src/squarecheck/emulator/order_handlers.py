@@ -125,12 +125,13 @@ def _choices(call: Call) -> tuple[Choices, Matching]:
 def _pricing(call: Call, session: Session, order: Json) -> Pricing:
     """What the request's version, the seller's catalog and the active faults decide."""
     config = call.store.config
+    session.prefetch(["DISCOUNT", "PRODUCT_SET"])
     live = LiveView(session.view())
     options_known = call.version.expect("auto-apply-discounts")["applies"] == "when-enabled"
     wanted = bool((order.get("pricing_options") or {}).get("auto_apply_discounts"))
     choices, matching = _choices(call)
     return Pricing(
-        location=main_location(session),
+        location=main_location(call.token),
         catalog=live,
         rules=[o for o in session.of_type(["PRICING_RULE"]) if not o.get("is_deleted")],
         member_of=_membership(call, session, order.get("customer_id")),
