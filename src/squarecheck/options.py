@@ -15,8 +15,11 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from squarecheck.errors import UsageError
+from squarecheck.option_casts import existing_file as _existing_file
+from squarecheck.option_casts import positive as _positive
+from squarecheck.option_casts import version as _version
 from squarecheck.results import new_run_id, prefix_for
-from squarecheck.spec.table import SELECTIONS, load_table
+from squarecheck.spec.table import load_table
 from squarecheck.target.resolve import (
     Target,
     TargetKind,
@@ -35,33 +38,6 @@ REMOTE_SEARCH_TIMEOUT = 60.0
 EMULATOR_SEARCH_TIMEOUT = 5.0
 
 
-def _positive(kind: type[int] | type[float], flag: str) -> Callable[[str], Any]:
-    def cast(raw: str) -> Any:
-        try:
-            number = kind(raw)
-        except ValueError:
-            noun = "whole number" if kind is int else "number"
-            raise UsageError(f"{flag} must be a {noun}, not {raw!r}") from None
-        if number <= 0:
-            raise UsageError(f"{flag} must be positive")
-        return number
-
-    return cast
-
-
-def _version(flag: str, selections: bool = False) -> Callable[[str], str]:
-    """A Square-Version the behaviour table knows, or with `selections` `cutovers` / `all`
-    (expanded once every value is read); else a usage error naming the newest known."""
-
-    def cast(raw: str) -> str:
-        problem = None if selections and raw in SELECTIONS else load_table().version_problem(raw)
-        if problem:
-            raise UsageError(f"{flag} {problem}")
-        return raw
-
-    return cast
-
-
 FUZZ_BUDGET = 20  # default generated cases per operation and mode, spread over the versions
 
 
@@ -69,15 +45,6 @@ def fuzz_examples_for(versions: int) -> int:
     """The default fuzz budget per version: 10 for one or two versions, FUZZ_BUDGET spread
     over more (at least 2 each), so a matrix of many versions does not multiply its time."""
     return max(2, min(10, FUZZ_BUDGET // max(versions, 1)))
-
-
-def _existing_file(flag: str) -> Callable[[str], Path]:
-    def cast(raw: str) -> Path:
-        if not Path(raw).is_file():
-            raise UsageError(f"{flag} {raw}: no such file")
-        return Path(raw)
-
-    return cast
 
 
 @dataclass(frozen=True)

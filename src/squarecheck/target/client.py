@@ -24,8 +24,8 @@ from squarecheck.target.commerce import (
     CATALOG_MUTATIONS,
     CommerceOperations,
     changed_ids,
-    created_objects,
-    deleted_ids,
+    refuse_foreign,
+    track_catalog,
 )
 from squarecheck.target.evidence import BODY_LIMIT, Exchange, curl_command
 from squarecheck.target.ledger import Ledger
@@ -155,7 +155,8 @@ class Client(CommerceOperations):
     ) -> Response:
         """Send one request (429 retried) and return the parsed, validated response."""
         if self.guard:
-            self._refuse_foreign(operation, path_ids + changed_ids(operation, json_body))
+            ids = path_ids + changed_ids(operation, json_body) if operation in MUTATIONS else ()
+            refuse_foreign(operation, ids, self.conn.ledger, self.conn.create_orders)
         sent_version = self.version if version is None else version
         req_headers: dict[str, str] = {"Accept": "application/json"}
         if self.token is not None:
@@ -182,14 +183,6 @@ class Client(CommerceOperations):
         if should_validate:
             self._validate(resp)
         return resp
-
-    def _refuse_foreign(self, operation: str, ids: tuple[str, ...]) -> None:
-        """Only what the run created may change; no order unless orders are allowed."""
-        if operation == "CreateOrder" and not self.conn.create_orders:
-            raise ToolError("refusing CreateOrder: orders cannot be deleted (see --create-orders)")
-        for rid in ids if operation in MUTATIONS else ():
-            if not self.conn.ledger.owns(rid):
-                raise ToolError(f"refusing {operation} on {rid!r}: this run did not create it")
 
     def _send(
         self,
@@ -282,10 +275,7 @@ class Client(CommerceOperations):
         elif operation in ("DeleteCustomerGroup", "DeleteCustomer") and resp.status in (200, 404):
             if path_ids:
                 ledger.mark_deleted(path_ids[0])
-        for rid, name in created_objects(operation, resp):
-            ledger.add("catalog", rid, name, self.token)
-        for rid in deleted_ids(operation, resp, path_ids):
-            ledger.mark_deleted(rid)
+        track_catalog(ledger, self.token, operation, resp, path_ids)
 
     def _validate(self, resp: Response) -> None:
         if resp.operation not in operations():

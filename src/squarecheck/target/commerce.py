@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
+from squarecheck.errors import ToolError
+from squarecheck.target.ledger import Ledger
+
 if TYPE_CHECKING:
     from squarecheck.target.client import Response
 
@@ -168,3 +171,22 @@ def deleted_ids(operation: str, resp: Response, path_ids: tuple[str, ...]) -> li
         return list(path_ids)
     listed = resp.get("deleted_object_ids")
     return [str(i) for i in listed] if resp.status == 200 and isinstance(listed, list) else []
+
+
+def refuse_foreign(operation: str, ids: tuple[str, ...], ledger: Ledger, orders: bool) -> None:
+    """Only what the run created may change (`ids`); no order unless orders are allowed."""
+    if operation == "CreateOrder" and not orders:
+        raise ToolError("refusing CreateOrder: orders cannot be deleted (see --create-orders)")
+    for rid in ids:
+        if not ledger.owns(rid):
+            raise ToolError(f"refusing {operation} on {rid!r}: this run did not create it")
+
+
+def track_catalog(
+    ledger: Ledger, token: str | None, operation: str, resp: Response, path_ids: tuple[str, ...]
+) -> None:
+    """Put what a catalog answer created in the ledger, and mark what it deleted."""
+    for rid, name in created_objects(operation, resp):
+        ledger.add("catalog", rid, name, token)
+    for rid in deleted_ids(operation, resp, path_ids):
+        ledger.mark_deleted(rid)
