@@ -52,7 +52,7 @@ OTHER: dict[str, dict[str, Any]] = {
     "catalog-update-missing-object": {"status": 400, "code": "BAD_REQUEST", "category": INVALID},
     "catalog-retrieve-deleted": {"status": 400, "code": "INVALID_VALUE", "category": INVALID},
     "catalog-delete-referenced": {"status": 400, "code": "INVALID_VALUE", "category": INVALID},
-    "catalog-batch-failure-status": {"status": 200},
+    "catalog-batch-failure-status": {"status": 400, "error": "generic"},
     "catalog-idempotency-key-reused": {"status": 409, "code": "CONFLICT", "category": INVALID},
     "order-unknown-location": {"status": 400, "code": "INVALID_VALUE", "category": INVALID},
     "order-unknown-customer": {"status": 404, "code": "NOT_FOUND", "category": INVALID},
@@ -185,16 +185,22 @@ def test_other_table_refuses_deleting_what_a_rule_uses(other: Api) -> None:
     assert total(order(other, [line(ids["#item-v"])])) == 900
 
 
-def test_other_table_answers_a_partly_failed_batch_with_200(other: Api) -> None:
-    """A batch upsert whose second batch fails is 200 with the first batch's objects only."""
+def test_other_table_answers_a_partly_failed_batch_with_a_generic_error(other: Api) -> None:
+    """A batch upsert whose second batch fails is 400 BAD_REQUEST naming it; the first is kept."""
     bad = {"type": "PRICING_RULE", "id": "#r", "pricing_rule_data": {"discount_id": "X"}}
     body = {
         "idempotency_key": key(),
         "batches": [{"objects": [percent("#ok", "5")]}, {"objects": [bad]}],
     }
-    answer = other.ok("POST", f"{CATALOG}/batch-upsert", json=body)
-    assert [o["type"] for o in answer["objects"]] == ["DISCOUNT"]
-    assert [m["client_object_id"] for m in answer["id_mappings"]] == ["#ok"]
+    response = other.request("POST", f"{CATALOG}/batch-upsert", json=body)
+    error = error_of(response)
+    assert (response.status_code, error["code"], error["field"]) == (
+        400,
+        "BAD_REQUEST",
+        "batches[1]",
+    )
+    listed = other.ok("GET", f"{CATALOG}/list", params={"types": "discount"})["objects"]
+    assert [o["discount_data"]["percentage"] for o in listed] == ["5"]
 
 
 def test_other_table_prices_with_its_choices(other: Api) -> None:

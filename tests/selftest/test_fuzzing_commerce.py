@@ -20,7 +20,7 @@ def _prepare(operation: str, body: dict[str, Any], ledger: Ledger | None = None)
 def test_every_created_object_is_named_with_the_request_mark() -> None:
     """Names get the run prefix and a per-request mark; optional missing names are added."""
     variation = {"type": "ITEM_VARIATION", "id": "#v", "item_variation_data": {}}
-    body = {
+    body: dict[str, Any] = {
         "idempotency_key": "k",
         "batches": [
             {
@@ -51,15 +51,15 @@ def test_every_created_object_is_named_with_the_request_mark() -> None:
 
 def test_validity_is_kept() -> None:
     """A required name stays missing or empty; an empty key stays empty; long stays long."""
-    missing = {
+    missing: dict[str, Any] = {
         "idempotency_key": "",
         "object": {"type": "CATEGORY", "id": "#c", "category_data": {}},
     }
-    empty = {
+    empty: dict[str, Any] = {
         "idempotency_key": "k",
         "object": {"type": "ITEM", "id": "#i", "item_data": {"name": ""}},
     }
-    long = {
+    long: dict[str, Any] = {
         "idempotency_key": "k",
         "object": {"type": "CATEGORY", "id": "#c", "category_data": {"name": "n" * 300}},
     }
@@ -78,13 +78,13 @@ def test_foreign_ids_become_creates_or_unknown_ids() -> None:
     """An upserted id the run did not create turns into a '#' id; a deleted one an unknown id."""
     ledger = Ledger(PREFIX)
     ledger.add("catalog", "MINE", "n", None)
-    upsert = {
+    upsert: dict[str, Any] = {
         "idempotency_key": "k",
         "object": {"type": "CATEGORY", "id": "THEIRS", "category_data": {"name": "c"}},
     }
     _prepare("UpsertCatalogObject", upsert, ledger)
     assert upsert["object"]["id"] == "#THEIRS"
-    own = {
+    own: dict[str, Any] = {
         "idempotency_key": "k",
         "object": {"type": "CATEGORY", "id": "MINE", "category_data": {"name": "c"}},
     }
@@ -101,6 +101,6 @@ def test_other_operations_are_left_alone() -> None:
     calculate = {"order": {"location_id": "L", "line_items": []}}
     assert _prepare("CalculateOrder", calculate) is None
     assert calculate == {"order": {"location_id": "L", "line_items": []}}
-    create = {"order": {"location_id": "L"}, "idempotency_key": "same"}
+    create: dict[str, Any] = {"order": {"location_id": "L"}, "idempotency_key": "same"}
     _prepare("CreateOrder", create)
     assert create["idempotency_key"].startswith(PREFIX)

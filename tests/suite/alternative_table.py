@@ -73,7 +73,6 @@ ALTERNATIVES: dict[tuple[str, str | None], dict[str, Any]] = {
     },
     ("integral-numbers", None): {"outcome": "rejected", "status": 400, "code": "EXPECTED_INTEGER"},
     # group discounts: Catalog, Orders and pricing
-    ("group-discount-eligibility", None): {"applies_to": "members", "echoed": True},
     ("group-discount-deleted-group", None): {"converges": False},
     ("auto-apply-discounts", None): {"applies": "when-enabled"},
     ("pricing-rule-id", None): {"field": "present"},
@@ -109,7 +108,7 @@ ALTERNATIVES: dict[tuple[str, str | None], dict[str, Any]] = {
     ("catalog-update-missing-object", None): {
         "status": 400, "code": "BAD_REQUEST", "category": INVALID,
     },
-    ("catalog-batch-failure-status", None): {"status": 200},
+    ("catalog-batch-failure-status", None): {"status": 400, "error": "generic"},
     ("catalog-retrieve-deleted", None): {
         "status": 400, "code": "INVALID_VALUE", "category": INVALID,
     },

@@ -56,6 +56,7 @@ class Written:
     ids: list[str] = field(default_factory=list)
     mappings: list[Json] = field(default_factory=list)
     errors: list[SquareError] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)  # indexes of the failed batches
     stamp: str = ""
 
 
@@ -89,6 +90,7 @@ def write(
                 error = failure
         if error is not None:
             out.errors.append(error)
+            out.failed.append(index)
             if gates.atomic_batches:
                 continue
         for obj in staged:

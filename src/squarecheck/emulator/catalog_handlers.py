@@ -5,8 +5,8 @@ emulator models; unrecognized fields are ignored or refused as the table says (b
 catalog-orders-unrecognized-field). Upserts are idempotent per seller, operation and key: the
 same body replays the first answer (behaviour catalog-upsert-idempotency), another body is the
 table's error (catalog-idempotency-key-reused). A batch upsert one of whose batches failed
-answers with that batch's error or, as the table may say, 200 with what was written
-(catalog-batch-failure-status).
+answers 400 with that batch's own error or, as the table may say, a BAD_REQUEST naming the
+batch (catalog-batch-failure-status).
 """
 
 from __future__ import annotations
@@ -130,10 +130,13 @@ def _upsert(
             return replay
         mapping = assign([obj for batch in batches for obj in batch])
         written = catalog.write(session, batches, mapping, problems, gates(call), single)
-        failed_with_200 = call.expect("catalog-batch-failure-status")["status"] == 200
         failure = None
-        if written.errors and (single or not failed_with_200 or not written.ids):
+        if written.errors:
             failure = written.errors[0]
+            if not single and call.expect("catalog-batch-failure-status")["error"] == "generic":
+                where = f"batches[{written.failed[0]}]"
+                detail = f"`{where}` failed: {failure.detail or failure.code}"
+                failure = BadRequest(detail, field=where)
             if not written.ids:
                 raise failure  # nothing written: the transaction may roll back
             error_body = failure.to_body()

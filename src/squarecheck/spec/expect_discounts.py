@@ -21,6 +21,7 @@ class DiscountExpect(TypedDict, total=False):
     rounds: str
     examples: list[dict[str, Any]]
     other_body: str
+    error: str
     stack: bool
     inclusive: bool
     blocked: bool
