@@ -110,6 +110,7 @@ def test_in_list(check: Check) -> None:
         mine,
         lambda c: c is not None and c.get("group_ids") == [gid],
         f"ListCustomers never showed customer {cid} with group_ids [{gid}]",
+        kind="list",
     )
     check.observe(group_ids="contains")
 

@@ -22,7 +22,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "squarecheck"
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"squarecheck", "errors", "exitcodes", "paths"}),
     frozenset({"spec"}),
-    frozenset({"results", "target", "emulator", "option_casts"}),
+    frozenset({"results", "target", "emulator"}),
     frozenset({"options"}),
     frozenset({"checks", "fuzz"}),
     frozenset({"reports", "pytest_plugin"}),

@@ -24,6 +24,8 @@ from squarecheck.errors import ResultsError
 from squarecheck.paths import specs_dir
 
 FORMAT = 1
+#: No results.json squarecheck writes nests deeper; a deeper one is refused, not recursed into.
+MAX_DEPTH = 64
 #: passed; failed = conformance failure; warned = an assumed check that failed without
 #: --strict; error = tool error, never a verdict; skipped = not applicable to this target.
 Outcome = Literal["passed", "failed", "warned", "error", "skipped"]
@@ -73,6 +75,8 @@ class RunInfo(TypedDict):
     leftovers: int
     counts: dict[str, int]
     exit_code: int
+    #: why the run ended before every check judged the target (circuit breaker, a signal)
+    stopped: NotRequired[str]
 
 
 class Results(TypedDict):
@@ -153,8 +157,14 @@ def load(path: Path) -> dict[str, Any]:
         raise ResultsError(f"{path}: no such run folder or results.json file")
     try:
         doc = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ResultsError(f"{file}: cannot read results: {exc}") from exc
+    except RecursionError:
+        raise ResultsError(f"{file}: not a squarecheck results file: nested too deeply") from None
+    except (OSError, ValueError) as exc:  # unreadable, not UTF-8, not JSON, an over-long number
+        raise ResultsError(f"{file}: cannot read results: {' '.join(str(exc).split())}") from None
+    if _depth(doc) > MAX_DEPTH:
+        raise ResultsError(
+            f"{file}: not a squarecheck results file: nested deeper than {MAX_DEPTH} levels"
+        )
     try:
         validate(doc)
     except ResultsError as exc:
@@ -162,6 +172,19 @@ def load(path: Path) -> dict[str, Any]:
     if not isinstance(doc, dict):  # the schema guarantees it; this narrows the type
         raise ResultsError(f"{file}: not a JSON object")
     return doc
+
+
+def _depth(value: Any) -> int:
+    """How deeply `value` nests, found without recursion."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, level = pending.pop()
+        deepest = max(deepest, level)
+        if isinstance(item, dict):
+            pending += [(v, level + 1) for v in item.values()]
+        elif isinstance(item, list):
+            pending += [(v, level + 1) for v in item]
+    return deepest
 
 
 def write(path: Path, doc: Mapping[str, Any]) -> None:

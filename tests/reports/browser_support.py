@@ -1,4 +1,4 @@
-"""Driving report pages in a real headless Chromium: launch options, a watched page."""
+"""Driving report pages in a real headless Chromium (the session's `browser`): a watched page."""
 
 from __future__ import annotations
 
@@ -7,17 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import BrowserContext, Page, Request
-
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def artifacts_dir() -> Path:

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import LAUNCH_ARGS, Watched
-from playwright.sync_api import Browser, sync_playwright
+from browser_support import Watched
+from playwright.sync_api import Browser
 from report_fixtures import build_run, write_run
 
 
@@ -46,17 +46,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         server.shutdown()
         server.server_close()
         shutil.rmtree(root, ignore_errors=True)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """A headless Chromium for the whole session (Debian's /usr/bin/chromium)."""
-    executable = shutil.which("chromium")
-    assert executable, "chromium is missing: run scripts/ensure-chromium"
-    with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

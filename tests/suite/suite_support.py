@@ -92,7 +92,10 @@ class Proxy:
                 if k.lower() not in ("host", "content-length")
             }
             if self.client is None:  # one pool per proxy: building a client costs an SSL context
-                self.client = httpx.AsyncClient(base_url=self.upstream)
+                # idle connections are dropped before uvicorn's 5 s keep-alive closes them, so a
+                # request after a pause (a run's pytest starting up) never meets a closed socket
+                keepalive = httpx.Limits(keepalive_expiry=2.0)
+                self.client = httpx.AsyncClient(base_url=self.upstream, limits=keepalive)
             raw = request.scope.get("raw_path") or path.encode()
             query = request.scope.get("query_string") or b""
             target = raw.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")

@@ -30,10 +30,13 @@ def test_sandbox_alias_resolves_to_the_sandbox_url() -> None:
 
 
 def test_target_kinds_and_credentials() -> None:
-    """Production is recognised by host; user:password never reaches the display form."""
+    """Production is recognised by host; a URL with user:password is refused without echoing it."""
     assert resolve_target("https://connect.squareup.com").kind == "production"
-    local = resolve_target("http://user:pw@127.0.0.1:8080/")
-    assert local.kind == "url" and local.display == "http://127.0.0.1:8080"
+    assert resolve_target("http://127.0.0.1:8080/").kind == "url"
+    for value in ("http://user:pw1234@127.0.0.1:8080/", "http://[::1:pw1234@x", "ftp://u:pw1234@h"):
+        with pytest.raises(UsageError) as refused:
+            resolve_target(value)
+        assert "pw1234" not in str(refused.value)
     with pytest.raises(UsageError):
         resolve_target("connect.squareup.com")
 

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple, TypeVar
 
 import pytest
 
+from squarecheck.checks.convergence import Convergence, Kind
 from squarecheck.errors import ConformanceFailure
 from squarecheck.spec.table import Basis, Behaviour, Expect, load_table
 from squarecheck.target.client import Client, Response
@@ -45,6 +46,7 @@ class Check:
     second_token: str | None
     search_timeout: float
     nodeid: str
+    convergence: Convergence | None = None
     observed: dict[str, Any] = field(default_factory=dict)
     judged: Response | None = None
     warning: str | None = None
@@ -101,18 +103,30 @@ class Check:
         """A client that sends no Authorization header."""
         return self.client.with_token(None)
 
-    def poll(self, fetch: Callable[[], T], done: Callable[[T], bool], what: str) -> T:
-        """Repeat `fetch` until `done` (eventually consistent search) or the timeout passes."""
-        deadline = time.monotonic() + self.search_timeout
+    def poll(
+        self, fetch: Callable[[], T], done: Callable[[T], bool], what: str, kind: Kind = "search"
+    ) -> T:
+        """Repeat `fetch` until `done` (eventually consistent search) or the timeout passes.
+
+        Where the run's convergence probe saw the target never converge, one look decides.
+        """
+        wait = self.search_timeout
+        if self.convergence is not None:
+            wait = self.convergence.wait_for(kind, self.client)
+        deadline = time.monotonic() + wait
         delay = 0.05
         while True:
             value = fetch()
             if done(value):
                 return value
             if time.monotonic() >= deadline:
+                probed = (
+                    " (nor in the run's convergence probe)" if wait < self.search_timeout else ""
+                )
+                noun = "search" if kind == "search" else "the listing"
                 raise ConformanceFailure(
-                    f"search did not converge within --search-timeout {self.search_timeout:g}s: "
-                    f"{what}",
+                    f"{noun} did not converge within --search-timeout {self.search_timeout:g}s"
+                    f"{probed}: {what}",
                     operation=self.operation,
                     version=self.version,
                 )

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from squarecheck.errors import ConformanceFailure
+from squarecheck.target.bounds import MAX_TEXT, clip, printable
 from squarecheck.target.client import Response
 
 
@@ -25,7 +26,8 @@ def expect_status(resp: Response, status: int, why: str = "") -> None:
     """The response has exactly `status`."""
     if resp.status != status:
         first = resp.first_error()
-        extra = f" ({first.get('code')}: {first.get('detail')})" if first else ""
+        code, detail = (resp.shown(first.get(k), quoted=False) for k in ("code", "detail"))
+        extra = f" ({code}: {detail})" if first else ""
         reason = f" {why}" if why else ""
         raise fail(
             f"expected {status}{reason}; {_describe(resp)}{extra}",
@@ -51,7 +53,7 @@ def expect_error(
     for key, want in (("code", code), ("category", category), ("field", field)):
         if want is not None and first.get(key) != want:
             raise fail(
-                f"expected errors[0].{key} {want!r}; got {first.get(key)!r}",
+                f"expected errors[0].{key} {want!r}; got {resp.shown(first.get(key))}",
                 resp,
                 expected=want,
                 observed=first.get(key),
@@ -62,8 +64,9 @@ def expect_error(
 def expect_equal(what: str, expected: Any, observed: Any, resp: Response | None = None) -> None:
     """`observed` equals `expected`; `what` names the fact in the failure message."""
     if expected != observed:
+        shown = resp.shown(observed) if resp else clip(printable(repr(observed)), MAX_TEXT)
         raise fail(
-            f"{what}: expected {expected!r}, observed {observed!r}",
+            f"{what}: expected {expected!r}, observed {shown}",
             resp,
             expected=expected,
             observed=observed,
@@ -80,7 +83,7 @@ def expect_match(what: str, pattern: str, text: str | None, resp: Response) -> r
     """`text` matches the table's regular expression; returns the match for its groups."""
     match = re.match(pattern, text or "")
     if match is None:
-        raise fail(f"{what} {text!r} does not match {pattern!r}", resp, expected=pattern)
+        raise fail(f"{what} {resp.shown(text)} does not match {pattern!r}", resp, expected=pattern)
     return match
 
 

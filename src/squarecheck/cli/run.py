@@ -12,9 +12,11 @@ import argparse
 import contextlib
 import os
 import secrets
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 
 import httpx
 
@@ -23,6 +25,9 @@ from squarecheck.cli.common import declare, usage
 from squarecheck.errors import UsageError
 from squarecheck.options import Settings, require_target_access, resolve
 from squarecheck.paths import suites_dir
+from squarecheck.target import transport
+from squarecheck.target.bounds import clip, printable
+from squarecheck.target.redaction import Redactor
 from squarecheck.target.resolve import Target
 
 # pytest's own exit codes (pytest.ExitCode) that are not verdicts on the target
@@ -32,6 +37,24 @@ PYTEST_INTERRUPTED, PYTEST_INTERNAL_ERROR, PYTEST_USAGE, PYTEST_NO_TESTS = 2, 3,
 def configure(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options from the one options table."""
     declare(parser, "run")
+
+
+@contextlib.contextmanager
+def _signals(*, interrupt: bool) -> Iterator[None]:
+    """SIGTERM and SIGINT while the suites run: a KeyboardInterrupt naming the signal, which
+    pytest turns into an orderly stop (results of what ran, cleanup skipped); while the reports
+    are written: ignored, so that they are complete."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if interrupt:
+            raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 @contextlib.contextmanager
@@ -53,16 +76,21 @@ def _environment(values: dict[str, str | None]) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def _reachable(target: Target, token: str | None) -> str | None:
-    """None if the target answers HTTP at all, else why not (one line, token-free)."""
+def _reachable(target: Target, settings: Settings) -> str | None:
+    """None if the target answers HTTP at all (status line and headers within the request
+    deadline; the body is not read), else why not: one line, token-free."""
+    limits, token = settings.limits, settings.token
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     try:
-        httpx.get(
-            f"{target.url}/v2/customers/groups", params={"limit": 1}, headers=headers, timeout=15.0
-        )
+        with transport.client(target.url, limits.deadline) as http:
+            with transport.deadline(limits.deadline):
+                with http.stream(
+                    "GET", "/v2/customers/groups", params={"limit": 1}, headers=headers
+                ):
+                    pass
     except httpx.HTTPError as exc:
-        text = f"{type(exc).__name__}: {exc}"
-        return text.replace(token, "[REDACTED]") if token else text
+        text = Redactor([token]).text(f"{type(exc).__name__}: {exc}")
+        return clip(printable(text), limits.max_text)
     return None
 
 
@@ -79,6 +107,11 @@ def _pytest_args(settings: Settings, target: Target, run_dir: Path) -> list[str]
     argv += ["--junitxml", str(run_dir / "junit.xml"), "-o", "junit_family=xunit2"]
     argv += ["--html", str(run_dir / "report.html"), "--self-contained-html"]
     argv += ["--fuzz-examples", str(settings.fuzz_examples)]
+    argv += ["--max-body", str(settings.max_body), "--max-text", str(settings.max_text)]
+    argv += ["--request-deadline", str(settings.request_deadline)]
+    argv += ["--max-errors", str(settings.max_errors)]
+    if settings.no_convergence_probe:
+        argv.append("--no-convergence-probe")
     if settings.strict:
         argv.append("--strict-assumed")
     if settings.create_orders:
@@ -107,7 +140,7 @@ def execute(args: argparse.Namespace) -> int:
             target = Target(url=server.url, kind="emulator")
             settings.token = settings.token or f"sqc-emu-{secrets.token_hex(8)}"
             settings.second_token = settings.second_token or f"sqc-emu2-{secrets.token_hex(8)}"
-        elif (why := _reachable(target, settings.token)) is not None:
+        elif (why := _reachable(target, settings)) is not None:
             print(f"squarecheck run: target unreachable: {why}", file=sys.stderr)
             return exitcodes.TOOL_ERROR
         return _run(settings, target)
@@ -117,10 +150,6 @@ def execute(args: argparse.Namespace) -> int:
 def _run(settings: Settings, target: Target) -> int:
     import pytest
 
-    from squarecheck.errors import ReportError
-    from squarecheck.reports.baseline import BaselineError
-    from squarecheck.reports.stage import post_run
-
     run_dir = settings.report_dir / settings.run_id
     run_dir.mkdir(parents=True, exist_ok=True)
     secrets_env = {
@@ -128,8 +157,17 @@ def _run(settings: Settings, target: Target) -> int:
         "SQUARECHECK_SECOND_TOKEN": settings.second_token,
         "SQUARE_TOKEN": None,
     }
-    with _environment(secrets_env):
+    with _environment(secrets_env), _signals(interrupt=True):
         code = int(pytest.main(_pytest_args(settings, target, run_dir)))
+    with _signals(interrupt=False):  # the reports of what ran are written whatever arrives
+        return _report(settings, target, run_dir, code)
+
+
+def _report(settings: Settings, target: Target, run_dir: Path, code: int) -> int:
+    from squarecheck.errors import ReportError
+    from squarecheck.reports.baseline import BaselineError
+    from squarecheck.reports.stage import post_run
+
     if code == PYTEST_USAGE:
         return usage("run", "pytest refused the options (see above)")
     if code == PYTEST_NO_TESTS:
@@ -152,7 +190,7 @@ def _run(settings: Settings, target: Target) -> int:
         print(f"squarecheck run: reports not written: {exc}", file=sys.stderr)
         return exitcodes.TOOL_ERROR
     for message in outcome.messages:
-        print(message)
+        print(printable(message))
     if stopped:
         print(f"squarecheck run: pytest stopped early ({code}); see above", file=sys.stderr)
     _print_summary(run_dir, target, settings, outcome.counts, outcome.leftovers)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from typing import Any
 
 from starlette.applications import Starlette
@@ -40,6 +41,7 @@ from squarecheck.emulator.versioning import HEADER, VersionContext, context_for
 log = logging.getLogger(__name__)
 
 DRAIN_FACTOR = 64  # a body this many times over the limit is no longer read to its end
+_B64TOKEN = re.compile(r"[A-Za-z0-9._~+/-]+=*")  # RFC 6750 b64token
 UNAUTHORIZED_DETAIL = "This request could not be authorized."  # handling-errors example
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"]
 
@@ -64,10 +66,14 @@ def error_response(
 
 
 def authenticate(request: Request, config: EmulatorConfig) -> str:
-    """The bearer token (one token = one seller); behaviour auth-required."""
+    """The bearer token (one token = one seller); behaviour auth-required.
+
+    A token is well-formed when it follows RFC 6750's b64token grammar (ASCII letters, digits,
+    `-._~+/`, trailing `=`); a tab, a control character or a non-ASCII byte is malformed.
+    """
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    token = token.strip()
-    if scheme.lower() == "bearer" and token and " " not in token:
+    token = token.strip(" \t")
+    if scheme.lower() == "bearer" and _B64TOKEN.fullmatch(token):
         return token
     if AuthNotEnforced.on(config):
         return "anonymous"
@@ -83,7 +89,7 @@ async def read_json(request: Request, version: VersionContext) -> bodyparse.Pars
     too_large = version.expect("body-too-large")
     limit = int(too_large["max_body_bytes"])
     declared = request.headers.get("content-length", "")
-    oversized = declared.isdigit() and int(declared) > limit
+    oversized = declared.isascii() and declared.isdigit() and int(declared) > limit
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():  # drained fully so the client is not cut off

@@ -11,6 +11,7 @@ worded like Go's JSON decoder, as Square's are (behaviour invalid-json-body).
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,9 @@ _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _WHITESPACE = " \t\n\r"
 _LITERALS: Mapping[str, Any] = MappingProxyType({"true": True, "false": False, "null": None})
 MAX_DEPTH = 200
+#: Python's own limit on converting a decimal string to an int (sys.get_int_max_str_digits);
+#: a longer integer literal is refused as malformed rather than crashing the conversion.
+MAX_INT_DIGITS = 4300
 
 Path = tuple[str, ...]
 _END = "unexpected end of JSON input"
@@ -119,10 +123,21 @@ class _Parser:
                 return result
         match = _NUMBER.match(self.text, self.pos)
         if match:
-            self.pos = match.end()
-            token = match.group()
-            return float(token) if any(c in token for c in ".eE") else int(token)
+            return self.number(match.group())
         raise self.fail(_invalid(char, "looking for beginning of value"))
+
+    def number(self, token: str) -> int | float:
+        """An int, or a finite float; a literal no machine number can hold is a syntax error."""
+        if not any(c in token for c in ".eE"):
+            if len(token.lstrip("-")) > MAX_INT_DIGITS:
+                raise self.fail(f"Number with more than {MAX_INT_DIGITS} digits")
+            self.pos += len(token)
+            return int(token)
+        value = float(token)
+        if math.isinf(value):
+            raise self.fail("Number out of range")
+        self.pos += len(token)
+        return value
 
     def string(self) -> str:
         try:

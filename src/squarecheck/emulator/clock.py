@@ -46,7 +46,8 @@ def rfc3339(moment: datetime) -> str:
 
 
 def parse_rfc3339(text: str) -> datetime | None:
-    """Parse an RFC 3339 timestamp (search TimeRange bounds); None when malformed."""
+    """Parse an RFC 3339 timestamp (search TimeRange bounds); None when malformed or when it
+    falls outside years 1-9999 once converted to UTC."""
     candidate = text.strip()
     if not candidate or "T" not in candidate.upper():
         return None
@@ -58,4 +59,7 @@ def parse_rfc3339(text: str) -> datetime | None:
         return None
     if parsed.tzinfo is None:
         return None
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+14:00 is before year 1 in UTC
+        return None

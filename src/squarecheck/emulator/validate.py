@@ -7,6 +7,7 @@ integral-numbers): the codes are Square's, the table says which input provokes w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -20,6 +21,7 @@ from squarecheck.emulator.errors import (
 )
 from squarecheck.emulator.versioning import VersionContext
 
+_QUERY_INT = re.compile(r"-?[0-9]{1,18}")
 _PY_TYPES: Mapping[str, tuple[type, ...]] = MappingProxyType(
     {
         "object": (dict,),
@@ -126,14 +128,17 @@ def non_empty(value: str, field: str, code: str) -> str:
 
 
 def query_int(query: Mapping[str, str], key: str) -> int | None:
-    """An integer query parameter; not an integer is INVALID_VALUE (squarecheck's choice)."""
+    """An integer query parameter: an optional `-` and ASCII digits, nothing else.
+
+    Python's `int()` also takes `1_0`, other scripts' digits and surrounding blanks; anything
+    but plain digits is INVALID_VALUE (squarecheck's choice).
+    """
     raw = query.get(key)
     if raw is None:
         return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise InvalidValue(f"Expected {key} to be an integer.", field=key) from None
+    if _QUERY_INT.fullmatch(raw) is None:
+        raise InvalidValue(f"Expected {key} to be an integer.", field=key)
+    return int(raw)
 
 
 def page_limit(raw: int | None, ctx: VersionContext, maximum: int) -> int:

@@ -25,7 +25,7 @@ from schemathesis import Case, GenerationMode
 from schemathesis.core.failures import Failure, FailureGroup
 
 from squarecheck.fuzz import commerce
-from squarecheck.fuzz.conformance import CHECKS, behaviour_for_unknown_fields
+from squarecheck.fuzz.conformance import VERSIONED, VERSIONLESS, behaviour_for_unknown_fields
 from squarecheck.fuzz.document import document_for
 from squarecheck.target.client import MUTATIONS, Client
 from squarecheck.target.evidence import Exchange
@@ -61,6 +61,10 @@ UNKNOWN_VALUES = st.recursive(
     ),
     max_leaves=6,
 )
+
+
+def _title(failure: Failure) -> str:
+    return str(getattr(failure, "title", type(failure).__name__))
 
 
 def _add_unknown(case: Case[Any], place: str, value: Any) -> Case[Any]:
@@ -117,11 +121,30 @@ class Finding:
 
 @dataclass
 class FuzzReport:
-    """What one fuzzing run sent and found."""
+    """What one fuzzing run sent and found.
+
+    `versionless` names the failing checks whose verdict does not depend on the version: the
+    only ones a version matrix may compare, since which requests count as invalid (and so
+    which cases are generated at all) differs between versions.
+    """
 
     cases: int = 0
     findings: list[Finding] = field(default_factory=list)
     by_check: dict[str, int] = field(default_factory=dict)
+    versionless: set[str] = field(default_factory=set)
+
+
+def failures_of(case: Case[Any], response: schemathesis.Response) -> list[tuple[Failure, bool]]:
+    """Each failing check's failure, with whether its verdict is the same in every version."""
+    found: list[tuple[Failure, bool]] = []
+    for checks, versionless in ((VERSIONLESS, True), (VERSIONED, False)):
+        try:
+            case.validate_response(response, checks=list(checks))
+        except FailureGroup as group:
+            found += [(f, versionless) for f in group.exceptions]
+        except Failure as failure:
+            found.append((failure, versionless))
+    return found
 
 
 class Fuzzer:
@@ -257,20 +280,24 @@ class Fuzzer:
         resp, st_response = self.send(case)
         self.report.cases += 1
         try:
-            case.validate_response(st_response, checks=list(CHECKS))
-        except FailureGroup as group:
-            self._found(case, mode, list(group.exceptions), resp.exchange)
-        except Failure as failure:
-            self._found(case, mode, [failure], resp.exchange)
+            self._found(case, mode, failures_of(case, st_response), resp.exchange)
         finally:
             del self.client.transcript[:]  # evidence is kept per finding, not per case
 
     def _found(
-        self, case: Case[Any], mode: str, failures: list[Failure], exchange: Exchange
+        self,
+        case: Case[Any],
+        mode: str,
+        found: list[tuple[Failure, bool]],
+        exchange: Exchange,
     ) -> None:
-        names = sorted({str(getattr(f, "title", type(f).__name__)) for f in failures})
+        if not found:
+            return
+        failures = [f for f, _ in found]
+        names = sorted({_title(f) for f in failures})
         for name in names:
             self.report.by_check[name] = self.report.by_check.get(name, 0) + 1
+        self.report.versionless.update(_title(f) for f, versionless in found if versionless)
         message = "; ".join(" ".join(f"{f.title}: {f.message}".split())[:300] for f in failures)
         op_id = str(case.operation.definition.raw.get("operationId"))
         self.report.findings.append(Finding(op_id, mode, names, message, exchange))
@@ -324,11 +351,8 @@ class Fuzzer:
             ) -> None:
                 fuzzer.report.cases += 1
                 try:
-                    case.validate_response(response, checks=list(CHECKS))
-                except FailureGroup as group:
-                    fuzzer._found(case, "stateful", list(group.exceptions), self._sent.exchange)
-                except Failure as failure:
-                    fuzzer._found(case, "stateful", [failure], self._sent.exchange)
+                    found = failures_of(case, response)
+                    fuzzer._found(case, "stateful", found, self._sent.exchange)
                 finally:
                     del fuzzer.client.transcript[:]
 

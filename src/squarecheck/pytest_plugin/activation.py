@@ -11,6 +11,7 @@ from squarecheck.options import Settings, options_for, require_target_access, re
 from squarecheck.paths import suites_dir
 from squarecheck.pytest_plugin.recording import HtmlColumns, Recorder
 from squarecheck.pytest_plugin.state import STATE, RunState
+from squarecheck.target.redaction import Redactor
 
 
 def given(config: pytest.Config) -> dict[str, object]:
@@ -49,7 +50,8 @@ def activate(config: pytest.Config) -> RunState:
     workerinput = getattr(config, "workerinput", None)
     if workerinput and "squarecheck_run_id" in workerinput:
         settings.run_id = workerinput["squarecheck_run_id"]
-    state = config.stash[STATE] = RunState(settings)
+    redactor = Redactor([settings.token, settings.second_token])
+    state = config.stash[STATE] = RunState(settings, redactor)
     config.pluginmanager.register(Recorder(state), "squarecheck-recorder")
     if config.pluginmanager.hasplugin("html"):
         config.pluginmanager.register(HtmlColumns(), "squarecheck-html")

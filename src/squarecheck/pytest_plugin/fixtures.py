@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from squarecheck.checks import Check
+from squarecheck.checks.convergence import Convergence
 from squarecheck.errors import ToolError
 from squarecheck.options import TOKEN_NEEDED
 from squarecheck.pytest_plugin.activation import activate
@@ -21,7 +22,6 @@ from squarecheck.pytest_plugin.state import CHECK, STATE, RunState
 from squarecheck.spec.table import load_table
 from squarecheck.target.client import Client, Connection
 from squarecheck.target.ledger import Ledger, cleanup
-from squarecheck.target.redaction import Redactor
 from squarecheck.target.resolve import Target
 
 
@@ -54,10 +54,16 @@ def squarecheck_state(request: pytest.FixtureRequest) -> Iterator[RunState]:
         f"sqc-emu2-{secrets.token_hex(8)}" if on_emulator else None
     )
     state.search_timeout = settings.timeout_for(state.target.kind)
+    state.convergence = Convergence(state.search_timeout, probe=not settings.no_convergence_probe)
     state.ledger = Ledger(settings.run_prefix)
-    redactor = Redactor([state.token, state.second_token])
+    state.redactor.add(state.token)
+    state.redactor.add(state.second_token)
     orders = on_emulator or settings.create_orders  # orders cannot be deleted on Square
-    state.conn = Connection(state.target.url, redactor, state.ledger, create_orders=orders)
+    state.conn = Connection(
+        state.target.url, state.redactor, state.ledger, limits=settings.limits, create_orders=orders
+    )
+    if state.stopped:
+        state.conn.halt(state.stopped)
     try:
         yield state
     finally:
@@ -65,6 +71,7 @@ def squarecheck_state(request: pytest.FixtureRequest) -> Iterator[RunState]:
         workeroutput = getattr(request.config, "workeroutput", None)
         if workeroutput is not None:
             workeroutput["squarecheck_leftovers"] = state.leftovers
+            workeroutput["squarecheck_stopped"] = state.stopped
             state.leftovers = 0
         state.conn.close()
         if emulator is not None:
@@ -90,6 +97,8 @@ def check(
     behaviour, operation, name = found
     state = squarecheck_state
     assert state.conn is not None and state.ledger is not None
+    if state.stopped:
+        raise ToolError(f"not run: {state.stopped}")
     ctx = Check(
         version=square_version,
         behaviour=behaviour,
@@ -100,6 +109,7 @@ def check(
         second_token=state.second_token,
         search_timeout=state.search_timeout,
         nodeid=request.node.nodeid,
+        convergence=state.convergence,
     )
     request.node.stash[CHECK] = ctx
     request.node.user_properties.extend(

@@ -1,5 +1,6 @@
 """Turning test reports into check records, collecting them (from xdist workers too), and
-writing results.json once at the end of the session through `squarecheck.results`.
+writing results.json once at the end of the session through `squarecheck.results`, also when
+the circuit breaker opened or a signal interrupted the run.
 """
 
 from __future__ import annotations
@@ -15,6 +16,26 @@ from squarecheck.checks import Check
 from squarecheck.pytest_plugin.state import RunState
 from squarecheck.results import CheckRecord, Outcome, RunInfo, count, exit_code, now_iso, write
 from squarecheck.spec.table import Behaviour, load_table
+from squarecheck.target.bounds import Limits, clip, printable
+from squarecheck.target.redaction import Redactor
+
+#: record fields that hold a whole message (a few target texts and a curl line), not one text
+_MESSAGES = frozenset({"message", "curl"})
+
+
+def bounded(value: Any, redactor: Redactor, limits: Limits, key: str = "") -> Any:
+    """`value` with every string redacted (decoded facts too) and cut to size, keys included."""
+    if isinstance(value, str):
+        limit = limits.max_message if key in _MESSAGES else limits.max_text
+        return clip(redactor.text(value), limit)
+    if isinstance(value, dict):
+        return {
+            bounded(k, redactor, limits): bounded(v, redactor, limits, str(k))
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [bounded(v, redactor, limits, key) for v in value]
+    return value
 
 
 def build_record(
@@ -71,6 +92,14 @@ class Recorder:
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
         output = getattr(node, "workeroutput", {}) or {}
         self.state.leftovers += int(output.get("squarecheck_leftovers", 0))
+        if output.get("squarecheck_stopped"):
+            self.state.stopped = self.state.stopped or str(output["squarecheck_stopped"])
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        """SIGINT, or SIGTERM turned into it by `squarecheck run`: send nothing more, so that
+        cleanup and the reports of what ran finish at once."""
+        name = excinfo.value.args[0] if excinfo.value.args else "SIGINT"
+        self.state.stop(f"interrupted by {name}")
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
@@ -82,7 +111,7 @@ class Recorder:
     def run_info(self) -> RunInfo:
         state, settings = self.state, self.state.settings
         counts = count(state.records)
-        return RunInfo(
+        info = RunInfo(
             id=settings.run_id,
             target=settings.target.display if settings.target else "emulator",
             target_kind=settings.target.kind if settings.target else "emulator",
@@ -96,8 +125,11 @@ class Recorder:
             prefix=settings.run_prefix,
             leftovers=state.leftovers,
             counts=counts,
-            exit_code=exit_code(counts),
+            exit_code=exit_code(counts, stopped=bool(state.stopped)),
         )
+        if state.stopped:
+            info["stopped"] = state.stopped
+        return info
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         records = self.state.records
@@ -107,10 +139,14 @@ class Recorder:
         for record in records:
             if record["outcome"] in ("failed", "warned", "error"):
                 terminalreporter.write_line(
-                    f"{record['outcome'].upper():7} {record['id']} "
-                    f"[{record['behaviour']}, {record['basis']}]"
+                    printable(
+                        f"{record['outcome'].upper():7} {record['id']} "
+                        f"[{record['behaviour']}, {record['basis']}]"
+                    )
                 )
         shown = ", ".join(f"{v} {k}" for k, v in count(records).items() if v)
+        if self.state.stopped:
+            terminalreporter.write_line(f"stopped: {printable(self.state.stopped)}")
         terminalreporter.write_line(
             f"{len(records)} checks: {shown}; prefix {self.state.settings.run_prefix}; "
             f"leftovers {self.state.leftovers}"

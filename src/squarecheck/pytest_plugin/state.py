@@ -8,18 +8,22 @@ from dataclasses import dataclass, field
 import pytest
 
 from squarecheck.checks import Check
+from squarecheck.checks.convergence import Convergence
 from squarecheck.options import Settings
-from squarecheck.results import CheckRecord, now_iso
+from squarecheck.results import CheckRecord, Outcome, now_iso
 from squarecheck.target.client import Connection
 from squarecheck.target.ledger import Ledger
+from squarecheck.target.redaction import Redactor
 from squarecheck.target.resolve import Target
 
 
 @dataclass
 class RunState:
-    """Per-process state: the connection, the ledger, the emulator's tokens, collected records."""
+    """Per-process state: the connection, the ledger, the emulator's tokens, collected records,
+    and the circuit breaker (tool errors in a row, and why the run stopped, if it did)."""
 
     settings: Settings
+    redactor: Redactor
     records: list[CheckRecord] = field(default_factory=list)
     leftovers: int = 0
     target: Target | None = None
@@ -28,8 +32,30 @@ class RunState:
     token: str | None = None
     second_token: str | None = None
     search_timeout: float = 0.0
+    convergence: Convergence | None = None
     started_at: str = field(default_factory=now_iso)
     started: float = field(default_factory=time.monotonic)
+    errors_in_a_row: int = 0
+    stopped: str | None = None
+
+    def stop(self, reason: str) -> None:
+        """No further request: every remaining check is an error naming `reason`."""
+        self.stopped = self.stopped or reason
+        if self.conn is not None:
+            self.conn.halt(self.stopped)
+
+    def count(self, outcome: Outcome) -> None:
+        """Count tool errors in a row; at --max-errors the circuit breaker opens."""
+        if outcome in ("passed", "failed", "warned"):
+            self.errors_in_a_row = 0
+        elif outcome == "error":
+            self.errors_in_a_row += 1
+            limit = self.settings.max_errors
+            if self.errors_in_a_row >= limit:
+                self.stop(
+                    f"circuit breaker: {limit} tool errors in a row (--max-errors {limit}); "
+                    "the remaining checks were not run"
+                )
 
 
 STATE = pytest.StashKey[RunState]()

@@ -1,5 +1,7 @@
 """From a test's outcome to a check's verdict: evidence on failures, warnings for assumed rows,
-tool errors kept apart, and the token out of every report text.
+tool errors kept apart (and counted for the circuit breaker), and what a target said kept out
+of harm's way: the token out of every report text, every target text cut to --max-text,
+control characters shown as escapes wherever pytest prints or writes a message.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ import pytest
 from squarecheck.checks import Check
 from squarecheck.errors import ConformanceFailure, ToolError
 from squarecheck.pytest_plugin.markers import check_marker
-from squarecheck.pytest_plugin.recording import build_record
+from squarecheck.pytest_plugin.recording import bounded, build_record
 from squarecheck.pytest_plugin.state import CHECK, STATE
 from squarecheck.results import Outcome
 from squarecheck.spec.table import Basis, load_table
+from squarecheck.target.bounds import Limits, clip, printable
+from squarecheck.target.redaction import Redactor
 
 
 def _failure_basis(ctx: Check, exc: BaseException) -> Basis:
@@ -23,6 +27,11 @@ def _failure_basis(ctx: Check, exc: BaseException) -> Basis:
     if behaviour_id:
         return load_table()[behaviour_id].basis_at(ctx.version)
     return ctx.basis
+
+
+def _safe(text: str, redactor: Redactor, limits: Limits, factor: int = 1) -> str:
+    """Redacted, control characters escaped (line breaks kept), cut to size."""
+    return clip(printable(redactor.text(text), newlines=True), limits.max_message * factor)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -34,20 +43,22 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Generator[None, Any, Any]
         ctx = pyfuncitem.stash.get(CHECK, None)
         if ctx is None:
             raise
-        message = ctx.redact(str(exc))
-        settings = pyfuncitem.config.stash[STATE].settings
-        if _failure_basis(ctx, exc) == "assumed" and not settings.strict:
+        state = pyfuncitem.config.stash[STATE]
+        message = _safe(str(exc), state.redactor, state.settings.limits)
+        if _failure_basis(ctx, exc) == "assumed" and not state.settings.strict:
             ctx.warning = message
             pyfuncitem.user_properties.append(("squarecheck_warning", message))
             return True
-        exc.args = (ctx.with_evidence(message),)
+        exc.args = (_safe(ctx.with_evidence(message), state.redactor, state.settings.limits),)
         if isinstance(exc, ConformanceFailure):
             exc.message = exc.args[0]
         raise
     except ToolError as exc:
         ctx = pyfuncitem.stash.get(CHECK, None)
         if ctx is not None:
-            exc.args = (ctx.with_evidence(ctx.redact(str(exc))),)
+            state = pyfuncitem.config.stash[STATE]
+            safe = _safe(str(exc), state.redactor, state.settings.limits)
+            exc.args = (_safe(ctx.with_evidence(safe), state.redactor, state.settings.limits),)
         raise
 
 
@@ -94,11 +105,16 @@ def pytest_runtest_makereport(
     if found is None or STATE not in item.config.stash:
         return report
     ctx = item.stash.get(CHECK, None)
-    conn = item.config.stash[STATE].conn
-    redact = conn.redactor.text if conn is not None else str
+    state = item.config.stash[STATE]
+    limits = state.settings.limits
+
+    def redact(text: str) -> str:
+        return _safe(text, state.redactor, limits, factor=2)
+
     _redact_report(report, redact)
     if call.when == "call" or (call.when == "setup" and not report.passed):
         outcome, message = _verdict(report, call, ctx, redact)
         record = build_record(item, found, ctx, outcome, message, report.duration)
-        report.squarecheck = record  # type: ignore[attr-defined]
+        report.squarecheck = bounded(record, state.redactor, limits)  # type: ignore[attr-defined]
+        state.count(outcome)
     return report

@@ -14,6 +14,9 @@ from typing import Any
 
 from squarecheck.reports import runs
 from squarecheck.reports.page import document, esc
+from squarecheck.target.bounds import clip, printable
+
+MAX_LINE = 2000  # characters of one line of the text diff
 
 
 @dataclass
@@ -135,7 +138,8 @@ def render_text(diff: Diff) -> str:
             lines.append(f"  {key}: {summary}")
     verdict = f"{len(diff.regressions)} regressions" if diff.failing else "no regressions"
     lines.append(f"Result: {verdict}")
-    return "\n".join(lines) + "\n"
+    # ids and observations may come from a target: no escape sequence reaches a terminal
+    return "\n".join(clip(printable(line), MAX_LINE) for line in lines) + "\n"
 
 
 def render_html(diff: Diff) -> str:

@@ -88,6 +88,7 @@ def post_run(
     run = results["run"]
     run["counts"] = res.count(results["checks"])
     run["failing"] = failing
+    stopped = stopped or bool(run.get("stopped"))
     run["exit_code"] = res.exit_code(run["counts"], failing=failing, stopped=stopped)
     if upgrade is not None:
         messages.append(_upgrade_report(results, table, run_dir, upgrade))
@@ -98,6 +99,8 @@ def post_run(
     for row in matrix.rows:
         for flag in row.flags:
             messages.append(f"{flag}: {row.key} ({row.behaviour_id})")
+    if run.get("stopped"):
+        messages.append(f"stopped early: {run['stopped']}")
     messages.append(f"report: {page}")
     if summary_md is not None:
         summary_md.parent.mkdir(parents=True, exist_ok=True)

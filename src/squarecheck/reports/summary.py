@@ -1,20 +1,41 @@
-"""`--summary-md FILE`: a short Markdown summary for a CI job page (no absolute links)."""
+"""`--summary-md FILE`: a short Markdown summary for a CI job page (no absolute links).
+
+Check messages and observations carry a target's text, and a CI page renders Markdown and
+inline HTML: every value is written with `md_text`, which shows control characters as escapes,
+cuts it to a length, writes `<` and `&` as entities and backslash-escapes every character
+that opens inline markup, so no link, image, tag, emphasis or table cell comes from a target.
+The list of failing checks is capped too.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from squarecheck.reports import matrix as mx
 from squarecheck.reports import runs
 from squarecheck.results import count
 from squarecheck.spec.table import Table
+from squarecheck.target.bounds import clip, printable
 
 MAX_KEYS = 5
+MAX_FAILING = 50  # rows of the failing-checks table
+MAX_CELL = 200  # characters of one value
+# What starts inline markup mid-line: code, emphasis, links and images, table cells,
+# strikethrough, math, autolinks (`http:`, `user@host`, `www.`); `<` and `&` become entities (a
+# `>` mid-line is plain text).
+_PUNCTUATION = re.compile(r"([\\`*_\[\]!|~$:@])|(?<=www)(\.)", re.IGNORECASE)
+_ENTITIES = {"&": "&amp;", "<": "&lt;"}
 
 
-def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+def md_text(text: str, limit: int = MAX_CELL) -> str:
+    """`text` as literal Markdown text on one line: no markup, link, image or HTML survives."""
+    flat = clip(printable(" ".join(text.split())), limit)
+    escaped = _PUNCTUATION.sub(lambda m: "\\" + m.group(), flat)
+    return re.sub("[&<]", lambda m: _ENTITIES[m.group()], escaped)
+
+
+_cell = md_text
 
 
 def render(results: dict[str, Any], table: Table, failing: int) -> str:
@@ -24,13 +45,13 @@ def render(results: dict[str, Any], table: Table, failing: int) -> str:
     counts = count(results["checks"])
     verdict = "FAIL" if failing else "PASS"
     lines = [
-        f"## squarecheck {verdict}: run {run['id']}",
+        f"## squarecheck {verdict}: run {md_text(str(run['id']))}",
         "",
-        f"Target `{runs.clean_target(str(run['target']))}`, versions "
-        + ", ".join(f"`{v}`" for v in matrix.versions)
+        f"Target {md_text(runs.clean_target(str(run['target'])))}, versions "
+        + ", ".join(md_text(v) for v in matrix.versions)
         + f", {float(run.get('duration', 0)):.1f} s.",
         "",
-        "| " + " | ".join(counts) + " | failing the run |",
+        "| " + " | ".join(md_text(k) for k in counts) + " | failing the run |",
         "|" + "---|" * (len(counts) + 1),
         "| " + " | ".join(str(n) for n in counts.values()) + f" | {failing} |",
         "",
@@ -57,7 +78,7 @@ def _failing(checks: list[dict[str, Any]]) -> list[str]:
             "| check | behaviour | version | why |",
             "|---|---|---|---|",
         ]
-        for c in failed:
+        for c in failed[:MAX_FAILING]:
             why = (
                 "stale baseline entry"
                 if c.get("baseline", {}).get("status") == "stale"
@@ -67,6 +88,8 @@ def _failing(checks: list[dict[str, Any]]) -> list[str]:
                 f"| {_cell(c['key'])} | {_cell(c['behaviour'])} | {_cell(c['version'])} "
                 f"| {_cell(why.splitlines()[0] if why else '')} |"
             )
+        if len(failed) > MAX_FAILING:
+            lines += ["", f"and {len(failed) - MAX_FAILING} more failing checks (see index.html)."]
         lines.append("")
     known = [c["id"] for c in checks if c.get("baseline", {}).get("status") == "known-failure"]
     if known:
@@ -80,7 +103,7 @@ def _version_behaviour(matrix: mx.Matrix) -> list[str]:
     for row in matrix.rows:
         for t in row.transitions:
             if t.finding in (mx.DOC_OBSERVED, mx.DOC_NOT_OBSERVED, mx.UNDOCUMENTED):
-                group = f"{row.behaviour_id} ({t.old} → {t.new})"
+                group = md_text(f"{row.behaviour_id} ({t.old} → {t.new})")
                 findings.setdefault(t.finding, {}).setdefault(group, []).append(row.key)
     lines = ["### Version behaviour", ""]
     for name in (mx.DOC_OBSERVED, mx.DOC_NOT_OBSERVED, mx.UNDOCUMENTED):
@@ -91,7 +114,7 @@ def _version_behaviour(matrix: mx.Matrix) -> list[str]:
             if name == mx.DOC_OBSERVED:
                 lines.append(f"  - {group}: {len(keys)} checks")
                 continue
-            shown = ", ".join(sorted(keys)[:MAX_KEYS])
+            shown = ", ".join(md_text(k) for k in sorted(keys)[:MAX_KEYS])
             more = f" and {len(keys) - MAX_KEYS} more" if len(keys) > MAX_KEYS else ""
-            lines.append(f"  - {group}: {_cell(shown)}{more}")
+            lines.append(f"  - {group}: {shown}{more}")
     return lines

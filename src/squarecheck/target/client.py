@@ -4,13 +4,15 @@ It sends `Authorization: Bearer <token>` and `Square-Version`, retries 429 with 
 (honouring `Retry-After`; a 429 is never a verdict), records every exchange as evidence with the
 token redacted and a curl command that reproduces it, validates every response body against
 specs/ schemas, keeps the run's ledger of created resources up to date, and refuses to modify
-any resource the run did not create.
+any resource the run did not create. A target is untrusted: each request has one deadline for
+everything (connect, send, every read, 429 waits), a body is read up to `--max-body` bytes, and
+every target text kept as evidence is cut to `--max-text` characters; beyond a bound is a
+`ToolError`, never a verdict.
 """
 
 from __future__ import annotations
 
 import json
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +22,8 @@ import httpx
 
 from squarecheck.errors import ConformanceFailure, ToolError
 from squarecheck.spec.schemas import operations, validate_response
+from squarecheck.target import transport
+from squarecheck.target.bounds import Limits, clip, printable
 from squarecheck.target.commerce import (
     CATALOG_MUTATIONS,
     CommerceOperations,
@@ -27,9 +31,13 @@ from squarecheck.target.commerce import (
     refuse_foreign,
     track_catalog,
 )
-from squarecheck.target.evidence import BODY_LIMIT, Exchange, curl_command
+from squarecheck.target.evidence import Exchange, curl_command
 from squarecheck.target.ledger import Ledger
 from squarecheck.target.redaction import Redactor
+from squarecheck.target.retry import RetryPolicy
+from squarecheck.target.transport import Raw
+
+__all__ = ["OMIT", "Client", "Connection", "Response", "RetryPolicy"]
 
 OMIT: Any = object()  # "do not send this header / body"
 
@@ -45,26 +53,6 @@ MUTATIONS = {
 }
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How 429 answers are retried: bounded tries and total wait."""
-
-    tries: int = 5
-    max_total_wait: float = 60.0
-    base_delay: float = 0.5
-    max_delay: float = 20.0
-
-    def delay(self, attempt: int, retry_after: str | None) -> float:
-        """Seconds before retry number `attempt` (1-based), Retry-After first."""
-        if retry_after:
-            try:
-                return min(max(float(retry_after), 0.0), self.max_delay)
-            except ValueError:
-                pass
-        backoff: float = self.base_delay * 2 ** (attempt - 1)
-        return min(backoff * (0.5 + random.random() / 2), self.max_delay)
-
-
 @dataclass
 class Response:
     """A target's answer, parsed."""
@@ -76,6 +64,11 @@ class Response:
     text: str
     version: str | None
     exchange: Exchange
+    limits: Limits = field(default_factory=Limits)
+
+    def shown(self, value: Any, *, quoted: bool = True) -> str:
+        """A target value for a message: (repr'd,) control characters escaped, cut to size."""
+        return self.limits.clip(printable(repr(value) if quoted else str(value)))
 
     def first_error(self) -> dict[str, Any]:
         if isinstance(self.body, dict):
@@ -95,19 +88,25 @@ class Response:
 
 @dataclass
 class Connection:
-    """What every client of one run shares: the socket pool, secrets, ledger and policy."""
+    """What every client of one run shares: the socket pool, secrets, ledger, bounds, policy."""
 
     base_url: str
     redactor: Redactor
     ledger: Ledger
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     create_orders: bool = False  # orders cannot be deleted on Square: only when allowed
-    timeout: float = 30.0
+    limits: Limits = field(default_factory=Limits)
     sleep: Callable[[float], None] = time.sleep
     http: httpx.Client = field(init=False)
+    #: why no request may be sent any more (an open circuit breaker, an interrupted run)
+    halted: str | None = None
 
     def __post_init__(self) -> None:
-        self.http = httpx.Client(base_url=self.base_url, timeout=self.timeout)
+        self.http = transport.client(self.base_url, self.limits.deadline)
+
+    def halt(self, reason: str) -> None:
+        """Refuse every further request (each becomes a ToolError naming `reason`)."""
+        self.halted = self.halted or reason
 
     def close(self) -> None:
         self.http.close()
@@ -176,8 +175,8 @@ class Client(CommerceOperations):
             req_headers.update(headers)
         raw = content if content is not None else body_text
         query = {k: v for k, v in (params or {}).items() if v is not None}
-        http_response = self._send(method, path, req_headers, raw, query)
-        resp = self._parse(operation, method, http_response, req_headers, body_text, sent_version)
+        answer = self._send(method, path, req_headers, raw, query)
+        resp = self._parse(operation, method, answer, req_headers, body_text, sent_version)
         self._track(operation, resp, path_ids)
         should_validate = self.validate if validate is None else validate
         if should_validate:
@@ -191,74 +190,74 @@ class Client(CommerceOperations):
         headers: dict[str, str],
         content: str | bytes | None,
         params: dict[str, Any],
-    ) -> httpx.Response:
-        policy, waited = self.conn.retry, 0.0
+    ) -> Raw:
+        """One request within one deadline: connect, send, every read and every 429 wait."""
+        conn = self.conn
+        if conn.halted:
+            raise ToolError(f"not sent: {conn.halted}")
+        policy, limit, waited = conn.retry, conn.limits.deadline, 0.0
+        started = time.monotonic()
         for attempt in range(1, policy.tries + 1):
-            try:
-                response = self.conn.http.request(
-                    method, path, headers=headers, content=content, params=params
-                )
-            except httpx.HTTPError as exc:
-                detail = self.conn.redactor.text(f"{type(exc).__name__}: {exc}")
-                raise ToolError(f"target unreachable at {self.conn.base_url}: {detail}") from None
-            if response.status_code != 429:
-                return response
-            delay = policy.delay(attempt, response.headers.get("Retry-After"))
-            if attempt == policy.tries or waited + delay > policy.max_total_wait:
+            with transport.deadline(limit - (time.monotonic() - started)):
+                raw = transport.exchange(conn, method, path, headers, content, params)
+            if raw.status != 429:
+                return raw
+            delay = policy.delay(attempt, raw.headers.get("Retry-After"))
+            left = limit - (time.monotonic() - started)
+            if attempt == policy.tries or waited + delay > policy.max_total_wait or delay >= left:
                 break
-            self.conn.sleep(delay)
+            conn.sleep(delay)
             waited += delay
         raise ToolError(
             f"rate limited: {method} {path} still answered 429 after {attempt} tries "
-            f"and {waited:.1f}s of waiting"
+            f"and {waited:.1f}s of waiting (request deadline {limit:g}s)"
         )
 
     def _parse(
         self,
         operation: str,
         method: str,
-        http_response: httpx.Response,
+        raw: Raw,
         req_headers: dict[str, str],
         body_text: str | None,
         sent_version: Any,
     ) -> Response:
-        red = self.conn.redactor
-        text = http_response.text
+        red, limits = self.conn.redactor, self.conn.limits
+        text = raw.content.decode("utf-8", "replace")
         try:
             body: Any = json.loads(text) if text else None
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, too deep, or an over-long integer
             body = None
-        url = str(http_response.request.url)
-        shown_body = red.text(body_text)[:BODY_LIMIT] if body_text is not None else None
+        shown_body = limits.clip(red.text(body_text)) if body_text is not None else None
+        kept = ("square-version", "content-type", "retry-after")
         exchange = Exchange(
             request={
                 "method": method,
-                "url": red.text(url),
+                "url": limits.clip(red.text(raw.url)),
                 "headers": red.headers(req_headers),
                 "body": shown_body,
             },
             response={
-                "status": http_response.status_code,
-                "headers": red.headers(
-                    {
-                        k: v
-                        for k, v in http_response.headers.items()
-                        if k.lower() in ("square-version", "content-type", "retry-after")
-                    }
-                ),
-                "body": red.text(text)[:BODY_LIMIT],
+                "status": raw.status,
+                "headers": {
+                    k: limits.clip(red.text(v)) for k, v in raw.headers.items() if k.lower() in kept
+                },
+                "body": limits.clip(red.text(text)),
             },
-            curl=red.text(curl_command(method, url, req_headers, body_text)),
+            curl=clip(
+                red.text(curl_command(method, raw.url, req_headers, body_text)), limits.max_message
+            ),
         )
         self.transcript.append(exchange)
         return Response(
             operation=operation,
-            status=http_response.status_code,
-            headers=dict(http_response.headers),
+            status=raw.status,
+            headers=dict(raw.headers),
             body=body,
             text=text,
             version=None if sent_version is OMIT else sent_version,
             exchange=exchange,
+            limits=limits,
         )
 
     def _track(self, operation: str, resp: Response, path_ids: tuple[str, ...]) -> None:
@@ -280,9 +279,12 @@ class Client(CommerceOperations):
     def _validate(self, resp: Response) -> None:
         if resp.operation not in operations():
             return  # an operation the schemas do not describe (e.g. an unknown route)
-        problems = validate_response(resp.operation, resp.status, resp.body)
+        try:
+            problems = validate_response(resp.operation, resp.status, resp.body)
+        except RecursionError:
+            problems = ["$: nested too deeply to validate"]
         if problems:
-            shown = "; ".join(problems[:5])
+            shown = "; ".join(resp.limits.clip(printable(p)) for p in problems[:5])
             raise ConformanceFailure(
                 f"{resp.operation} {resp.status} body does not validate against specs/: {shown}",
                 operation=resp.operation,

@@ -1,4 +1,5 @@
-"""One request and its answer as evidence: redacted, bounded, with a curl command."""
+"""One request and its answer as evidence (redacted and cut to size by the client), with a
+curl command reproducing it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 TOKEN_VARIABLE = "$SQUARE_TOKEN"
-BODY_LIMIT = 4000  # characters of a body kept as evidence
 
 
 @dataclass

@@ -10,12 +10,14 @@ the prefix) is touched. Orders cannot be deleted, so none is created on a remote
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from squarecheck.errors import ToolError, UsageError
+from squarecheck.target.bounds import clip, printable
 
 Kind = Literal["group", "customer", "catalog"]
 CATALOG_TYPES = "ITEM,ITEM_VARIATION,CATEGORY,DISCOUNT,PRODUCT_SET,PRICING_RULE"
@@ -50,7 +52,10 @@ class Deleter(Protocol):
     def list_catalog(self, types: str | None = None, cursor: str | None = None) -> Answer: ...
 
 
-MIN_PREFIX = 6  # a sweep prefix shorter than this could match someone else's data
+#: What `results.prefix_for` makes of a run id: `sqc-YYYYMMDDtHHMMSS-xxxx-`. A sweep takes
+#: exactly one such prefix: a shorter one (`sqc-20`) matches every run's resources, a
+#: concurrent run's too.
+RUN_PREFIX = re.compile(r"sqc-\d{8}t\d{6}-[0-9a-f]{4}-")
 
 
 @dataclass
@@ -136,7 +141,7 @@ def cleanup(entries: list[Entry], client_for: Callable[[str | None], Deleter]) -
     ordered = [e for e in entries if e.kind == "customer"] + [
         e for e in entries if e.kind == "group"
     ]
-    for entry in ordered:
+    for index, entry in enumerate(ordered):
         if entry.deleted:
             continue
         client = client_for(entry.token)
@@ -145,7 +150,11 @@ def cleanup(entries: list[Entry], client_for: Callable[[str | None], Deleter]) -
                 resp = client.delete_customer(entry.id)
             else:
                 resp = client.delete_group(entry.id)
-        except (ToolError, AssertionError):
+        except ToolError:
+            # No answer (deadline, body cap, 429s, a halted run): the next delete would cost
+            # another whole request deadline for nothing; what is left stays for the sweep.
+            return remaining + sum(1 for e in ordered[index:] if not e.deleted)
+        except AssertionError:
             remaining += 1
             continue
         if resp.status in (200, 404):
@@ -156,11 +165,12 @@ def cleanup(entries: list[Entry], client_for: Callable[[str | None], Deleter]) -
 
 
 def check_prefix(prefix: str) -> None:
-    """Refuse a sweep prefix that could match resources some other process created."""
-    if len(prefix.strip()) < MIN_PREFIX:
+    """Refuse a sweep prefix that is not one run's whole prefix (it could match other data)."""
+    if RUN_PREFIX.fullmatch(prefix) is None:
+        shown = clip(printable(prefix), 80)
         raise UsageError(
-            f"--prefix must be at least {MIN_PREFIX} characters (got {prefix!r}); "
-            "use the prefix a run printed, e.g. sqc-20260101t000000-ab12-"
+            f"--prefix must be one run prefix as the run printed it, e.g. "
+            f"sqc-20260101t120000-ab12- (got {shown!r})"
         )
 
 

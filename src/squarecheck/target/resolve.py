@@ -6,17 +6,21 @@ Base URLs: https://square-openapi info.x-server-configuration and the official S
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from squarecheck.errors import UsageError
+from squarecheck.target.bounds import clip, printable
 
 SANDBOX_URL = "https://connect.squareupsandbox.com"
 PRODUCTION_URL = "https://connect.squareup.com"
 PRODUCTION_HOST = "connect.squareup.com"
 
 ALIASES = {"sandbox": SANDBOX_URL, "production": PRODUCTION_URL}
+
+_USERINFO = re.compile(r"(?<=//)[^/?#]*@")
 
 TargetKind = Literal["emulator", "url", "sandbox", "production"]
 TARGET_KINDS: tuple[TargetKind, ...] = ("emulator", "url", "sandbox", "production")
@@ -46,14 +50,34 @@ def strip_credentials(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
+def _masked(value: str) -> str:
+    """`value` fit for a one-line message: user info hidden, control characters escaped, cut."""
+    return clip(printable(_USERINFO.sub("***@", value)), 200)
+
+
 def resolve_target(value: str, *, kind: str | None = None) -> Target:
-    """Turn `--target` (a base URL or `sandbox`) into a Target; bad values are a UsageError."""
+    """Turn `--target` (a base URL or `sandbox`) into a Target; bad values are a UsageError.
+
+    Credentials in the URL (`user:password@`) are refused rather than used: httpx would send
+    them as Basic auth instead of the bearer token, and every evidence URL would carry them.
+    """
     raw = value.strip()
     url = ALIASES.get(raw.lower(), raw).rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"--target must be an http(s) base URL or 'sandbox', not {value!r}")
-    return Target(url=url, kind=target_kind(kind) if kind else _kind_of(parts.hostname))
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError:
+        raise UsageError(f"--target is not a URL: {_masked(value)!r}") from None
+    if "@" in parts.netloc:
+        raise UsageError(
+            "--target must not carry credentials (user:password@); "
+            "pass the access token with --token or SQUARECHECK_TOKEN"
+        )
+    if parts.scheme not in ("http", "https") or not hostname:
+        raise UsageError(
+            f"--target must be an http(s) base URL or 'sandbox', not {_masked(value)!r}"
+        )
+    return Target(url=url, kind=target_kind(kind) if kind else _kind_of(hostname))
 
 
 def target_kind(value: str) -> TargetKind:

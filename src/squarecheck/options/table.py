@@ -1,41 +1,55 @@
-"""The one table of options: flag, environment twin, type, default and check, in one place.
+"""The options table itself: each option's flag, environment twin, cast and default.
 
-`squarecheck run`, `sweep`, `selftest` and the pytest plugin declare their options from `TABLE`
-and read them with `resolve`, in the manner of starlette's `Config`: the command line wins over
-the environment twin, each value is cast once, each failure is one sentence (a `UsageError`),
-and each default is written once.
+Split from the resolution (`squarecheck.options`) so each stays small; the casts live here,
+next to the entries that use them.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from squarecheck.errors import UsageError
-from squarecheck.option_casts import existing_file as _existing_file
-from squarecheck.option_casts import positive as _positive
-from squarecheck.option_casts import version as _version
-from squarecheck.results import new_run_id, prefix_for
-from squarecheck.spec.table import load_table
-from squarecheck.target.resolve import (
-    Target,
-    TargetKind,
-    refuse_production,
-    resolve_target,
-    target_kind,
-)
+from squarecheck.spec.table import SELECTIONS, load_table
+from squarecheck.target.bounds import MAX_BODY, MAX_ERRORS, MAX_TEXT, REQUEST_DEADLINE
+from squarecheck.target.resolve import target_kind
 
 Command = Literal["run", "pytest", "sweep", "selftest"]
 Kind = Literal["value", "flag", "list", "pair"]
-TRUE = ("1", "true", "yes", "on")
 TOKEN_NEEDED = "a token is needed: --token, SQUARECHECK_TOKEN or SQUARE_TOKEN"
-#: Seconds to poll eventually consistent search: Square says "well under 30 seconds",
-#: occasionally a minute or more; the embedded emulator has no lag.
+#: Seconds to poll search (Square: "well under 30 seconds", at times more); the emulator has none.
 REMOTE_SEARCH_TIMEOUT = 60.0
 EMULATOR_SEARCH_TIMEOUT = 5.0
+
+
+def _positive(kind: type[int] | type[float], flag: str) -> Callable[[str], Any]:
+    def cast(raw: str) -> Any:
+        try:
+            number = kind(raw)
+        except ValueError:
+            noun = "whole number" if kind is int else "number"
+            raise UsageError(f"{flag} must be a {noun}, not {raw!r}") from None
+        if number <= 0:
+            raise UsageError(f"{flag} must be positive")
+        return number
+
+    return cast
+
+
+def _version(flag: str, selections: bool = False) -> Callable[[str], str]:
+    """A Square-Version the behaviour table knows, or with `selections` `cutovers` / `all`
+    (expanded once every value is read); else a usage error naming the newest known."""
+
+    def cast(raw: str) -> str:
+        problem = None if selections and raw in SELECTIONS else load_table().version_problem(raw)
+        if problem:
+            raise UsageError(f"{flag} {problem}")
+        return raw
+
+    return cast
 
 
 FUZZ_BUDGET = 20  # default generated cases per operation and mode, spread over the versions
@@ -45,6 +59,15 @@ def fuzz_examples_for(versions: int) -> int:
     """The default fuzz budget per version: 10 for one or two versions, FUZZ_BUDGET spread
     over more (at least 2 each), so a matrix of many versions does not multiply its time."""
     return max(2, min(10, FUZZ_BUDGET // max(versions, 1)))
+
+
+def _existing_file(flag: str) -> Callable[[str], Path]:
+    def cast(raw: str) -> Path:
+        if not Path(raw).is_file():
+            raise UsageError(f"{flag} {raw}: no such file")
+        return Path(raw)
+
+    return cast
 
 
 @dataclass(frozen=True)
@@ -86,6 +109,13 @@ def _o(name: str, flag: str, help: str, commands: str, **kw: Any) -> Option:
         kw.setdefault("default", False)
     chosen = frozenset(c for c in commands.split())
     return Option(name, flag, help, chosen, env=tuple(env), **kw)  # type: ignore[arg-type]
+
+
+def _bound(name: str, kind: type[int] | type[float], default: Any, var: str, help: str) -> Option:
+    """A bound a run keeps against a target: a positive number with a default."""
+    flag = "--" + name.replace("_", "-")
+    commands = "run pytest" if name == "max_errors" else "run pytest sweep"
+    return _o(name, flag, help, commands, cast=_positive(kind, flag), default=default, metavar=var)
 
 
 TABLE: tuple[Option, ...] = (
@@ -204,6 +234,17 @@ TABLE: tuple[Option, ...] = (
         cast=_version("--upgrade"),
         metavar=("FROM", "TO"),
     ),
+    _bound("max_body", int, MAX_BODY, "BYTES", "response bytes read past the request's size"),
+    _bound("max_text", int, MAX_TEXT, "CHARS", "characters kept of one target text (marked cut)"),
+    _bound("request_deadline", float, REQUEST_DEADLINE, "S", "seconds per request, 429s included"),
+    _bound("max_errors", int, MAX_ERRORS, "N", "tool errors in a row that stop the run (exit 3)"),
+    _o(
+        "no_convergence_probe",
+        "--no-convergence-probe",
+        "wait out --search-timeout in every check, not only in one probe of convergence",
+        "run pytest",
+        kind="flag",
+    ),
     _o(
         "fuzz_examples",
         "--fuzz-examples",
@@ -244,132 +285,3 @@ TABLE: tuple[Option, ...] = (
     ),
     _o("prefix", "--prefix", "name prefix of the resources to delete", "sweep"),
 )
-
-
-def options_for(command: Command) -> Iterator[Option]:
-    return (option for option in TABLE if command in option.commands)
-
-
-class Parser(Protocol):
-    """What `declare` needs of an argparse parser or a pytest option group."""
-
-    def addoption(self, *names: str, **kwargs: Any) -> Any: ...
-
-
-def argparse_kwargs(option: Option, command: Command) -> dict[str, Any]:
-    """keyword arguments for `add_argument` / `addoption`; defaults stay None until resolved."""
-    kwargs: dict[str, Any] = {"dest": option.dest_for(command), "help": option.describe()}
-    if option.kind == "flag":
-        kwargs.update(action="store_true", default=None)
-    elif option.kind == "list":
-        kwargs.update(action="append")
-    elif option.kind == "pair":
-        kwargs.update(nargs=2)
-    if option.metavar is not None and option.kind != "flag":
-        kwargs["metavar"] = option.metavar
-    return kwargs
-
-
-def names_for(option: Option, command: Command) -> list[str]:
-    return [n for n in (option.short, option.flag_for(command)) if n]
-
-
-def _from_env(option: Option, environ: Mapping[str, str]) -> Any:
-    for name in option.env:
-        raw = environ.get(name)
-        if raw:
-            if option.kind == "flag":
-                return raw.lower() in TRUE
-            if option.kind in ("list", "pair"):
-                return raw.replace(",", " ").split()
-            return raw
-    return None
-
-
-def _cast(option: Option, value: Any) -> Any:
-    if option.kind == "flag":
-        return bool(value)
-    if option.kind in ("list", "pair"):
-        items = [option.cast(str(v)) for v in value]
-        if option.kind == "pair" and len(items) != 2:
-            raise UsageError(f"{option.flag} takes two versions, FROM and TO")
-        return items
-    return value if not isinstance(value, str) else option.cast(value)
-
-
-@dataclass
-class Settings:
-    """Every option's resolved value; an option a command does not take has its table default."""
-
-    target: Target | None
-    versions: list[str]
-    token: str | None
-    second_token: str | None
-    report_dir: Path
-    keyword: str | None
-    markers: str | None
-    workers: int | None
-    parallel: int
-    search_timeout: float | None
-    allow_production: bool
-    create_orders: bool
-    strict: bool
-    baseline: Path | None
-    summary_md: Path | None
-    upgrade: list[str] | None
-    fuzz_examples: int
-    selftest_examples: int
-    fault: list[str] | None
-    list_faults: bool
-    results_json: Path | None
-    run_id: str
-    prefix: str | None
-
-    @property
-    def run_prefix(self) -> str:
-        """The name prefix of every resource this run creates."""
-        return prefix_for(self.run_id)
-
-    def timeout_for(self, kind: TargetKind) -> float:
-        """--search-timeout, else the default for this kind of target."""
-        if self.search_timeout is not None:
-            return self.search_timeout
-        return EMULATOR_SEARCH_TIMEOUT if kind == "emulator" else REMOTE_SEARCH_TIMEOUT
-
-
-def resolve(
-    command: Command, given: Mapping[str, Any], environ: Mapping[str, str] | None = None
-) -> Settings:
-    """Options (keyed by name) and environment twins -> Settings; a bad value is a UsageError."""
-    env = os.environ if environ is None else environ
-    values: dict[str, Any] = {}
-    for option in TABLE:
-        if command not in option.commands:
-            values.setdefault(option.name, option.default)
-            continue
-        raw = given.get(option.name)
-        if raw in (None, []):
-            raw = _from_env(option, env)
-        values[option.name] = option.default if raw in (None, []) else _cast(option, raw)
-    raw_target, kind = values.pop("target"), values.pop("target_kind")
-    versions = values["upgrade"] or values.pop("square_version") or load_table().default_selection
-    values.pop("square_version", None)
-    versions = load_table().expand(list(versions))
-    values["fuzz_examples"] = values["fuzz_examples"] or fuzz_examples_for(len(versions))
-    target = resolve_target(str(raw_target), kind=kind) if raw_target else None
-    return Settings(
-        target=target,
-        versions=versions,
-        run_id=values.pop("run_id") or new_run_id(),
-        **values,
-    )
-
-
-def require_target_access(settings: Settings) -> None:
-    """Refuse production unless allowed, and a remote target without a token."""
-    target = settings.target
-    if target is None:
-        return
-    refuse_production(target, settings.allow_production)
-    if target.kind != "emulator" and not settings.token:
-        raise UsageError(TOKEN_NEEDED)
