@@ -26,7 +26,8 @@ def test_versions_between_cutovers_behave_like_the_earlier_one() -> None:
     assert table.resolve("2022-03-16") == "2022-03-16"
     assert table.resolve("2022-04-20") == "2022-03-16"
     assert table.resolve("2024-01-18") == "2022-12-14"
-    assert table.resolve("2021-03-17") == table.oldest_version
+    assert table.resolve("2021-03-17") == "2020-12-16"
+    assert table.resolve("2020-06-25") == table.oldest_version
 
 
 def test_seed_behaviours_change_at_2022_03_16() -> None:

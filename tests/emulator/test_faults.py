@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from commerce_probes import COMMERCE_PROBES
 from emulator_helpers import NEW, OLD, Api
 
 from squarecheck.cli import main
@@ -141,6 +142,7 @@ PROBES: dict[str, tuple[str, Probe, object]] = {
     "group-ids-empty-list": (NEW, lambda a: "group_ids" in a.customer(), False),
     "version-not-echoed": (NEW, _echoed, NEW),
 }
+PROBES.update(COMMERCE_PROBES)
 
 
 def test_catalogue_is_documented_and_probed() -> None:

@@ -44,9 +44,10 @@ def selftest_cli(tmp_path: Path) -> Callable[..., Cli]:
 
     def run(*args: str) -> Cli:
         argv = [sys.executable, "-m", "squarecheck", "selftest", *args]
-        # the whole catalogue takes about 4.5 CPU-minutes: room for a busy shared machine
+        # the whole catalogue (every fault, each a run of every suite) takes many CPU-minutes:
+        # room for a busy shared machine
         done = subprocess.run(
-            argv, cwd=tmp_path, env=clean_env(), capture_output=True, text=True, timeout=1500
+            argv, cwd=tmp_path, env=clean_env(), capture_output=True, text=True, timeout=5400
         )
         return Cli(done.returncode, done.stdout, done.stderr)
 

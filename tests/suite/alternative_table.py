@@ -72,6 +72,52 @@ ALTERNATIVES: dict[tuple[str, str | None], dict[str, Any]] = {
         "max_body_bytes": 4 * 1024 * 1024,
     },
     ("integral-numbers", None): {"outcome": "rejected", "status": 400, "code": "EXPECTED_INTEGER"},
+    # group discounts: Catalog, Orders and pricing
+    ("group-discount-deleted-group", None): {"converges": False},
+    ("auto-apply-discounts", None): {"applies": "when-enabled"},
+    ("pricing-rule-id", None): {"field": "present"},
+    ("rule-discount-entries", None): {"scope": "LINE_ITEM", "entries": "per-line"},
+    ("all-products-ad-hoc-lines", None): {"discounted": True},
+    ("discount-fixed-amount", None): {"per": "line"},
+    ("discount-rounding", None): {
+        "rounds": "discount-half-down",
+        "examples": [{"gross": 915, "percentage": "10", "applied": 91},
+                     {"gross": 925, "percentage": "10", "applied": 92}],
+    },
+    ("pricing-rule-stacking", None): {"stack": False},
+    ("pricing-rule-dates", None): {"inclusive": False},
+    ("pricing-blocklists", None): {"blocked": True},
+    ("order-unknown-location", None): {"status": 400, "code": "INVALID_VALUE", "category": INVALID},
+    ("order-unknown-catalog-object", None): {
+        "status": 400, "code": "INVALID_VALUE", "category": INVALID,
+    },
+    ("order-unknown-customer", None): {"status": 404, "code": "NOT_FOUND", "category": INVALID},
+    ("order-currency-mismatch", None): {
+        "status": 400, "code": "INVALID_VALUE", "category": INVALID,
+    },
+    ("create-order-idempotency", None): {
+        "status": 200, "outcome": "replay", "other_body": "replayed",
+    },
+    ("catalog-idempotency-key-reused", None): {
+        "status": 409, "code": "CONFLICT", "category": INVALID,
+    },
+    ("catalog-version-mismatch", None): {
+        "status": 409, "code": "CONFLICT", "category": INVALID,
+        "detail": "Object version does not match latest database version.",
+    },
+    ("catalog-update-missing-object", None): {
+        "status": 400, "code": "BAD_REQUEST", "category": INVALID,
+    },
+    ("catalog-batch-failure-status", None): {"status": 400, "error": "generic"},
+    ("catalog-retrieve-deleted", None): {
+        "status": 400, "code": "INVALID_VALUE", "category": INVALID,
+    },
+    ("catalog-delete-referenced", None): {
+        "status": 400, "code": "INVALID_VALUE", "category": INVALID,
+    },
+    ("catalog-orders-unrecognized-field", "2022-03-16"): {
+        "outcome": "rejected", "status": 400, "code": "BAD_REQUEST", "category": INVALID,
+    },
 }  # fmt: skip
 
 

@@ -48,7 +48,7 @@ def run_cli(tmp_path: Path) -> Callable[..., RunResult]:
         if command == "run":
             argv += ["--report-dir", str(reports)]
         done = subprocess.run(
-            argv, cwd=tmp_path, env=env or clean_env(), capture_output=True, text=True, timeout=300
+            argv, cwd=tmp_path, env=env or clean_env(), capture_output=True, text=True, timeout=900
         )
         return RunResult(done.returncode, done.stdout, done.stderr, reports)
 

@@ -31,8 +31,9 @@ def other_server() -> Iterator[EmulatorServer]:
 
 
 def _run(run_cli: Callable[..., RunResult], server: EmulatorServer, *args: str) -> RunResult:
+    # the other server is an emulator: its orders may be created like the embedded one's
     target = ("--target", server.url, "--token", "sqc-alt-1", "--second-token", "sqc-alt-2")
-    return run_cli(*target, *args)
+    return run_cli(*target, "--create-orders", *args)
 
 
 def test_every_assumed_expectation_has_an_alternative() -> None:

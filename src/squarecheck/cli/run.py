@@ -114,6 +114,8 @@ def _pytest_args(settings: Settings, target: Target, run_dir: Path) -> list[str]
         argv.append("--no-convergence-probe")
     if settings.strict:
         argv.append("--strict-assumed")
+    if settings.create_orders:
+        argv.append("--create-orders")
     if settings.keyword:
         argv += ["-k", settings.keyword]
     if settings.markers:

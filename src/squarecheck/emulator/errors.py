@@ -127,6 +127,18 @@ class ApiVersionIncompatible(SquareError):
     code = "API_VERSION_INCOMPATIBLE"
 
 
+class ValueTooShort(SquareError):
+    code = "VALUE_TOO_SHORT"
+
+
+class ArrayEmpty(SquareError):
+    code = "ARRAY_EMPTY"
+
+
+class ArrayLengthTooLong(SquareError):
+    code = "ARRAY_LENGTH_TOO_LONG"
+
+
 class IdempotencyKeyReused(SquareError):
     code = "IDEMPOTENCY_KEY_REUSED"
 
@@ -135,6 +147,10 @@ class VersionMismatch(SquareError):
     """Not in Square's ErrorCode enum, yet answered by the Catalog API in practice."""
 
     code = "VERSION_MISMATCH"
+
+
+class CurrencyMismatch(SquareError):
+    code = "CURRENCY_MISMATCH"
 
 
 class Unauthorized(SquareError):

@@ -10,17 +10,21 @@ three points, so the clean code path stays readable:
   classes carry no code here, only their name, description and behaviours; a misspelt class
   is an import error, not a silently disabled fault);
 - response: a finished response is rewritten (`transform`, called by the app).
+
+The base class and the response envelope live in `fault_base`; the faults of the catalog and
+pricing (group discounts) in `commerce_faults`, so that each module stays small.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, ClassVar
+from typing import Any
 
+from squarecheck.emulator.commerce_faults import COMMERCE_FAULTS
 from squarecheck.emulator.config import EmulatorConfig
+from squarecheck.emulator.fault_base import Fault, Outgoing
 from squarecheck.spec.table import load_table
 
 _UNRECOGNIZED = re.compile(
@@ -31,45 +35,6 @@ _MALFORMED_JSON = re.compile(
     r"^(invalid character |unexpected end of JSON input|exceeded max depth)"
 )
 _NEW = "2022-03-16"
-
-
-@dataclass
-class Outgoing:
-    """A response on its way out, as the response-point faults see it."""
-
-    operation: str
-    status: int
-    body: dict[str, Any]
-    headers: dict[str, str] = field(default_factory=dict)
-
-    def errors(self) -> list[dict[str, Any]]:
-        found = self.body.get("errors")
-        return found if isinstance(found, list) else []
-
-
-class Fault:
-    """Base class; a subclass's docstring is its one-line description."""
-
-    name: ClassVar[str] = ""
-    behaviours: ClassVar[tuple[str, ...]] = ()
-
-    @classmethod
-    def on(cls, config: EmulatorConfig) -> bool:
-        """True when this injected bug is switched on in `config`."""
-        return cls.name in config.faults
-
-    @property
-    def description(self) -> str:
-        return (type(self).__doc__ or "").strip().splitlines()[0]
-
-    def version_header(self, header: str | None) -> str | None:
-        return header
-
-    def version_overrides(self) -> tuple[tuple[str, str], ...]:
-        return ()
-
-    def transform(self, response: Outgoing) -> None:
-        return None
 
 
 # --- version point ------------------------------------------------------------------------------
@@ -359,6 +324,7 @@ FAULTS: tuple[type[Fault], ...] = (
     TimestampsNotRfc3339,
     GroupIdsEmptyList,
     VersionNotEchoed,
+    *COMMERCE_FAULTS,
 )
 
 #: name -> fault (read-only): `.description` and `.behaviours` for selftest and --list-faults.

@@ -13,8 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
+from squarecheck.emulator import catalog_handlers as cat
 from squarecheck.emulator import customers as c
 from squarecheck.emulator import handlers as h
+from squarecheck.emulator import locations as loc
+from squarecheck.emulator import order_handlers as orders
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,47 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("RetrieveCustomer", "GET", "/v2/customers/{customer_id}", c.retrieve_customer),
     Operation("UpdateCustomer", "PUT", "/v2/customers/{customer_id}", c.update_customer, True),
     Operation("DeleteCustomer", "DELETE", "/v2/customers/{customer_id}", c.delete_customer),
+    # --- Locations, Catalog and Orders (group discounts); /v2/orders/calculate before {order_id}
+    Operation("ListLocations", "GET", "/v2/locations", loc.list_locations),
+    Operation("RetrieveLocation", "GET", "/v2/locations/{location_id}", loc.retrieve_location),
+    Operation("UpsertCatalogObject", "POST", "/v2/catalog/object", cat.upsert_catalog_object, True),
+    Operation(
+        "RetrieveCatalogObject",
+        "GET",
+        "/v2/catalog/object/{object_id}",
+        cat.retrieve_catalog_object,
+    ),
+    Operation(
+        "DeleteCatalogObject", "DELETE", "/v2/catalog/object/{object_id}", cat.delete_catalog_object
+    ),
+    Operation(
+        "BatchUpsertCatalogObjects",
+        "POST",
+        "/v2/catalog/batch-upsert",
+        cat.batch_upsert_catalog_objects,
+        True,
+    ),
+    Operation(
+        "BatchRetrieveCatalogObjects",
+        "POST",
+        "/v2/catalog/batch-retrieve",
+        cat.batch_retrieve_catalog_objects,
+        True,
+    ),
+    Operation(
+        "BatchDeleteCatalogObjects",
+        "POST",
+        "/v2/catalog/batch-delete",
+        cat.batch_delete_catalog_objects,
+        True,
+    ),
+    Operation("ListCatalog", "GET", "/v2/catalog/list", cat.list_catalog),
+    Operation(
+        "SearchCatalogObjects", "POST", "/v2/catalog/search", cat.search_catalog_objects, True
+    ),
+    Operation("CalculateOrder", "POST", "/v2/orders/calculate", orders.calculate_order, True),
+    Operation("CreateOrder", "POST", "/v2/orders", orders.create_order, True),
+    Operation("RetrieveOrder", "GET", "/v2/orders/{order_id}", orders.retrieve_order),
 )
 
 

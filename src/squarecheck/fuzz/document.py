@@ -3,6 +3,11 @@
 specs/openapi.yaml describes the newest behaviour (unknown properties refused, page limits
 bounded). Under a version where the table says otherwise, `document_for` loosens exactly those
 request schemas, so that generated "negative" data is only what that version really refuses.
+For positive generation (`declared=True`), request bodies that accept unknown properties in
+every version (Catalog and Orders, behaviour catalog-orders-unrecognized-field) declare their
+properties as the only ones: random extra properties at every level make those deep bodies slow
+to generate and test nothing the suites do not check directly. Negative generation keeps them
+open, as closing them would turn an extra property into "invalid" data the target must accept.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from squarecheck.spec.table import load_table
 # behaviour id -> how the OpenAPI document is loosened while the table says "ignored"
 UNKNOWN_FIELD_BEHAVIOURS = ("unrecognized-field", "customers-unrecognized-field")
 LIMIT_BEHAVIOUR = "limit-out-of-range"
+IGNORED_EVERYWHERE = "catalog-orders-unrecognized-field"
 
 
 def _components(doc: dict[str, Any]) -> dict[str, Any]:
@@ -34,10 +40,15 @@ def _operations(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
                 yield method, operation
 
 
-def _lenient(doc: dict[str, Any], name: str, loosen: Callable[[dict[str, Any]], None]) -> str:
-    """Add `Lenient<name>` (and lenient copies of what it refers to); returns its name."""
+def _lenient(
+    doc: dict[str, Any],
+    name: str,
+    loosen: Callable[[dict[str, Any]], None],
+    label: str = "Lenient",
+) -> str:
+    """Add `<label><name>` (and such copies of what it refers to, changed by `loosen`)."""
     schemas = _components(doc)
-    lenient = f"Lenient{name}"
+    lenient = f"{label}{name}"
     if lenient in schemas:
         return lenient
     schemas[lenient] = {}
@@ -51,7 +62,8 @@ def _lenient(doc: dict[str, Any], name: str, loosen: Callable[[dict[str, Any]], 
         out = {k: walk(v) for k, v in node.items()}
         ref = out.get("$ref")
         if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
-            out["$ref"] = "#/components/schemas/" + _lenient(doc, ref.rsplit("/", 1)[1], loosen)
+            target = ref.rsplit("/", 1)[1]
+            out["$ref"] = "#/components/schemas/" + _lenient(doc, target, loosen, label)
         loosen(out)
         return out
 
@@ -64,6 +76,11 @@ def _allow_unknown(node: dict[str, Any]) -> None:
         del node["additionalProperties"]
 
 
+def _declared_only(node: dict[str, Any]) -> None:
+    if "properties" in node and "additionalProperties" not in node:
+        node["additionalProperties"] = False
+
+
 def _unbounded_limit(node: dict[str, Any]) -> None:
     limit = node.get("properties", {}).get("limit")
     if isinstance(limit, dict):
@@ -72,14 +89,17 @@ def _unbounded_limit(node: dict[str, Any]) -> None:
 
 
 def _loosen_body(
-    doc: dict[str, Any], operation: dict[str, Any], loosen: Callable[..., None]
+    doc: dict[str, Any],
+    operation: dict[str, Any],
+    loosen: Callable[..., None],
+    label: str = "Lenient",
 ) -> None:
     content = operation.get("requestBody", {}).get("content", {})
     for media in content.values():
         ref = media.get("schema", {}).get("$ref", "")
         if ref.startswith("#/components/schemas/"):
             media["schema"]["$ref"] = "#/components/schemas/" + _lenient(
-                doc, ref.rsplit("/", 1)[1], loosen
+                doc, ref.rsplit("/", 1)[1], loosen, label
             )
 
 
@@ -96,8 +116,8 @@ def _loosen_limit_parameter(doc: dict[str, Any], operation: dict[str, Any]) -> N
         operation["parameters"][index] = inline
 
 
-@lru_cache(maxsize=16)
-def _document(version: str) -> str:
+@lru_cache(maxsize=32)
+def _document(version: str, declared: bool) -> str:
     table = load_table()
     doc = bundled_openapi()
     loosen_for_version(doc, table, version)  # the profile and listing history
@@ -110,8 +130,11 @@ def _document(version: str) -> str:
     unbounded = (
         set(limit.operations) if limit.expect(version).get("outcome") == "ignored" else set()
     )
+    declared_only = set(table[IGNORED_EVERYWHERE].operations) if declared else set()
     for _method, operation in _operations(doc):
         op_id = operation["operationId"]
+        if op_id in declared_only:
+            _loosen_body(doc, operation, _declared_only, "Declared")
         if op_id in lenient_ops:
             _loosen_body(doc, operation, _allow_unknown)
         if op_id in unbounded:
@@ -120,9 +143,12 @@ def _document(version: str) -> str:
     return json.dumps(doc)
 
 
-def document_for(version: str) -> dict[str, Any]:
-    """The OpenAPI document as the behaviour table says it holds under `version` (a copy)."""
-    loaded: dict[str, Any] = json.loads(_document(version))
+def document_for(version: str, declared: bool = False) -> dict[str, Any]:
+    """The OpenAPI document as the behaviour table says it holds under `version` (a copy).
+
+    `declared`: the variant for positive generation (see the module docstring).
+    """
+    loaded: dict[str, Any] = json.loads(_document(version, declared))
     return loaded
 
 

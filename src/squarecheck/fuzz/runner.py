@@ -10,6 +10,7 @@ own check.
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -23,6 +24,7 @@ from hypothesis.errors import Flaky, Unsatisfiable
 from schemathesis import Case, GenerationMode
 from schemathesis.core.failures import Failure, FailureGroup
 
+from squarecheck.fuzz import commerce
 from squarecheck.fuzz.conformance import VERSIONED, VERSIONLESS, behaviour_for_unknown_fields
 from squarecheck.fuzz.document import document_for
 from squarecheck.target.client import MUTATIONS, Client
@@ -76,13 +78,14 @@ def _add_unknown(case: Case[Any], place: str, value: Any) -> Case[Any]:
     return case
 
 
-def schema_for(version: str) -> schemathesis.BaseSchema:
-    """The schemathesis schema of `document_for(version)` (positive and negative generation);
-    versions whose documents are the same share one."""
-    return _schema_of(json.dumps(document_for(version), sort_keys=True))
+def schema_for(version: str, declared: bool = False) -> schemathesis.BaseSchema:
+    """The schemathesis schema of `document_for(version, declared)`; the declared variant
+    generates positive cases and stateful sequences, the other negative cases. Versions whose
+    documents are the same share one."""
+    return _schema_of(json.dumps(document_for(version, declared), sort_keys=True))
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=32)
 def _schema_of(document: str) -> schemathesis.BaseSchema:
     loaded: dict[str, Any] = json.loads(document)
     return schemathesis.openapi.from_dict(loaded, config=schemathesis.Config())
@@ -154,14 +157,17 @@ class Fuzzer:
         self.version: str = client.version
         self.examples = examples
         self.schema = schema_for(self.version)
+        self.positive_schema = schema_for(self.version, declared=True)
         self.report = FuzzReport()
         self._counter = 0
+        self._tag = secrets.token_hex(2)  # keeps this fuzzer's marks apart from other checks'
+        self._marked: str | None = None
         self._live: dict[str, list[str]] = {"group": [], "customer": []}
 
     # -- preparing a case ------------------------------------------------------------------
     def _unique(self) -> str:
         self._counter += 1
-        return f"{self._counter:05d}"
+        return f"{self._tag}{self._counter:05d}"
 
     def prepare(self, case: Case[Any]) -> None:
         """Names carry the run prefix, keys are fresh, path ids never name others' resources."""
@@ -178,6 +184,7 @@ class Fuzzer:
                 holder[path[-1]] = (
                     prefix + name[len(prefix) :] if len(name) >= len(prefix) else prefix + name
                 )
+        self._marked = commerce.prepare(op_id, body, self.client.conn.ledger, self._unique)
         if body is not None and op_id in KEYED and isinstance(body.get("idempotency_key"), str):
             # Distinct keys: a repeated generated key would test key reuse, which has its own
             # version-gated check (behaviour idempotency-key-reuse).
@@ -231,6 +238,8 @@ class Fuzzer:
             path_ids=path_ids,
         )
         self._track(op_id, resp, case)
+        if op_id == "BatchUpsertCatalogObjects" and self._marked and resp.status != 200:
+            commerce.adopt(self.client, self._marked)  # what its other batches wrote
         sent = requests.Request(
             method=str(prepared.method),
             url=resp.exchange.request["url"],
@@ -297,9 +306,13 @@ class Fuzzer:
     def run_operation(self, operation_id: str) -> FuzzReport:
         """Positive then negative generated cases for one operation."""
         operation = self.schema.find_operation_by_id(operation_id)  # type: ignore[attr-defined]
+        declared = self.positive_schema.find_operation_by_id(operation_id)  # type: ignore[attr-defined]
         fixed = self._auth_headers()
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            strategy = operation.as_strategy(generation_mode=mode, headers=fixed)
+        for mode, source in (
+            (GenerationMode.POSITIVE, declared),
+            (GenerationMode.NEGATIVE, operation),
+        ):
+            strategy = source.as_strategy(generation_mode=mode, headers=fixed)
             self._generate(strategy, mode.value)
         if behaviour_for_unknown_fields(operation_id) is not None:
             # Negative generation never adds undeclared properties, so valid bodies get one
@@ -324,7 +337,7 @@ class Fuzzer:
     def run_stateful(self, operations: tuple[str, ...]) -> FuzzReport:
         """Sequences through the OpenAPI links (and inferred ones) among `operations`."""
         fuzzer = self
-        subset = self.schema.include(operation_id=list(operations))
+        subset = self.positive_schema.include(operation_id=list(operations))
         subset.config.generation.update(modes=[GenerationMode.POSITIVE])
 
         class Machine(subset.as_state_machine()):  # type: ignore[misc]

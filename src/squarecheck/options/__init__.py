@@ -107,6 +107,7 @@ class Settings:
     parallel: int
     search_timeout: float | None
     allow_production: bool
+    create_orders: bool
     strict: bool
     baseline: Path | None
     summary_md: Path | None

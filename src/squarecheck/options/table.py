@@ -195,6 +195,13 @@ TABLE: tuple[Option, ...] = (
         kind="flag",
     ),
     _o(
+        "create_orders",
+        "--create-orders",
+        "let checks create orders on a remote target (Square cannot delete orders)",
+        "run pytest",
+        kind="flag",
+    ),
+    _o(
         "strict",
         "--strict",
         "checks of assumed behaviours fail instead of warning",

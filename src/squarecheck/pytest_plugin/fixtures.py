@@ -58,7 +58,10 @@ def squarecheck_state(request: pytest.FixtureRequest) -> Iterator[RunState]:
     state.ledger = Ledger(settings.run_prefix)
     state.redactor.add(state.token)
     state.redactor.add(state.second_token)
-    state.conn = Connection(state.target.url, state.redactor, state.ledger, limits=settings.limits)
+    orders = on_emulator or settings.create_orders  # orders cannot be deleted on Square
+    state.conn = Connection(
+        state.target.url, state.redactor, state.ledger, limits=settings.limits, create_orders=orders
+    )
     if state.stopped:
         state.conn.halt(state.stopped)
     try:

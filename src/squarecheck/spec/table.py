@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, TypedDict, cast, get_args
+from typing import Any, Literal, cast, get_args
 
 import yaml
 
 from squarecheck.paths import specs_dir
+from squarecheck.spec.expect_discounts import DiscountExpect
 
 #: How a row knows what it says, surest first (specs/README.md); `observed` is a real response
 #: of Square's that a third party published.
@@ -31,7 +32,7 @@ SELECTIONS: tuple[Selection, ...] = ("cutovers", "all")
 _VERSION_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-class Expect(TypedDict, total=False):
+class Expect(DiscountExpect, total=False):
     """What a behaviour looks like under one version: every key a row of the table may use.
 
     A test keeps this list and the table in step, so a suite or the emulator that reads a key

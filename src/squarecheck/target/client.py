@@ -24,6 +24,13 @@ from squarecheck.errors import ConformanceFailure, ToolError
 from squarecheck.spec.schemas import operations, validate_response
 from squarecheck.target import transport
 from squarecheck.target.bounds import Limits, clip, printable
+from squarecheck.target.commerce import (
+    CATALOG_MUTATIONS,
+    CommerceOperations,
+    changed_ids,
+    refuse_foreign,
+    track_catalog,
+)
 from squarecheck.target.evidence import Exchange, curl_command
 from squarecheck.target.ledger import Ledger
 from squarecheck.target.redaction import Redactor
@@ -42,6 +49,7 @@ MUTATIONS = {
     "RemoveGroupFromCustomer",
     "UpdateCustomer",
     "DeleteCustomer",
+    *CATALOG_MUTATIONS,
 }
 
 
@@ -86,6 +94,7 @@ class Connection:
     redactor: Redactor
     ledger: Ledger
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    create_orders: bool = False  # orders cannot be deleted on Square: only when allowed
     limits: Limits = field(default_factory=Limits)
     sleep: Callable[[float], None] = time.sleep
     http: httpx.Client = field(init=False)
@@ -103,7 +112,7 @@ class Connection:
         self.http.close()
 
 
-class Client:
+class Client(CommerceOperations):
     """One seller's view of the target under one Square-Version, recording a transcript."""
 
     def __init__(
@@ -144,10 +153,9 @@ class Client:
         path_ids: tuple[str, ...] = (),
     ) -> Response:
         """Send one request (429 retried) and return the parsed, validated response."""
-        if self.guard and operation in MUTATIONS:
-            for rid in path_ids:
-                if not self.conn.ledger.owns(rid):
-                    raise ToolError(f"refusing {operation} on {rid!r}: this run did not create it")
+        if self.guard:
+            ids = path_ids + changed_ids(operation, json_body) if operation in MUTATIONS else ()
+            refuse_foreign(operation, ids, self.conn.ledger, self.conn.create_orders)
         sent_version = self.version if version is None else version
         req_headers: dict[str, str] = {"Accept": "application/json"}
         if self.token is not None:
@@ -266,6 +274,7 @@ class Client:
         elif operation in ("DeleteCustomerGroup", "DeleteCustomer") and resp.status in (200, 404):
             if path_ids:
                 ledger.mark_deleted(path_ids[0])
+        track_catalog(ledger, self.token, operation, resp, path_ids)
 
     def _validate(self, resp: Response) -> None:
         if resp.operation not in operations():

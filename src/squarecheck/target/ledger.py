@@ -1,9 +1,11 @@
 """What a run created, so that it deletes exactly that and nothing else.
 
-Every group and customer the run creates is recorded here (by the client, from the create
-response). Each test deletes what it created, even when it fails; the session ends with a sweep
-of what is left; `squarecheck sweep --prefix P` removes leftovers of a crashed run by name
-prefix. Nothing outside the ledger (or, for the sweep command, outside the prefix) is touched.
+Every group, customer and catalog object the run creates is recorded here (by the client, from
+the create or upsert response). Each test deletes what it created, even when it fails; the
+session ends with a sweep of what is left; `squarecheck sweep --prefix P` removes leftovers of
+a crashed run by name prefix. Nothing outside the ledger (or, for the sweep command, outside
+the prefix) is touched. Orders cannot be deleted, so none is created on a remote target unless
+`--create-orders` allows it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from typing import Any, Literal, Protocol
 from squarecheck.errors import ToolError, UsageError
 from squarecheck.target.bounds import clip, printable
 
-Kind = Literal["group", "customer"]
+Kind = Literal["group", "customer", "catalog"]
+CATALOG_TYPES = "ITEM,ITEM_VARIATION,CATEGORY,DISCOUNT,PRODUCT_SET,PRICING_RULE"
+DELETE_CHUNK = 200  # catalog ids per BatchDeleteCatalogObjects
 
 
 class Answer(Protocol):
@@ -42,6 +46,10 @@ class Deleter(Protocol):
     def list_customers(self, limit: int | None = None, cursor: str | None = None) -> Answer: ...
 
     def list_groups(self, limit: int | None = None, cursor: str | None = None) -> Answer: ...
+
+    def batch_delete_catalog(self, object_ids: list[str]) -> Answer: ...
+
+    def list_catalog(self, types: str | None = None, cursor: str | None = None) -> Answer: ...
 
 
 #: What `results.prefix_for` makes of a run id: `sqc-YYYYMMDDtHHMMSS-xxxx-`. A sweep takes
@@ -103,12 +111,33 @@ class Ledger:
         return [e for e in self.entries if not e.deleted]
 
 
-def cleanup(entries: list[Entry], client_for: Callable[[str | None], Deleter]) -> int:
-    """Delete `entries` (customers first), each as its own seller; returns how many remain.
-
-    The first delete that ends in a ToolError ends the cleanup.
-    """
+def _delete_catalog(entries: list[Entry], client_for: Callable[[str | None], Deleter]) -> int:
+    """Batch-delete catalog entries per seller; ids not deleted are already gone. Remaining."""
     remaining = 0
+    sellers: dict[str | None, list[Entry]] = {}
+    for entry in entries:
+        if entry.kind == "catalog" and not entry.deleted:
+            sellers.setdefault(entry.token, []).append(entry)
+    for token, mine in sellers.items():
+        for start in range(0, len(mine), DELETE_CHUNK):
+            chunk = mine[start : start + DELETE_CHUNK]
+            try:
+                resp = client_for(token).batch_delete_catalog([e.id for e in chunk])
+            except (ToolError, AssertionError):
+                remaining += len(chunk)
+                continue
+            for entry in chunk:
+                entry.deleted = resp.status == 200
+            remaining += 0 if resp.status == 200 else len(chunk)
+    return remaining
+
+
+def cleanup(entries: list[Entry], client_for: Callable[[str | None], Deleter]) -> int:
+    """Delete `entries` (customers, catalog objects, groups), each as its own seller.
+
+    Returns how many remain.
+    """
+    remaining = _delete_catalog(entries, client_for)
     ordered = [e for e in entries if e.kind == "customer"] + [
         e for e in entries if e.kind == "group"
     ]
@@ -159,14 +188,35 @@ def _pages(fetch: Callable[[str | None], Answer], key: str) -> list[dict[str, An
     return items
 
 
+def _sweep_catalog(client: Deleter, prefix: str) -> list[tuple[str, str, str]]:
+    """Delete the catalog objects (of the types runs create) whose name starts with `prefix`."""
+    found = _pages(lambda c: client.list_catalog(types=CATALOG_TYPES, cursor=c), "objects")
+    named = []
+    for obj in found:
+        data = next((v for k, v in obj.items() if k.endswith("_data") and isinstance(v, dict)), {})
+        name = str(data.get("name") or "")
+        if name.startswith(prefix):
+            named.append(("catalog", str(obj["id"]), name))
+    deleted: set[str] = set()
+    for start in range(0, len(named), DELETE_CHUNK):
+        resp = client.batch_delete_catalog(
+            [rid for _, rid, _ in named[start : start + DELETE_CHUNK]]
+        )
+        if resp.status == 200:
+            deleted |= {str(i) for i in resp.get("deleted_object_ids") or []}
+    return [hit for hit in named if hit[1] in deleted]
+
+
 def sweep_prefix(client: Deleter, prefix: str) -> list[tuple[str, str, str]]:
-    """Delete groups named `prefix...` and customers whose given or company name starts with it.
+    """Delete groups named `prefix...`, customers whose given or company name starts with it,
+    and catalog objects so named.
 
     Returns (kind, id, name) for each deleted resource. `client` must have guard=False: the
     prefix, not the ledger, is what limits this sweep.
     """
     check_prefix(prefix)
     deleted: list[tuple[str, str, str]] = []
+    deleted += _sweep_catalog(client, prefix)
     customers = _pages(lambda c: client.list_customers(limit=100, cursor=c), "customers")
     for customer in customers:
         names = [str(customer.get("given_name") or ""), str(customer.get("company_name") or "")]

@@ -9,6 +9,7 @@ A released migration is never edited: a change to an existing table is a new mig
 from __future__ import annotations
 
 from squarecheck.emulator.db import (
+    commerce,
     cursors,
     customers,
     groups,
@@ -31,5 +32,6 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             searchlag.SCHEMA_V1,
         ),
     ),
+    (2, (commerce.SCHEMA_V2,)),
 )
 CURRENT = MIGRATIONS[-1][0]

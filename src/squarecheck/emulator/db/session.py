@@ -107,3 +107,13 @@ class Session:
         seller = self._seller(db, token, create=True)
         assert seller is not None
         return seller
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction for another store over this database (the catalog's)."""
+        with self._writing() as db:
+            yield db
+
+    def seller_id(self, db: sqlite3.Connection, token: str, create: bool) -> int | None:
+        """The seller of `token` inside `transaction()`; created only when `create`."""
+        return self._seller(db, token, create)

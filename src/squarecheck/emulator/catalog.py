@@ -1,0 +1,267 @@
+"""Catalog writes: upserts in batches (all or nothing each), versions, deletes that cascade.
+
+Semantics from Square's spec (spec-head UpsertCatalogObject, BatchUpsertCatalogObjects,
+DeleteCatalogObject, CatalogObject): `#` ids create objects, any other id updates the live
+object of that id and must send its current `version` (behaviour catalog-version-mismatch); one
+request writes one new version, the write time in epoch milliseconds, to every object it
+touches; deleting an item deletes its variations (behaviour catalog-delete-cascade). An item's
+variations are stored as objects of their own and embedded in the item when it is read. The
+error codes where Square is silent, and whether an object a pricing rule uses may be deleted,
+are the table's (`Gates`).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from squarecheck.emulator import clock
+from squarecheck.emulator.catalog_ids import resolve, with_variations
+from squarecheck.emulator.catalog_validate import check_object
+from squarecheck.emulator.commerce import Session
+from squarecheck.emulator.errors import SquareError, by_code
+
+Json = dict[str, Any]
+DATA_KEYS = {
+    "ITEM": "item_data",
+    "ITEM_VARIATION": "item_variation_data",
+    "CATEGORY": "category_data",
+    "DISCOUNT": "discount_data",
+    "PRODUCT_SET": "product_set_data",
+    "PRICING_RULE": "pricing_rule_data",
+}
+VERSION_MISMATCH_DETAIL = "Object version does not match latest database version."
+
+
+@dataclass(frozen=True)
+class Gates:
+    """What the Square-Version and injected faults decide about one catalog request."""
+
+    groups_field: bool = True  # customer_group_ids_any is part of a pricing rule
+    check_versions: bool = True
+    atomic_batches: bool = True
+    cascade: bool = True
+    missing_code: str = "INVALID_VALUE"  # catalog-update-missing-object
+    mismatch_code: str = "VERSION_MISMATCH"  # catalog-version-mismatch
+    gone_code: str = "NOT_FOUND"  # catalog-retrieve-deleted
+    referenced_code: str | None = None  # catalog-delete-referenced: None deletes anyway
+
+
+@dataclass
+class Written:
+    """The outcome of an upsert: top-level objects written, their mappings, failed batches."""
+
+    ids: list[str] = field(default_factory=list)
+    mappings: list[Json] = field(default_factory=list)
+    errors: list[SquareError] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)  # indexes of the failed batches
+    stamp: str = ""
+
+
+def stamp_of(version: int) -> str:
+    """The RFC 3339 time a version number (epoch milliseconds) stands for."""
+    return clock.rfc3339(datetime.fromtimestamp(version / 1000, tz=UTC))
+
+
+def write(
+    session: Session,
+    batches: list[list[Json]],
+    mapping: dict[str, str],
+    problems: dict[int, SquareError],
+    gates: Gates,
+    single: bool = False,
+) -> Written:
+    """Write each batch all or nothing; `problems` holds batches already known to be invalid.
+
+    `single` is UpsertCatalogObject: one object, whose errors name `object...`.
+    """
+    version = session.next_version()
+    out = Written(stamp=stamp_of(version))
+    for index, batch in enumerate(batches):
+        staged: list[Json] = []
+        error = problems.get(index)
+        if error is None:
+            try:
+                where = "" if single else f"batches[{index}]"
+                _stage(session, batch, mapping, version, gates, staged, where)
+            except SquareError as failure:
+                error = failure
+        if error is not None:
+            out.errors.append(error)
+            out.failed.append(index)
+            if gates.atomic_batches:
+                continue
+        for obj in staged:
+            session.put(obj)
+        written = {str(obj["id"]) for obj in staged}
+        for obj in batch:
+            server_id = mapping.get(str(obj["id"]), str(obj["id"]))
+            if server_id in written:
+                out.ids.append(server_id)
+        for nested in with_variations(batch):
+            client_id = str(nested["id"])
+            if client_id in mapping and mapping[client_id] in written:
+                mapped = {"client_object_id": client_id, "object_id": mapping[client_id]}
+                out.mappings.append(mapped)
+    return out
+
+
+def _stage(
+    session: Session,
+    batch: list[Json],
+    mapping: dict[str, str],
+    version: int,
+    gates: Gates,
+    staged: list[Json],
+    where: str,
+) -> None:
+    """Append to `staged` the stored form of every object of one batch, or raise."""
+    for position, raw in enumerate(batch):
+        at = f"{where}.objects[{position}]" if where else "object"
+        check_object(raw, at)
+        obj = copy.deepcopy(raw)
+        resolve(obj, mapping)
+        stored = _stored(session, obj, mapping, version, gates)
+        staged.append(stored)
+        if obj["type"] == "ITEM":
+            _stage_variations(session, obj, stored, mapping, version, gates, staged, at)
+
+
+def _stage_variations(
+    session: Session,
+    item: Json,
+    stored_item: Json,
+    mapping: dict[str, str],
+    version: int,
+    gates: Gates,
+    staged: list[Json],
+    at: str,
+) -> None:
+    """An item's nested variations: written with it; ones it no longer lists are deleted.
+
+    Upserts replace whole objects: "omitting inlined children like variations will delete
+    them" (Square's Python SDK 46, docstring of catalog.object.upsert and catalog.batch_upsert).
+    """
+    nested = (item.get("item_data") or {}).get("variations") or []
+    kept: set[str] = set()
+    for ordinal, raw in enumerate(nested, start=1):
+        variation = copy.deepcopy(raw)
+        resolve(variation, mapping)
+        variation["item_variation_data"]["item_id"] = stored_item["id"]
+        stored = _stored(session, variation, mapping, version, gates)
+        stored["item_variation_data"]["ordinal"] = ordinal
+        staged.append(stored)
+        kept.add(str(stored["id"]))
+    for old in live_variations(session, str(stored_item["id"])):
+        if str(old["id"]) not in kept:
+            staged.append(_deleted(old, version))
+
+
+def _stored(
+    session: Session,
+    obj: Json,
+    mapping: dict[str, str],
+    version: int,
+    gates: Gates,
+) -> Json:
+    """The object as it will be stored: server id, the request's version, defaults filled in."""
+    kind = str(obj["type"])
+    data_key = DATA_KEYS[kind]
+    client_id = str(obj["id"])
+    server_id = mapping.get(client_id, client_id)
+    ordinal = None
+    if not client_id.startswith("#"):
+        existing = session.get(server_id)
+        if existing is None or existing.get("is_deleted") or existing["type"] != kind:
+            raise by_code(gates.missing_code)(
+                f"Invalid Object with Id: {server_id} [object_id={server_id}] "
+                f"Received request to update nonexistent object {server_id}.",
+                field="id",
+            )
+        if gates.check_versions and obj.get("version") != existing.get("version"):
+            raise by_code(gates.mismatch_code)(VERSION_MISMATCH_DETAIL, field="version")
+        ordinal = (existing.get("item_variation_data") or {}).get("ordinal")
+    data = copy.deepcopy(obj[data_key])
+    if kind == "ITEM":
+        data.pop("variations", None)
+    if kind == "PRICING_RULE" and not gates.groups_field:
+        data.pop("customer_group_ids_any", None)  # not part of the rule under this version
+    if kind == "ITEM_VARIATION":
+        siblings = live_variations(session, str(data.get("item_id")))
+        data["ordinal"] = ordinal or len(siblings) + 1
+    return {
+        "type": kind,
+        "id": server_id,
+        "updated_at": stamp_of(version),
+        "version": version,
+        "is_deleted": False,
+        "present_at_all_locations": obj.get("present_at_all_locations", True),
+        data_key: data,
+    }
+
+
+def _deleted(obj: Json, version: int) -> Json:
+    gone = copy.deepcopy(obj)
+    gone.update(is_deleted=True, version=version, updated_at=stamp_of(version))
+    return gone
+
+
+def live_variations(session: Session, item_id: str) -> list[Json]:
+    """The item's variations that are not deleted, by ordinal (stored objects: read only)."""
+    found = [o for o in session.variations(item_id) if not o.get("is_deleted")]
+    return sorted(found, key=lambda o: o["item_variation_data"].get("ordinal") or 0)
+
+
+def render(session: Session, obj: Json, groups_field: bool) -> Json:
+    """An object as a response shows it: an item with its live variations embedded."""
+    shown = copy.deepcopy(obj)
+    if shown["type"] == "ITEM" and not shown.get("is_deleted"):
+        variations = live_variations(session, str(shown["id"]))
+        if variations:
+            shown["item_data"]["variations"] = copy.deepcopy(variations)
+    if shown["type"] == "PRICING_RULE" and not groups_field:
+        shown["pricing_rule_data"].pop("customer_group_ids_any", None)
+    return shown
+
+
+def live(session: Session, object_id: str, gone_code: str = "NOT_FOUND") -> Json:
+    """The live object of `object_id`; unknown or deleted is the error of behaviour
+    catalog-retrieve-deleted."""
+    obj = session.get(object_id)
+    if obj is None or obj.get("is_deleted"):
+        detail = f"Catalog object with id '{object_id}' not found."
+        raise by_code(gone_code)(detail, field="object_id")
+    return obj
+
+
+def refuse_if_referenced(session: Session, object_id: str, gates: Gates) -> None:
+    """With the table's code, a DISCOUNT or PRODUCT_SET a live rule uses cannot be deleted."""
+    if gates.referenced_code is None:
+        return
+    for rule in session.of_type(["PRICING_RULE"]):
+        data = rule.get("pricing_rule_data") or {}
+        uses = (data.get("discount_id"), data.get("match_products_id"))
+        if not rule.get("is_deleted") and object_id in uses:
+            raise by_code(gates.referenced_code)(
+                f"Catalog object '{object_id}' is used by pricing rule '{rule['id']}'.",
+                field="object_id",
+            )
+
+
+def delete(session: Session, object_ids: list[str], gates: Gates) -> tuple[list[str], str]:
+    """Delete the live objects among `object_ids`, an item's variations with it."""
+    version = session.next_version()
+    deleted: list[str] = []
+    for object_id in object_ids:
+        obj = session.get(object_id)
+        if obj is None or obj.get("is_deleted") or object_id in deleted:
+            continue
+        doomed = [obj]
+        if obj["type"] == "ITEM" and gates.cascade:
+            doomed += live_variations(session, object_id)
+        for gone in doomed:
+            session.put(_deleted(gone, version))
+            deleted.append(str(gone["id"]))
+    return deleted, stamp_of(version)

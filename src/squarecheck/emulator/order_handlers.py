@@ -1,0 +1,201 @@
+"""Handlers of CalculateOrder, CreateOrder and RetrieveOrder.
+
+Group membership is read live from the customer store at every calculation, so removing a
+customer from a group or deleting the group changes the next price (behaviours
+group-discount-membership-live; whether a deleted group still counts: group-discount-deleted-group).
+An unknown customer_id prices like a buyer in no group or is refused (order-unknown-customer).
+CalculateOrder stores nothing (calculate-order-stores-nothing); CreateOrder stores the order,
+and a reused idempotency key replays it; another body is refused or replayed as well
+(create-order-idempotency). Every choice where Square is silent is the table's (`_pricing`).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from squarecheck.emulator import clock, schemacheck
+from squarecheck.emulator import validate as v
+from squarecheck.emulator.commerce import LiveView, Remembered, Session, commerce_for
+from squarecheck.emulator.commerce_faults import (
+    AutoApplyAlways,
+    GroupFilterIgnored,
+    ItemMatchIgnored,
+    StaleMembership,
+    UngroupedRuleIgnored,
+    WrongRounding,
+)
+from squarecheck.emulator.commerce_fields import refuse_unknown
+from squarecheck.emulator.errors import BadRequest, NotFound, by_code
+from squarecheck.emulator.handlers import Call
+from squarecheck.emulator.locations import main_location
+from squarecheck.emulator.order_build import Pricing, build, new_uid
+from squarecheck.emulator.pricing import Choices, Rounding
+from squarecheck.emulator.rulematch import Bugs, Matching
+
+Json = dict[str, Any]
+#: Square fields of an order / a line that the emulator does not model (refused, not ignored).
+UNMODELLED_ORDER = (
+    "discounts", "taxes", "service_charges", "fulfillments", "returns", "rewards", "tenders",
+    "refunds", "rounding_adjustment",
+)  # fmt: skip
+UNMODELLED_LINE = (
+    "modifiers", "applied_discounts", "applied_taxes", "applied_service_charges", "quantity_unit",
+    "taxes", "discounts",
+)  # fmt: skip
+
+
+def _refuse_unmodelled(order: Json) -> None:
+    found = [f"order.{k}" for k in UNMODELLED_ORDER if order.get(k) not in (None, [])]
+    for index, line in enumerate(order.get("line_items") or []):
+        if isinstance(line, dict):
+            found += [
+                f"order.line_items[{index}].{k}"
+                for k in UNMODELLED_LINE
+                if line.get(k) not in (None, [])
+            ]
+    if found:
+        raise BadRequest(
+            f"squarecheck's emulator does not model `{found[0]}`; leave it out.", field=found[0]
+        )
+
+
+def _request(call: Call, schema: str) -> Json:
+    body = v.body_object(call.body, call.version)
+    schemacheck.check(schema, body)
+    refuse_unknown(schema, call.body, call.version)
+    _refuse_unmodelled(body["order"])
+    pruned: Json = schemacheck.prune(schema, body)
+    return pruned
+
+
+def _membership(call: Call, session: Session, customer_id: str | None) -> frozenset[str]:
+    """The groups of the order's customer, read now (or, with fault stale-membership, once)."""
+    if not customer_id:
+        return frozenset()
+    stale = StaleMembership.on(call.store.config)
+    cache: dict[str, frozenset[str]] = session.memo.setdefault("membership", {})
+    if stale and customer_id in cache:
+        return cache[customer_id]
+    try:
+        customer = call.store.retrieve_customer(call.token, customer_id)
+    except NotFound:
+        unknown = call.expect("order-unknown-customer")
+        if unknown["status"] != 200:
+            detail = f"Customer with id '{customer_id}' not found."
+            raise by_code(unknown["code"])(detail, field="order.customer_id") from None
+        groups: frozenset[str] = frozenset()
+    else:
+        groups = frozenset(customer.get("group_ids") or [])
+    if call.expect("group-discount-deleted-group")["converges"]:
+        groups = frozenset(g for g in groups if _group_exists(call, g))
+    if stale:
+        cache[customer_id] = groups
+    return groups
+
+
+def _group_exists(call: Call, group_id: str) -> bool:
+    try:
+        call.store.retrieve_group(call.token, group_id)
+    except NotFound:
+        return False
+    return True
+
+
+def _choices(call: Call) -> tuple[Choices, Matching]:
+    """The table's choices on money and matching where Square is silent (all assumed rows)."""
+    rounds: Rounding = (
+        "discount-half-down"
+        if call.expect("discount-rounding")["rounds"] == "discount-half-down"
+        else "discounted-price-half-even"
+    )
+    choices = Choices(
+        rounding="discount-half-up" if WrongRounding.on(call.store.config) else rounds,
+        amount_per_unit=call.expect("discount-fixed-amount")["per"] == "unit",
+        stack=bool(call.expect("pricing-rule-stacking")["stack"]),
+    )
+    matching = Matching(
+        until_inclusive=bool(call.expect("pricing-rule-dates")["inclusive"]),
+        ad_hoc_all_products=bool(call.expect("all-products-ad-hoc-lines")["discounted"]),
+        groups_limit=call.expect("group-discount-eligibility")["applies_to"] == "members",
+    )
+    return choices, matching
+
+
+def _pricing(call: Call, session: Session, order: Json) -> Pricing:
+    """What the request's version, the seller's catalog and the active faults decide."""
+    config = call.store.config
+    session.prefetch(["DISCOUNT", "PRODUCT_SET"])
+    live = LiveView(session.view())
+    options_known = call.version.expect("auto-apply-discounts")["applies"] == "when-enabled"
+    wanted = bool((order.get("pricing_options") or {}).get("auto_apply_discounts"))
+    choices, matching = _choices(call)
+    return Pricing(
+        location=main_location(call.token),
+        catalog=live,
+        rules=[o for o in session.of_type(["PRICING_RULE"]) if not o.get("is_deleted")],
+        member_of=_membership(call, session, order.get("customer_id")),
+        today=clock.now().date(),  # the location's time zone is UTC
+        auto_apply=(options_known and wanted) or AutoApplyAlways.on(config),
+        options_known=options_known,
+        blocklists=bool(call.version.expect("pricing-blocklists")["blocked"]),
+        choices=choices,
+        matching=matching,
+        entries_per_line=call.expect("rule-discount-entries")["entries"] == "per-line",
+        rule_id_shown=call.expect("pricing-rule-id")["field"] == "present",
+        codes={
+            row: str(call.expect(row)["code"])
+            for row in (
+                "order-unknown-location",
+                "order-unknown-catalog-object",
+                "order-currency-mismatch",
+            )
+        },
+        bugs=Bugs(
+            group_filter_ignored=GroupFilterIgnored.on(config),
+            ungrouped_rules_ignored=UngroupedRuleIgnored.on(config),
+            item_match_ignored=ItemMatchIgnored.on(config),
+        ),
+    )
+
+
+def calculate_order(call: Call) -> Json:
+    request = _request(call, "CalculateOrderRequest")
+    with commerce_for(call.store).session(call.token) as session:
+        return {"order": build(request["order"], _pricing(call, session, request["order"]))}
+
+
+def _fingerprint(body: Json) -> str:
+    return json.dumps({k: v for k, v in body.items() if k != "idempotency_key"}, sort_keys=True)
+
+
+def create_order(call: Call) -> Json:
+    request = _request(call, "CreateOrderRequest")
+    assert call.body is not None
+    key = request.get("idempotency_key")
+    fingerprint = _fingerprint(call.body.value)
+    with commerce_for(call.store).session(call.token) as session:
+        seen = session.remembered("CreateOrder", key) if key else None
+        if seen is not None:
+            reuse = call.expect("create-order-idempotency")
+            if seen.fingerprint != fingerprint and reuse["other_body"] == "rejected":
+                raise by_code(reuse["code"])(
+                    "Duplicate idempotency key used with a different request body.",
+                    field="idempotency_key",
+                )
+            return seen.body
+        priced = build(request["order"], _pricing(call, session, request["order"]))
+        order = {"id": new_uid(27), **priced}
+        session.put_order(order)
+        answer = {"order": order}
+        if key:
+            session.remember("CreateOrder", key, Remembered(fingerprint, 200, answer))
+        return answer
+
+
+def retrieve_order(call: Call) -> Json:
+    with commerce_for(call.store).session(call.token) as session:
+        order = session.order(call.path["order_id"])
+    if order is None:
+        raise NotFound(f"Order with id '{call.path['order_id']}' not found.", field="order_id")
+    return {"order": order}

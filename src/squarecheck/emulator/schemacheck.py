@@ -1,0 +1,215 @@
+"""Request bodies of the Catalog and Orders operations, judged by their JSON Schemas in specs/.
+
+The schemas are what the fuzz suite generates from, so checking requests against them keeps the
+emulator and the document in step: whatever the document calls invalid, the emulator refuses.
+The first problem becomes one Square error (a missing field is MISSING_REQUIRED_PARAMETER, a
+wrong type EXPECTED_<TYPE>, a bad enum value INVALID_ENUM_VALUE, a bound VALUE_TOO_LONG and
+so on; which code goes with which problem is squarecheck's choice, as for the customer
+endpoints). `prune` keeps only the fields a schema declares: unrecognized fields are ignored and
+never stored or echoed (behaviour catalog-orders-unrecognized-field).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+
+from squarecheck.emulator.errors import (
+    EXPECTED_TYPE,
+    ArrayEmpty,
+    ArrayLengthTooLong,
+    InvalidEnumValue,
+    InvalidValue,
+    MissingRequiredParameter,
+    SquareError,
+    ValueEmpty,
+    ValueTooHigh,
+    ValueTooLong,
+    ValueTooLow,
+    ValueTooShort,
+)
+from squarecheck.spec.schemas import SCHEMA_BASE, is_rfc3339, registry
+
+_FORMATS = FormatChecker(formats=())
+_FORMATS.checks("date-time")(is_rfc3339)
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    """A validator of schema `name` with every reference inlined (request schemas have no
+    cycles; references are file names, so a repeated name on the way down is one); resolving
+    references at each use costs more than the rest of a batch upsert."""
+    resolver = registry().resolver(base_uri=f"{SCHEMA_BASE}{name}.json")
+    schema = _inlined(resolver, {"$ref": ""}, ())
+    return Draft202012Validator(schema, format_checker=_FORMATS)
+
+
+def _inlined(resolver: Any, node: Any, seen: tuple[str, ...]) -> Any:
+    if isinstance(node, list):
+        return [_inlined(resolver, item, seen) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if isinstance(node.get("$ref"), str):
+        resolved = resolver.lookup(node["$ref"])
+        if node["$ref"] in seen:
+            raise ValueError(f"a request schema refers to itself through {node['$ref']}")
+        rest = {k: v for k, v in node.items() if k != "$ref"}
+        inner = _inlined(resolved.resolver, resolved.contents, (*seen, node["$ref"]))
+        return {"allOf": [inner, _inlined(resolver, rest, seen)]} if rest else inner
+    # oneOf -> anyOf: the variants are told apart by `type`, so at most one can match, and
+    # anyOf stops at the first match where oneOf has to try them all
+    return {
+        ("anyOf" if k == "oneOf" else k): _inlined(resolver, v, seen)
+        for k, v in node.items()
+        if k not in ("$id", "$schema")
+    }
+
+
+def field_path(parts: Iterable[str | int], prefix: str = "") -> str:
+    """`object.item_data.name`, `batches[0].objects[1].id`: where a problem is."""
+    text = prefix
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def check(name: str, instance: Any, prefix: str = "") -> None:
+    """Raise the Square error for the first way `instance` breaks schema `name`."""
+    errors = list(_validator(name).iter_errors(instance))
+    if errors:
+        raise _to_square(_pick(errors), prefix)
+
+
+def check_each(name: str, instance: Any, member: str) -> dict[int, SquareError]:
+    """Like `check`, but problems inside `instance[member][i]` are returned per item `i`.
+
+    A batch upsert fails only the batches with a problem (behaviour catalog-batch-atomic);
+    a problem anywhere else is raised.
+    """
+    per_item: dict[int, list[ValidationError]] = {}
+    rest: list[ValidationError] = []
+    for error in _validator(name).iter_errors(instance):
+        path = list(error.absolute_path)
+        if len(path) >= 2 and path[0] == member and isinstance(path[1], int):
+            per_item.setdefault(path[1], []).append(error)
+        else:
+            rest.append(error)
+    if rest:
+        raise _to_square(_pick(rest), "")
+    return {index: _to_square(_pick(errors), "") for index, errors in per_item.items()}
+
+
+def _pick(errors: list[ValidationError]) -> ValidationError:
+    """The most telling error; inside anyOf, the one of the variant the object's type names."""
+    error = min(errors, key=lambda e: (-len(e.path), str(e.validator), e.message))
+    if error.validator != "anyOf":
+        return error
+    by_variant: dict[Any, list[ValidationError]] = {}
+    for sub in error.context or []:
+        by_variant.setdefault(sub.schema_path[0], []).append(sub)
+    for subs in by_variant.values():
+        type_mismatch = any(s.validator == "const" and list(s.path)[-1:] == ["type"] for s in subs)
+        if not type_mismatch:
+            return _pick(subs)
+    return error
+
+
+def _to_square(error: ValidationError, prefix: str) -> SquareError:
+    where = field_path(error.absolute_path, prefix)
+    kind, value = str(error.validator), error.instance
+    limit: Any = error.validator_value
+    if kind == "required":
+        present = value if isinstance(value, dict) else {}
+        missing = next((k for k in limit if k not in present), limit[0])
+        path = field_path([*error.absolute_path, missing], prefix)
+        return MissingRequiredParameter(f"Field must be set: {path}", field=path)
+    if kind == "type":
+        return EXPECTED_TYPE.get(str(limit), InvalidValue)(
+            f"Expected {where} to be a {limit}.", field=where
+        )
+    if kind == "anyOf":
+        if isinstance(value, dict) and "type" not in value:
+            path = field_path([*error.absolute_path, "type"], prefix)
+            return MissingRequiredParameter(f"Field must be set: {path}", field=path)
+        path = field_path([*error.absolute_path, "type"], prefix)
+        return InvalidEnumValue(f"`{path}` names a type the emulator does not store.", field=path)
+    simple: dict[str, tuple[type[SquareError], str]] = {
+        "enum": (InvalidEnumValue, f"`{where}` must be one of {limit}."),
+        "const": (InvalidValue, f"`{where}` must be {limit!r}."),
+        "maxLength": (ValueTooLong, f"`{where}` must be at most {limit} characters long."),
+        "minLength": (ValueTooShort, f"`{where}` must be at least {limit} characters long."),
+        "minimum": (ValueTooLow, f"`{where}` must be at least {limit}."),
+        "maximum": (ValueTooHigh, f"`{where}` must be at most {limit}."),
+        "maxItems": (ArrayLengthTooLong, f"`{where}` must have at most {limit} items."),
+        "minItems": (ArrayEmpty, f"`{where}` must not be empty."),
+        "pattern": (InvalidValue, f"`{where}` is not in the expected format."),
+        "format": (InvalidValue, f"`{where}` is not a valid {limit}."),
+    }
+    if kind == "minLength" and value == "":
+        return ValueEmpty(f"Field must not be empty: {where}", field=where)
+    cls, detail = simple.get(kind, (InvalidValue, f"`{where}` is invalid: {error.message}"))
+    return cls(detail, field=where)
+
+
+def prune(name: str, instance: Any) -> Any:
+    """A copy of a valid `instance` with only the fields schema `name` declares."""
+    return _prune(_validator(name).schema, instance)
+
+
+def _parts(node: Any) -> list[dict[str, Any]]:
+    """`node` and the parts of its `allOf` (where an inlined reference had siblings)."""
+    if not isinstance(node, dict):
+        return []
+    return [node, *(p for sub in node.get("allOf", []) for p in _parts(sub))]
+
+
+def _prune(node: Any, value: Any) -> Any:
+    parts = _parts(node)
+    variants = [v for p in parts for v in p.get("anyOf", [])]
+    if variants and isinstance(value, dict):
+        for variant in variants:
+            types = [p.get("properties", {}).get("type", {}).get("const") for p in _parts(variant)]
+            if value.get("type") in types:
+                return _prune(variant, value)
+        return value
+    props = {k: v for p in parts for k, v in p.get("properties", {}).items()}
+    if isinstance(value, dict) and props:
+        return {k: _prune(props[k], v) for k, v in value.items() if k in props}
+    items = next((p["items"] for p in parts if isinstance(p.get("items"), dict)), None)
+    if isinstance(value, list) and items is not None:
+        return [_prune(items, item) for item in value]
+    return value
+
+
+def unknown_paths(name: str, instance: Any) -> list[tuple[str, ...]]:
+    """Key paths (array indexes as strings, as `bodyparse` records them) of the fields of a
+    valid `instance` that schema `name` does not declare: what `prune` drops."""
+    found: list[tuple[str, ...]] = []
+    _unknown(_validator(name).schema, instance, (), found)
+    return found
+
+
+def _unknown(node: Any, value: Any, path: tuple[str, ...], found: list[tuple[str, ...]]) -> None:
+    parts = _parts(node)
+    variants = [v for p in parts for v in p.get("anyOf", [])]
+    if variants and isinstance(value, dict):
+        for variant in variants:
+            types = [p.get("properties", {}).get("type", {}).get("const") for p in _parts(variant)]
+            if value.get("type") in types:
+                _unknown(variant, value, path, found)
+        return
+    props = {k: v for p in parts for k, v in p.get("properties", {}).items()}
+    if isinstance(value, dict) and props:
+        for key, inner in value.items():
+            if key in props:
+                _unknown(props[key], inner, (*path, key), found)
+            else:
+                found.append((*path, key))
+        return
+    items = next((p["items"] for p in parts if isinstance(p.get("items"), dict)), None)
+    if isinstance(value, list) and items is not None:
+        for index, item in enumerate(value):
+            _unknown(items, item, (*path, str(index)), found)
