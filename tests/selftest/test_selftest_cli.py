@@ -10,6 +10,7 @@ from pathlib import Path
 from selftest_helpers import Cli
 
 from squarecheck.emulator.faults import CATALOGUE
+from squarecheck.selftest.orchestrate import focus
 
 
 def test_every_fault_is_killed(selftest_cli: Callable[..., Cli], tmp_path: Path) -> None:
@@ -68,3 +69,36 @@ def test_selection_of_no_check_is_a_usage_error(
     )
     assert done.code == 2, done.stdout + done.stderr
     assert "no check matches" in done.stderr and done.stderr.strip().count("\n") == 0
+
+
+def _caught_behaviours(done: Cli) -> set[str]:
+    match = re.search(r"^kill matrix: (.+)/selftest\.html", done.stdout, re.MULTILINE)
+    assert match, done.stdout + done.stderr
+    doc = json.loads((Path(match.group(1)) / "selftest.json").read_text())
+    return {c["behaviour"] for row in doc["faults"] for c in row["caught_by"]}
+
+
+def test_a_fault_runs_only_its_behaviours_unless_all_checks(
+    selftest_cli: Callable[..., Cli], tmp_path: Path
+) -> None:
+    """A fault's child runs the checks of its own behaviours (and of ids containing one, as -k
+    matches substrings); --all-checks runs every check."""
+    common: tuple[str, ...] = ("--fault", "old-rejects-unknown-fields", "--fuzz-examples", "2")
+    common += ("-k", "unrecognized-field or group-lifecycle", "--report-dir", str(tmp_path))
+    focused = selftest_cli(*common)
+    assert focused.code == 0, focused.stdout[-3000:] + focused.stderr
+    intended = CATALOGUE["old-rejects-unknown-fields"].behaviours
+    assert "group-lifecycle" not in intended
+    assert all(any(i in b for i in intended) for b in _caught_behaviours(focused))
+    everything = selftest_cli(*common, "--all-checks")
+    assert everything.code == 0, everything.stdout[-3000:] + everything.stderr
+    assert "group-lifecycle" in _caught_behaviours(everything)
+
+
+def test_focus_narrows_the_keyword_to_the_faults_behaviours() -> None:
+    """The -k of a fault's child is its behaviour ids, and the user's -k when one is given."""
+    fault = CATALOGUE["old-rejects-unknown-fields"]
+    own = " or ".join(fault.behaviours)
+    assert focus(None, None) is None and focus("auth", None) == "auth"
+    assert focus(None, fault) == own
+    assert focus("auth", fault) == f"(auth) and ({own})"

@@ -44,6 +44,7 @@ def execute(args: argparse.Namespace) -> int:
             workers=settings.parallel,
             keyword=settings.keyword,
             fuzz_examples=settings.selftest_examples,
+            all_checks=settings.all_checks,
         )
     except OSError as exc:
         print(f"squarecheck selftest: {exc}", file=sys.stderr)

@@ -121,6 +121,7 @@ class Settings:
     selftest_examples: int
     fault: list[str] | None
     list_faults: bool
+    all_checks: bool
     results_json: Path | None
     run_id: str
     prefix: str | None
