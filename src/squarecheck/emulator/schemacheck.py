@@ -166,19 +166,36 @@ def _parts(node: Any) -> list[dict[str, Any]]:
     return [node, *(p for sub in node.get("allOf", []) for p in _parts(sub))]
 
 
+def _matching_variants(parts: list[Any], value: Any) -> list[Any] | None:
+    """The variants of a union typed by `type` that `value` is; None when `parts` is no union."""
+    variants = [v for p in parts for v in p.get("anyOf", [])]
+    if not (variants and isinstance(value, dict)):
+        return None
+    return [
+        variant
+        for variant in variants
+        if value.get("type")
+        in [p.get("properties", {}).get("type", {}).get("const") for p in _parts(variant)]
+    ]
+
+
+def _properties(parts: list[Any]) -> dict[str, Any]:
+    return {k: v for p in parts for k, v in p.get("properties", {}).items()}
+
+
+def _items(parts: list[Any]) -> Any:
+    return next((p["items"] for p in parts if isinstance(p.get("items"), dict)), None)
+
+
 def _prune(node: Any, value: Any) -> Any:
     parts = _parts(node)
-    variants = [v for p in parts for v in p.get("anyOf", [])]
-    if variants and isinstance(value, dict):
-        for variant in variants:
-            types = [p.get("properties", {}).get("type", {}).get("const") for p in _parts(variant)]
-            if value.get("type") in types:
-                return _prune(variant, value)
-        return value
-    props = {k: v for p in parts for k, v in p.get("properties", {}).items()}
+    matches = _matching_variants(parts, value)
+    if matches is not None:
+        return _prune(matches[0], value) if matches else value
+    props = _properties(parts)
     if isinstance(value, dict) and props:
         return {k: _prune(props[k], v) for k, v in value.items() if k in props}
-    items = next((p["items"] for p in parts if isinstance(p.get("items"), dict)), None)
+    items = _items(parts)
     if isinstance(value, list) and items is not None:
         return [_prune(items, item) for item in value]
     return value
@@ -194,14 +211,12 @@ def unknown_paths(name: str, instance: Any) -> list[tuple[str, ...]]:
 
 def _unknown(node: Any, value: Any, path: tuple[str, ...], found: list[tuple[str, ...]]) -> None:
     parts = _parts(node)
-    variants = [v for p in parts for v in p.get("anyOf", [])]
-    if variants and isinstance(value, dict):
-        for variant in variants:
-            types = [p.get("properties", {}).get("type", {}).get("const") for p in _parts(variant)]
-            if value.get("type") in types:
-                _unknown(variant, value, path, found)
+    matches = _matching_variants(parts, value)
+    if matches is not None:
+        for variant in matches:
+            _unknown(variant, value, path, found)
         return
-    props = {k: v for p in parts for k, v in p.get("properties", {}).items()}
+    props = _properties(parts)
     if isinstance(value, dict) and props:
         for key, inner in value.items():
             if key in props:
@@ -209,7 +224,7 @@ def _unknown(node: Any, value: Any, path: tuple[str, ...], found: list[tuple[str
             else:
                 found.append((*path, key))
         return
-    items = next((p["items"] for p in parts if isinstance(p.get("items"), dict)), None)
+    items = _items(parts)
     if isinstance(value, list) and items is not None:
         for index, item in enumerate(value):
             _unknown(items, item, (*path, str(index)), found)
