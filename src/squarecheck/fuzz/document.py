@@ -13,6 +13,7 @@ open, as closing them would turn an extra property into "invalid" data the targe
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from collections.abc import Callable, Iterator
 from functools import lru_cache
@@ -150,6 +151,49 @@ def document_for(version: str, declared: bool = False) -> dict[str, Any]:
     """
     loaded: dict[str, Any] = json.loads(_document(version, declared))
     return loaded
+
+
+def operation_fingerprint(version: str, declared: bool, operation_id: str) -> str:
+    """A digest of all that generating cases for `operation_id` reads in `document_for(version,
+    declared)`: its path item, the components it refers to (transitively) and the document's
+    other top-level parts. Versions with the same digest generate the same cases."""
+    return _fingerprints(version, declared)[operation_id]
+
+
+@lru_cache(maxsize=256)
+def _fingerprints(version: str, declared: bool) -> dict[str, str]:
+    doc = document_for(version, declared)
+    rest = {k: v for k, v in doc.items() if k not in ("paths", "components")}
+    out: dict[str, str] = {}
+    for path, item in doc["paths"].items():
+        for method, operation in item.items():
+            if not (isinstance(operation, dict) and "operationId" in operation):
+                continue
+            start = {"path": path, "method": method, "operation": operation}
+            start["shared"] = item.get("parameters")
+            text = json.dumps([start, _referenced(doc, start), rest], sort_keys=True)
+            out[operation["operationId"]] = hashlib.sha256(text.encode()).hexdigest()
+    return out
+
+
+def _referenced(doc: dict[str, Any], start: Any) -> dict[str, Any]:
+    """Every local `$ref` reachable from `start`, with what it points at."""
+    found: dict[str, Any] = {}
+    pending = [start]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, list):
+            pending += node
+        elif isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/") and ref not in found:
+                target: Any = doc
+                for part in ref[2:].split("/"):
+                    target = target.get(part) if isinstance(target, dict) else None
+                found[ref] = target
+                pending.append(target)
+            pending += [v for k, v in node.items() if k != "$ref"]
+    return found
 
 
 def unknown_fields(doc: dict[str, Any], schema: Any, value: Any, path: str = "") -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -18,19 +19,18 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import requests
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from hypothesis.errors import Flaky, Unsatisfiable
+from hypothesis.errors import Flaky
 from schemathesis import Case, GenerationMode
 from schemathesis.core.failures import Failure, FailureGroup
 
 from squarecheck.fuzz import commerce
 from squarecheck.fuzz.conformance import VERSIONED, VERSIONLESS, behaviour_for_unknown_fields
-from squarecheck.fuzz.document import document_for
+from squarecheck.fuzz.document import document_for, operation_fingerprint
+from squarecheck.fuzz.drawn import drawn, hypothesis_settings
 from squarecheck.target.client import MUTATIONS, Client
 from squarecheck.target.evidence import Exchange
 
-STEPS = 6  # calls per stateful sequence: enough for create -> add -> retrieve -> remove -> delete
 # Header names the client sets itself (token, version) or that only describe the transport.
 MANAGED_HEADERS = {
     "authorization",
@@ -78,6 +78,7 @@ def _add_unknown(case: Case[Any], place: str, value: Any) -> Case[Any]:
     return case
 
 
+@lru_cache(maxsize=256)
 def schema_for(version: str, declared: bool = False) -> schemathesis.BaseSchema:
     """The schemathesis schema of `document_for(version, declared)`; the declared variant
     generates positive cases and stateful sequences, the other negative cases. Versions whose
@@ -89,20 +90,6 @@ def schema_for(version: str, declared: bool = False) -> schemathesis.BaseSchema:
 def _schema_of(document: str) -> schemathesis.BaseSchema:
     loaded: dict[str, Any] = json.loads(document)
     return schemathesis.openapi.from_dict(loaded, config=schemathesis.Config())
-
-
-def hypothesis_settings(examples: int, steps: int = STEPS) -> settings:
-    """Reproducible, bounded generation: same cases every run, no example database."""
-    return settings(
-        max_examples=examples,
-        stateful_step_count=steps,
-        derandomize=True,
-        database=None,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-        phases=[Phase.explicit, Phase.generate],
-        report_multiple_bugs=False,
-    )
 
 
 @dataclass
@@ -308,31 +295,28 @@ class Fuzzer:
         operation = self.schema.find_operation_by_id(operation_id)  # type: ignore[attr-defined]
         declared = self.positive_schema.find_operation_by_id(operation_id)  # type: ignore[attr-defined]
         fixed = self._auth_headers()
-        for mode, source in (
-            (GenerationMode.POSITIVE, declared),
-            (GenerationMode.NEGATIVE, operation),
-        ):
-            strategy = source.as_strategy(generation_mode=mode, headers=fixed)
-            self._generate(strategy, mode.value)
+
+        def cases(source: Any, mode: GenerationMode) -> Callable[[], Any]:
+            return lambda: source.as_strategy(generation_mode=mode, headers=fixed)
+
+        positive, negative = GenerationMode.POSITIVE, GenerationMode.NEGATIVE
+        self._judge_drawn(operation_id, True, cases(declared, positive), positive.value)
+        self._judge_drawn(operation_id, False, cases(operation, negative), negative.value)
         if behaviour_for_unknown_fields(operation_id) is not None:
             # Negative generation never adds undeclared properties, so valid bodies get one
             # here; unrecognized_field_conformance then asks the table for the answer.
-            positive = operation.as_strategy(generation_mode=GenerationMode.POSITIVE, headers=fixed)
-            self._generate(st.tuples(positive, UNKNOWN_PLACES, UNKNOWN_VALUES), "unknown-property")
+            valid = cases(operation, positive)
+            with_unknown = lambda: st.tuples(valid(), UNKNOWN_PLACES, UNKNOWN_VALUES)  # noqa: E731
+            self._judge_drawn(operation_id, False, with_unknown, "unknown-property")
         return self.report
 
-    def _generate(self, strategy: Any, mode: str) -> None:
-        @hypothesis_settings(self.examples)
-        @given(drawn=strategy)
-        def run(drawn: Any) -> None:
-            if isinstance(drawn, tuple):
-                drawn = _add_unknown(*drawn)
-            self.judge(drawn, mode)
-
-        try:
-            run()
-        except Unsatisfiable:
-            pass  # nothing to negate (e.g. only a path id, whose negation cannot be sent)
+    def _judge_drawn(
+        self, operation_id: str, declared: bool, strategy: Callable[[], Any], mode: str
+    ) -> None:
+        """Judge the cases `strategy()` draws, drawn once per operation definition (fuzz.drawn)."""
+        key = (operation_fingerprint(self.version, declared, operation_id), mode, self.examples)
+        for item in drawn(key, strategy, self.examples):
+            self.judge(_add_unknown(*item) if isinstance(item, tuple) else item, mode)
 
     def run_stateful(self, operations: tuple[str, ...]) -> FuzzReport:
         """Sequences through the OpenAPI links (and inferred ones) among `operations`."""

@@ -1,0 +1,92 @@
+"""Generated cases, drawn once per operation definition and handed out as fresh copies.
+
+Generation is derandomized and never sees an answer, so the cases drawn for an operation are
+the same in every version whose document defines it the same way
+(`squarecheck.fuzz.document.operation_fingerprint`). Drawing is most of a fuzz check's time:
+schemathesis builds deep Catalog and Orders bodies, and hypothesis tries up to a thousand times
+before it calls an operation with nothing to negate unsatisfiable. So a matrix of many versions
+draws each definition once per process and sends the same cases under every version.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import Case
+from schemathesis.core import NotSet
+
+STEPS = 6  # calls per stateful sequence: enough for create -> add -> retrieve -> remove -> delete
+KEPT = 512  # drawn lists kept: every operation, mode and definition of the cutover matrix
+
+_DRAWN: OrderedDict[tuple[str, str, int], list[Any]] = OrderedDict()
+
+
+def hypothesis_settings(examples: int, steps: int = STEPS) -> settings:
+    """Reproducible, bounded generation: same cases every run, no example database."""
+    return settings(
+        max_examples=examples,
+        stateful_step_count=steps,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate],
+        report_multiple_bugs=False,
+    )
+
+
+def drawn(key: tuple[str, str, int], strategy: Callable[[], Any], examples: int) -> list[Any]:
+    """Fresh copies of the `examples` (the third part of `key`) cases `strategy()` draws; the
+    strategy is built only when the key has not been drawn yet.
+
+    `key` is (operation fingerprint, mode, examples): equal keys draw equal cases. An
+    unsatisfiable strategy (nothing to negate) yields no case, and that is kept too.
+    """
+    if key not in _DRAWN:
+        found: list[Any] = []
+
+        @hypothesis_settings(examples)
+        @given(drawn=strategy())
+        def collect(drawn: Any) -> None:
+            found.append(drawn)
+
+        try:
+            collect()
+        except Unsatisfiable:
+            pass
+        _DRAWN[key] = found
+        while len(_DRAWN) > KEPT:
+            _DRAWN.popitem(last=False)
+    _DRAWN.move_to_end(key)
+    return [_fresh(item) for item in _DRAWN[key]]
+
+
+def _fresh(item: Any) -> Any:
+    """A copy the fuzzer may change (names, keys, path ids) without changing the kept one."""
+    if isinstance(item, tuple):
+        return tuple(_fresh(part) for part in item)
+    if not isinstance(item, Case):
+        return copy.deepcopy(item)
+    # Built anew rather than deep-copied: a case shares its operation (and through it the whole
+    # schema), and its attribute hook expects its metadata to be set first.
+    return Case(
+        item.operation,
+        item.method,
+        item.path,
+        id=item.id,
+        path_parameters=copy.deepcopy(item.path_parameters),
+        headers=copy.deepcopy(item.headers),
+        cookies=copy.deepcopy(item.cookies),
+        query=copy.deepcopy(item.query),
+        body=item.body if isinstance(item.body, NotSet) else copy.deepcopy(item.body),
+        media_type=item.media_type,
+        multipart_content_types=copy.deepcopy(item.multipart_content_types),
+        meta=copy.deepcopy(item.meta),
+        _auth=item._auth,
+        _has_explicit_auth=item._has_explicit_auth,
+    )
