@@ -240,10 +240,10 @@ def refuse_if_referenced(session: Session, object_id: str, gates: Gates) -> None
     """With the table's code, a DISCOUNT or PRODUCT_SET a live rule uses cannot be deleted."""
     if gates.referenced_code is None:
         return
-    for rule in session.of_type(["PRICING_RULE"]):
+    for rule in session.of_type(["PRICING_RULE"], live=True):
         data = rule.get("pricing_rule_data") or {}
         uses = (data.get("discount_id"), data.get("match_products_id"))
-        if not rule.get("is_deleted") and object_id in uses:
+        if object_id in uses:
             raise by_code(gates.referenced_code)(
                 f"Catalog object '{object_id}' is used by pricing rule '{rule['id']}'.",
                 field="object_id",

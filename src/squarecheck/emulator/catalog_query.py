@@ -77,7 +77,7 @@ def list_page(
     session: Session, types: tuple[str, ...], cursor: str | None, groups_field: bool
 ) -> Json:
     """One page of ListCatalog: live objects of `types` in creation order."""
-    items = [o for o in session.of_type(types) if not o.get("is_deleted")]
+    items = session.of_type(types, live=True)
     page, following = _page(session, items, "ListCatalog:" + ",".join(types), cursor, LIST_PAGE)
     body: Json = {}
     if page:
@@ -124,9 +124,7 @@ def search(session: Session, request: Json, groups_field: bool) -> Json:
     query = request.get("query") or {}
     check_query(query)
     items = []
-    for obj in session.of_type(types):
-        if obj.get("is_deleted") and not deleted:
-            continue
+    for obj in session.of_type(types, live=not deleted):
         changed = clock.parse_rfc3339(str(obj.get("updated_at")))
         if begin is not None and changed is not None and changed <= begin:
             continue

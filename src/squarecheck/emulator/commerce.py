@@ -140,17 +140,18 @@ class Session:
         """Every object by id, deleted ones included (read, never change)."""
         return _Objects(self)
 
-    def of_type(self, types: Iterable[str]) -> list[Json]:
-        """The objects of `types`, deleted ones included, in creation order (read only)."""
+    def of_type(self, types: Iterable[str], live: bool = False) -> list[Json]:
+        """The objects of `types` in creation order, deleted ones too unless `live` (read
+        only)."""
         if self._seller is None:
             return []
-        found = tables.of_types(self._db, self._seller, types)
+        found = tables.of_types(self._db, self._seller, types, live)
         return [self._decode(i, text) for i, text in found]
 
     def prefetch(self, types: Iterable[str]) -> None:
-        """Read every object of `types` at once into this request's view (pricing reads each
+        """Read every live object of `types` at once into this request's view (pricing reads each
         rule's DISCOUNT and PRODUCT_SET: one query instead of two per rule)."""
-        for obj in self.of_type(types):
+        for obj in self.of_type(types, live=True):
             self._cache.setdefault(str(obj["id"]), obj)
 
     def variations(self, item_id: str) -> list[Json]:

@@ -133,7 +133,7 @@ def _pricing(call: Call, session: Session, order: Json) -> Pricing:
     return Pricing(
         location=main_location(call.token),
         catalog=live,
-        rules=[o for o in session.of_type(["PRICING_RULE"]) if not o.get("is_deleted")],
+        rules=session.of_type(["PRICING_RULE"], live=True),
         member_of=_membership(call, session, order.get("customer_id")),
         today=clock.now().date(),  # the location's time zone is UTC
         auto_apply=(options_known and wanted) or AutoApplyAlways.on(config),

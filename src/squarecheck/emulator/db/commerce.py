@@ -87,14 +87,19 @@ def count(db: sqlite3.Connection, seller: int) -> int:
     return int(row[0])
 
 
-def of_types(db: sqlite3.Connection, seller: int, types: Iterable[str]) -> list[tuple[str, str]]:
-    """(id, JSON text) of the objects of `types` (deleted ones included) in creation order."""
+def of_types(
+    db: sqlite3.Connection, seller: int, types: Iterable[str], live: bool = False
+) -> list[tuple[str, str]]:
+    """(id, JSON text) of the objects of `types` in creation order, deleted ones too unless
+    `live` (a long-lived seller keeps every deleted object, which pricing never reads)."""
     wanted = sorted(set(types))
     if not wanted:
         return []
     marks = ", ".join("?" for _ in wanted)
+    alive = " AND is_deleted = 0" if live else ""
     rows = db.execute(
-        f"SELECT id, body FROM catalog_objects WHERE seller = ? AND type IN ({marks}) ORDER BY seq",
+        f"SELECT id, body FROM catalog_objects WHERE seller = ? AND type IN ({marks}){alive}"
+        " ORDER BY seq",
         (seller, *wanted),
     )
     return [(str(row[0]), str(row[1])) for row in rows]
