@@ -175,6 +175,19 @@ def test_diff_of_a_deeply_nested_file_is_a_usage_error(
         assert "Traceback" not in captured.err
 
 
+def test_rewriting_loaded_results_still_validates_the_run(tmp_path: Path) -> None:
+    """The report stage rewrites checks it loaded validated; the run part is checked again."""
+    file = tmp_path / "results.json"
+    file.write_text(_results())
+    doc = results.load(file)
+    doc["run"]["exit_code"] = "zero"
+    with pytest.raises(results.ResultsError, match="exit_code"):
+        results.write(file, doc, checks_valid=True)
+    doc["run"]["exit_code"] = 0
+    results.write(file, doc, checks_valid=True)
+    assert results.load(file)["run"]["exit_code"] == 0
+
+
 def test_diff_text_escapes_control_characters(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
