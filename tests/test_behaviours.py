@@ -115,6 +115,30 @@ def test_cutover_selection_has_each_cutover_and_the_release_before_it() -> None:
     assert set(chosen) <= set(table.known_versions)
 
 
+def test_cutover_plan_narrows_the_release_before_to_the_changes_there() -> None:
+    """A cutover day checks every behaviour; the release before it only those changing there."""
+    table = load_table()
+    plan = table.cutover_plan()
+    assert sorted(plan) == table.select("cutovers")
+    for since in table.cutovers():
+        assert plan[since] is None
+    assert plan["2021-09-15"] == {"update-customer-empty-body"}
+    assert plan["2021-07-21"] == {"list-limit-parameter"}
+    assert {"legacy-groups-field", "customer-version-field"} <= (plan["2021-03-17"] or set())
+    assert "square-version-echo" not in (plan["2022-02-16"] or set())
+
+
+def test_narrowed_only_for_versions_the_cutovers_keyword_brings_in() -> None:
+    """Named on its own or through `all`, a release before a cutover runs every behaviour."""
+    table = load_table()
+    narrowed = table.narrowed(["cutovers"])
+    assert set(narrowed) == {v for v, ids in table.cutover_plan().items() if ids is not None}
+    assert "2021-09-15" not in table.narrowed(["cutovers", "2021-09-15"])
+    assert "2021-07-21" in table.narrowed(["cutovers", "2021-09-15"])
+    assert table.narrowed(["cutovers", "all"]) == {}
+    assert table.narrowed(["2021-09-15", "2021-10-20"]) == {}
+
+
 def test_all_selection_is_every_known_release() -> None:
     """`all` stands for every release the table knows, oldest first."""
     table = load_table()

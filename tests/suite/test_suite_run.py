@@ -136,15 +136,24 @@ def test_unreadable_baseline_is_a_usage_error(
 
 
 def test_cutovers_selects_one_version_per_cutover(run_cli: Callable[..., RunResult]) -> None:
-    """--square-version cutovers runs the table's cutover selection and writes timeline.html."""
-    run = run_cli("--square-version", "cutovers", "-k", "echo")
+    """--square-version cutovers runs every check on each cutover day and, on the release
+    before one, the checks of the behaviours that change there; it writes timeline.html."""
+    table = load_table()
+    run = run_cli("--square-version", "cutovers", "-k", "echo or update-customer-empty-body")
     assert run.code == 0, run.stdout[-3000:] + run.stderr
-    chosen = load_table().select("cutovers")
+    chosen = table.select("cutovers")
     assert len(chosen) >= 8
     assert run.results["run"]["versions"] == chosen
-    assert {c["version"] for c in run.results["checks"]} == set(chosen)
+    narrowed = {v: sorted(ids) for v, ids in table.narrowed(["cutovers"]).items()}
+    assert run.results["run"]["narrowed"] == narrowed
+    checked = {(c["behaviour"], c["version"]) for c in run.results["checks"]}
+    full = [v for v in chosen if v not in narrowed]
+    assert {v for b, v in checked if b == "square-version-echo"} == set(full)
+    assert {v for b, v in checked if b == "update-customer-empty-body"} == {*full, "2021-09-15"}
     assert (run.run_dir / "timeline.html").is_file()
-    assert 'href="timeline.html"' in (run.run_dir / "index.html").read_text()
+    page = (run.run_dir / "index.html").read_text()
+    assert 'href="timeline.html"' in page
+    assert "Releases before a cutover</dt><dd>2020-06-25, " in page
 
 
 def test_all_selects_every_known_release(run_cli: Callable[..., RunResult]) -> None:

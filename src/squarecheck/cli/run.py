@@ -100,7 +100,7 @@ def _pytest_args(settings: Settings, target: Target, run_dir: Path) -> list[str]
     # squarecheck itself is imported before pytest starts, which pytest would warn about
     argv += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
     argv += ["--target", target.url, "--target-kind", target.kind, "--run-id", settings.run_id]
-    for version in settings.versions:
+    for version in settings.selection:  # pytest expands keywords the same way
         argv += ["--square-version", version]
     argv += ["--search-timeout", str(settings.timeout_for(target.kind))]
     argv += ["--results-json", str(run_dir / "results.json")]

@@ -98,6 +98,10 @@ class Settings:
 
     target: Target | None
     versions: list[str]
+    #: --square-version as given (`cutovers`, `all` unexpanded), what a child pytest is passed
+    selection: list[str]
+    #: versions under which only some behaviours are checked (`Table.narrowed`)
+    narrowed: dict[str, frozenset[str]]
     token: str | None
     second_token: str | None
     report_dir: Path
@@ -157,14 +161,17 @@ def resolve(
             raw = _from_env(option, env)
         values[option.name] = option.default if raw in (None, []) else _cast(option, raw)
     raw_target, kind = values.pop("target"), values.pop("target_kind")
-    versions = values["upgrade"] or values.pop("square_version") or load_table().default_selection
+    table = load_table()
+    selection = list(values["upgrade"] or values.pop("square_version") or table.default_selection)
     values.pop("square_version", None)
-    versions = load_table().expand(list(versions))
+    versions = table.expand(selection)
     values["fuzz_examples"] = values["fuzz_examples"] or fuzz_examples_for(len(versions))
     target = resolve_target(str(raw_target), kind=kind) if raw_target else None
     return Settings(
         target=target,
         versions=versions,
+        selection=selection,
+        narrowed=table.narrowed(selection),
         run_id=values.pop("run_id") or new_run_id(),
         **values,
     )

@@ -48,5 +48,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("square_version", versions, ids=versions, scope="function")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     markers.tag(items)
+    narrowed = run_state(config).settings.narrowed if config.stash[ACTIVE] else {}
+    if narrowed:
+        items[:], dropped = markers.narrow(items, narrowed)
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)

@@ -48,3 +48,21 @@ def tag(items: list[pytest.Item]) -> None:
         item.add_marker(behaviour.family.replace("-", "_"))
         item.add_marker(behaviour.basis_at(version))
         item.extra_keyword_matches.update({behaviour.id, operation})
+
+
+def narrow(
+    items: list[pytest.Item], narrowed: dict[str, frozenset[str]]
+) -> tuple[list[pytest.Item], list[pytest.Item]]:
+    """(kept, dropped): under a narrowed version only the checks of its behaviours run."""
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        found = check_marker(item)
+        if found is not None:
+            version = item.callspec.params["square_version"]  # type: ignore[attr-defined]
+            only = narrowed.get(version)
+            if only is not None and found[0].id not in only:
+                dropped.append(item)
+                continue
+        kept.append(item)
+    return kept, dropped

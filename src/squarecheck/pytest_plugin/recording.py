@@ -129,6 +129,8 @@ class Recorder:
         )
         if state.stopped:
             info["stopped"] = state.stopped
+        if settings.narrowed:
+            info["narrowed"] = {v: sorted(ids) for v, ids in sorted(settings.narrowed.items())}
         return info
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:

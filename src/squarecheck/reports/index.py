@@ -68,6 +68,15 @@ def _summary(results: dict[str, Any], matrix: mx.Matrix, table: Table) -> str:
         ("Failing the run", esc(run.get("failing", counts["failed"]))),
         ("Exit code", esc(run.get("exit_code", ""))),
     ]
+    if run.get("narrowed"):
+        narrowed = ", ".join(esc(v) for v in sorted(run["narrowed"]))
+        rows.append(
+            (
+                "Releases before a cutover",
+                f"{narrowed}: only the behaviours that change "
+                "at the next cutover were checked there (other cells: not run)",
+            )
+        )
     if run.get("upgrade"):
         rows.append(("Upgrade", " → ".join(esc(v) for v in run["upgrade"])))
     if run.get("baseline"):

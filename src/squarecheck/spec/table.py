@@ -19,7 +19,8 @@ from typing import Any, Literal, cast, get_args
 import yaml
 
 from squarecheck.paths import specs_dir
-from squarecheck.spec.expect_discounts import DiscountExpect
+from squarecheck.spec.expect import EXPECT_KEYS as EXPECT_KEYS  # read here with the rows
+from squarecheck.spec.expect import Expect as Expect
 
 #: How a row knows what it says, surest first (specs/README.md); `observed` is a real response
 #: of Square's that a third party published.
@@ -30,62 +31,6 @@ Selection = Literal["cutovers", "all"]
 SELECTIONS: tuple[Selection, ...] = ("cutovers", "all")
 
 _VERSION_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-class Expect(DiscountExpect, total=False):
-    """What a behaviour looks like under one version: every key a row of the table may use.
-
-    A test keeps this list and the table in step, so a suite or the emulator that reads a key
-    reads one the table can hold.
-    """
-
-    outcome: str
-    status: int
-    code: str
-    category: str
-    field: str
-    detail: str
-    detail_pattern: str
-    body: dict[str, Any]
-    schema: str
-    # variants of one behaviour (status and code per kind of request)
-    code_low: str
-    code_high: str
-    code_missing: str
-    code_empty: str
-    code_email: str
-    code_phone: str
-    max_body_bytes: int
-    status_class: str
-    # pagination
-    min_limit: int
-    max_limit: int
-    default_limit: int
-    expires: bool
-    ttl_seconds: int
-    # unrecognized-field position and order
-    anchor: str
-    order: str
-    errors: int
-    # membership, profiles, search, versioning
-    absent_when_empty: bool
-    prunes: bool
-    initial_value: int
-    min_digits: int
-    max_digits: int
-    max: dict[str, int]
-    format: str
-    suffix: str
-    converges: bool
-    echo: bool
-    # generated requests (schema-conformance)
-    server_errors: bool
-    declared_status: bool
-    response_schema: bool
-    invalid_rejected: bool
-
-
-EXPECT_KEYS = frozenset(Expect.__annotations__)
 
 
 class TableError(ValueError):
@@ -239,14 +184,36 @@ class Table:
         """One version per cutover, oldest first: each cutover day, and the release just
         before it when the cutover has an observable change (so a run sees the change start
         exactly there)."""
-        chosen: set[str] = set()
+        return sorted(self.cutover_plan())
+
+    def cutover_plan(self) -> dict[str, frozenset[str] | None]:
+        """The versions of `cutover_selection`, each with the behaviours worth checking there:
+        None (all of them) on a cutover day; on the release just before one, only the ids of
+        the behaviours that change at that cutover, since for every other behaviour it reads
+        the same as the cutover day before it, which runs them all."""
+        plan: dict[str, frozenset[str] | None] = {}
         for since in self.cutovers():
-            chosen.add(since)
-            changes = [c for b in self.behaviours.values() for c in b.changes if c.since == since]
+            plan[since] = None
+            changes = [(b.id, c) for b in self.behaviours.values() for c in b.changes]
+            changing = frozenset(i for i, c in changes if c.since == since)
+            observable = any(c.observable for _, c in changes if c.since == since)
             before = self.release_before(since)
-            if before is not None and any(c.observable for c in changes):
-                chosen.add(before)
-        return sorted(chosen)
+            if before is not None and observable and plan.get(before, frozenset()) is not None:
+                plan[before] = (plan.get(before) or frozenset()) | changing
+        return plan
+
+    def narrowed(self, selection: list[str]) -> dict[str, frozenset[str]]:
+        """For a --square-version list (keywords unexpanded): the versions that only the
+        `cutovers` keyword brings in as the release before a cutover, with the behaviours
+        checked there (`cutover_plan`). A version also named on its own, or by `all`, runs
+        every behaviour."""
+        if "cutovers" not in selection or "all" in selection:
+            return {}
+        return {
+            version: ids
+            for version, ids in self.cutover_plan().items()
+            if ids is not None and version not in selection
+        }
 
     def version_problem(self, version: str) -> str | None:
         """Why `version` cannot be run under (one line), or None for a known release."""
