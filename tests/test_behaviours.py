@@ -102,6 +102,16 @@ def test_basis_vocabulary_orders_observed_between_documented_and_inferred() -> N
         table_from(raw)
 
 
+def test_depends_on_must_name_another_row() -> None:
+    """A `depends_on` naming no row, or the row itself, is a table error."""
+    for bad in ("no-such-row", None):
+        raw = _raw()
+        row = raw["behaviours"][0]
+        row["depends_on"] = [bad or row["id"]]
+        with pytest.raises(TableError, match="depends_on names no other row"):
+            table_from(raw)
+
+
 def test_cutover_selection_has_each_cutover_and_the_release_before_it() -> None:
     """`cutovers` holds each cutover day and, for observable changes, the release just before."""
     table = load_table()
@@ -116,12 +126,15 @@ def test_cutover_selection_has_each_cutover_and_the_release_before_it() -> None:
 
 
 def test_cutover_plan_narrows_the_release_before_to_the_changes_there() -> None:
-    """A cutover day checks every behaviour; the release before it only those changing there."""
+    """A cutover day checks every behaviour; the release before it only those changing there,
+    and so does a cutover day whose changes no run can observe, unless it is the newest."""
     table = load_table()
     plan = table.cutover_plan()
     assert sorted(plan) == table.select("cutovers")
-    for since in table.cutovers():
+    for since in ("2021-04-21", "2021-08-18", "2022-03-16", "2022-12-14", "2024-12-18"):
         assert plan[since] is None
+    assert plan["2021-06-16"] == {"customer-group-ids-any-release"}  # beta to GA: same wire
+    assert plan["2020-06-25"] is not None and "discount-rounding" in plan["2020-06-25"]
     assert plan["2021-09-15"] == {"update-customer-empty-body"}
     assert plan["2021-07-21"] == {"list-limit-parameter"}
     assert {"legacy-groups-field", "customer-version-field"} <= (plan["2021-03-17"] or set())

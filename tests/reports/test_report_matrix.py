@@ -61,6 +61,67 @@ def test_versions_resolve_against_the_table() -> None:
     assert [c.since for c in crossed] == [NEW]
 
 
+def _discount_run(seen: dict[tuple[str, str], bool]) -> dict[str, Any]:
+    """Checks of CalculateOrder rows before and on auto-apply-discounts' cutover (2020-07-22):
+    `seen` maps (behaviour, version) to whether the order came back discounted."""
+    template = build_run("emulator")["checks"][0]
+    checks = []
+    for (behaviour, version), discounted in seen.items():
+        key = f"CalculateOrder > {behaviour}"
+        checks.append(
+            {
+                **template,
+                "id": check_id(version, key),
+                "key": key,
+                "behaviour": behaviour,
+                "version": version,
+                "observed": {"status": 200, "discounted": discounted},
+            }
+        )
+    return {"format": 1, "run": {"versions": ["2020-06-25", "2020-07-22"]}, "checks": checks}
+
+
+def test_a_difference_a_dependency_documents_is_no_undocumented_change() -> None:
+    """No discount applies automatically before 2020-07-22 (auto-apply-discounts), so a fixed
+    amount discount (which depends on it) differing there is documented, not undocumented."""
+    assert "auto-apply-discounts" in load_table()["discount-fixed-amount"].depends_on
+    run = _discount_run(
+        {
+            ("discount-fixed-amount", "2020-06-25"): False,
+            ("discount-fixed-amount", "2020-07-22"): True,
+        }
+    )
+    assert findings(run)["CalculateOrder > discount-fixed-amount"] == [mx.DOC_OBSERVED]
+    same = _discount_run(
+        {
+            ("discount-fixed-amount", "2020-06-25"): True,
+            ("discount-fixed-amount", "2020-07-22"): True,
+        }
+    )
+    assert findings(same)["CalculateOrder > discount-fixed-amount"] == [mx.SAME]
+
+
+def test_a_change_another_check_saw_is_not_flagged() -> None:
+    """auto_apply_discounts off sees no change at 2020-07-22; when a check depending on the
+    behaviour saw one between the same versions, the row is not flagged; alone, it is."""
+    alone = {
+        ("auto-apply-discounts", "2020-06-25"): False,
+        ("auto-apply-discounts", "2020-07-22"): False,
+    }
+    assert findings(_discount_run(alone))["CalculateOrder > auto-apply-discounts"] == [
+        mx.DOC_NOT_OBSERVED
+    ]
+    seen = {
+        **alone,
+        ("discount-fixed-amount", "2020-06-25"): False,
+        ("discount-fixed-amount", "2020-07-22"): True,
+    }
+    built = mx.build(_discount_run(seen), load_table())
+    row = next(r for r in built.rows if r.behaviour_id == "auto-apply-discounts")
+    assert row.findings == [mx.SEEN_ELSEWHERE]
+    assert row.flags == []
+
+
 def test_errored_cells_are_not_compared() -> None:
     """A check that errored under one version gives no finding for that pair."""
     results = build_run("emulator")

@@ -2,12 +2,15 @@
 
 For each pair of versions a row is judged by two independent facts: did the observations
 differ, and does `specs/behaviours.yaml` have a cutover between the two versions (each resolved
-with `Table.resolve`)? Their four combinations are the findings the reports show.
+with `Table.resolve`)? Their four combinations are the findings the reports show. A row's
+difference is also explained by a cutover of a row it `depends_on`; and a change one check
+cannot see (a member gets the discount whether or not membership counts) is not flagged when
+another check of the behaviour, or of one depending on it, saw it between the same versions.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from squarecheck.reports import runs
@@ -17,6 +20,7 @@ DOC_OBSERVED = "documented change observed"
 DOC_NOT_OBSERVED = "documented change not observed"
 UNDOCUMENTED = "undocumented change"
 UNOBSERVABLE = "documented change no run can observe"
+SEEN_ELSEWHERE = "documented change seen by another check"
 SAME = "no change"
 UNKNOWN = "not comparable"
 
@@ -32,6 +36,10 @@ class Transition:
     new: str
     changes: tuple[Change, ...]
     differs: bool | None  # None: one side did not judge the target or recorded nothing
+    #: cutovers crossed by the rows this row's behaviour depends on
+    related: tuple[Change, ...] = ()
+    #: every observable change crossed was seen by another check (see the module docstring)
+    seen_elsewhere: bool = False
 
     @property
     def finding(self) -> str:
@@ -40,8 +48,11 @@ class Transition:
         if self.changes:
             if self.differs:
                 return DOC_OBSERVED
-            # a change the table marks `observable: false` is not expected to show
-            return DOC_NOT_OBSERVED if any(c.observable for c in self.changes) else UNOBSERVABLE
+            if not any(c.observable for c in self.changes):
+                return UNOBSERVABLE  # `observable: false`: not expected to show
+            return SEEN_ELSEWHERE if self.seen_elsewhere else DOC_NOT_OBSERVED
+        if self.related:
+            return DOC_OBSERVED if self.differs else SAME
         return UNDOCUMENTED if self.differs else SAME
 
 
@@ -113,13 +124,52 @@ def documented_changes(
     return tuple(behaviour.changes_between(table.resolve(old), table.resolve(new)))
 
 
+def related_changes(
+    behaviour: Behaviour | None, table: Table, old: str, new: str
+) -> tuple[Change, ...]:
+    """Cutovers between two versions of the rows `behaviour` depends on."""
+    if behaviour is None:
+        return ()
+    return tuple(
+        c
+        for other in behaviour.depends_on
+        if other in table.behaviours
+        for c in documented_changes(table[other], table, old, new)
+    )
+
+
 def transition(row: Row, table: Table, old: str, new: str) -> Transition:
     """Compare the row's cells under `old` and `new` (cells looked up by exact version)."""
     a, b = row.cells.get(old), row.cells.get(new)
     differs = None
     if a is not None and b is not None and runs.comparable(a) and runs.comparable(b):
         differs = runs.differ(a, b)
-    return Transition(old, new, documented_changes(row.behaviour, table, old, new), differs)
+    own = documented_changes(row.behaviour, table, old, new)
+    return Transition(old, new, own, differs, related_changes(row.behaviour, table, old, new))
+
+
+def _mark_seen_elsewhere(rows: list[Row], table: Table) -> None:
+    """A change not seen by one check but seen by another of its behaviour, or of a behaviour
+    depending on it, between the same versions is no flag."""
+    seen: set[tuple[str, str, str, str]] = set()
+    for row in rows:
+        for t in row.transitions:
+            if not t.differs or row.behaviour is None:
+                continue
+            for behaviour in (row.behaviour.id, *row.behaviour.depends_on):
+                if behaviour in table.behaviours:
+                    crossed = documented_changes(table[behaviour], table, t.old, t.new)
+                    seen |= {(behaviour, c.since, t.old, t.new) for c in crossed}
+    for row in rows:
+        row.transitions = [
+            replace(t, seen_elsewhere=True)
+            if t.finding == DOC_NOT_OBSERVED
+            and all(
+                (row.behaviour_id, c.since, t.old, t.new) in seen for c in t.changes if c.observable
+            )
+            else t
+            for t in row.transitions
+        ]
 
 
 def build(results: dict[str, Any], table: Table) -> Matrix:
@@ -142,4 +192,5 @@ def build(results: dict[str, Any], table: Table) -> Matrix:
         row.transitions = [
             transition(row, table, old, new) for old, new in zip(present, present[1:], strict=False)
         ]
+    _mark_seen_elsewhere(list(rows.values()), table)
     return Matrix(versions=versions, rows=list(rows.values()))

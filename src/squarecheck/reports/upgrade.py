@@ -124,7 +124,8 @@ def build(results: dict[str, Any], table: Table, old: str, new: str) -> dict[str
         )
     undocumented = []
     for row in matrix.rows:
-        if mx.documented_changes(row.behaviour, table, old, new):
+        explained = mx.documented_changes(row.behaviour, table, old, new)
+        if explained or mx.related_changes(row.behaviour, table, old, new):
             continue
         compared = _compare(row, table, old, new)
         if compared["differs"]:

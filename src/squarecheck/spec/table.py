@@ -101,6 +101,8 @@ class Behaviour:
     changes: tuple[Change, ...] = ()
     note: str = ""
     evidence: tuple[Evidence, ...] = ()
+    #: rows whose changes also change what this row's checks observe (`depends_on`)
+    depends_on: tuple[str, ...] = ()
 
     def change_at(self, version: str) -> Change | None:
         """The last change in force at `version`, or None before the first cutover."""
@@ -187,26 +189,31 @@ class Table:
         return sorted(self.cutover_plan())
 
     def cutover_plan(self) -> dict[str, frozenset[str] | None]:
-        """The versions of `cutover_selection`, each with the behaviours worth checking there:
-        None (all of them) on a cutover day; on the release just before one, only the ids of
-        the behaviours that change at that cutover, since for every other behaviour it reads
-        the same as the cutover day before it, which runs them all."""
+        """The versions of `cutover_selection`, each with the behaviours worth checking there.
+
+        None (every behaviour) on a cutover day where an observable change starts, and on the
+        newest cutover. Elsewhere only the ids of the behaviours that change there (and of
+        those that depend on them): on the release just before a cutover, and on a cutover
+        day whose changes no run can observe, every other behaviour reads the same as on the
+        cutover day before, which checks them all.
+        """
         plan: dict[str, frozenset[str] | None] = {}
-        for since in self.cutovers():
-            plan[since] = None
-            changes = [(b.id, c) for b in self.behaviours.values() for c in b.changes]
+        cutovers = self.cutovers()
+        changes = [(b.id, c) for b in self.behaviours.values() for c in b.changes]
+        for since in cutovers:
             changing = frozenset(i for i, c in changes if c.since == since)
+            changing |= {b.id for b in self.behaviours.values() if changing & set(b.depends_on)}
             observable = any(c.observable for _, c in changes if c.since == since)
+            plan[since] = None if observable or since == cutovers[-1] else changing
             before = self.release_before(since)
             if before is not None and observable and plan.get(before, frozenset()) is not None:
                 plan[before] = (plan.get(before) or frozenset()) | changing
         return plan
 
     def narrowed(self, selection: list[str]) -> dict[str, frozenset[str]]:
-        """For a --square-version list (keywords unexpanded): the versions that only the
-        `cutovers` keyword brings in as the release before a cutover, with the behaviours
-        checked there (`cutover_plan`). A version also named on its own, or by `all`, runs
-        every behaviour."""
+        """For a --square-version list (keywords unexpanded): the versions the `cutovers`
+        keyword brings in to check only some behaviours, with those behaviours
+        (`cutover_plan`). A version also named on its own, or by `all`, runs every behaviour."""
         if "cutovers" not in selection or "all" in selection:
             return {}
         return {
@@ -284,6 +291,7 @@ def _behaviour(row: dict[str, Any]) -> Behaviour:
         ),
         note=row.get("note", ""),
         evidence=_evidence(row.get("evidence")),
+        depends_on=tuple(row.get("depends_on", [])),
     )
 
 
@@ -312,6 +320,9 @@ def problems(raw: Any) -> list[str]:
         found += [f"{where}: unknown expectation key(s) {unknown}"] if unknown else []
     ids = [row["id"] for row in raw["behaviours"]]
     found += [f"behaviour id {i!r} is used twice" for i in sorted(set(ids)) if ids.count(i) > 1]
+    for row in raw["behaviours"]:
+        unknown = [d for d in row.get("depends_on", []) if d not in ids or d == row["id"]]
+        found += [f"{row['id']}: depends_on names no other row: {unknown}"] if unknown else []
     return found
 
 
