@@ -3,9 +3,10 @@
 Generation is derandomized and never sees an answer, so the cases drawn for an operation are
 the same in every version whose document defines it the same way
 (`squarecheck.fuzz.document.operation_fingerprint`). Drawing is most of a fuzz check's time:
-schemathesis builds deep Catalog and Orders bodies, and hypothesis tries up to a thousand times
-before it calls an operation with nothing to negate unsatisfiable. So a matrix of many versions
-draws each definition once per process and sends the same cases under every version.
+schemathesis builds deep Catalog and Orders bodies, and hypothesis would try a thousand times
+before it calls an operation with nothing to negate unsatisfiable (`give_up` below). So a
+matrix of many versions draws each definition once per process and sends the same cases under
+every version.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis.errors import Unsatisfiable
+from hypothesis.errors import FailedHealthCheck, Unsatisfiable
 from schemathesis import Case
 from schemathesis.core import NotSet
 
@@ -26,15 +27,22 @@ KEPT = 512  # drawn lists kept: every operation, mode and definition of the cuto
 _DRAWN: OrderedDict[tuple[str, str, int], list[Any]] = OrderedDict()
 
 
-def hypothesis_settings(examples: int, steps: int = STEPS) -> settings:
-    """Reproducible, bounded generation: same cases every run, no example database."""
+def hypothesis_settings(examples: int, steps: int = STEPS, *, give_up: bool = False) -> settings:
+    """Reproducible, bounded generation: same cases every run, no example database.
+
+    `give_up`: keep hypothesis' filter_too_much health check, which stops within about fifty
+    draws when nearly every one is rejected, where an unsatisfiable strategy otherwise tries a
+    thousand times. For this document that happens exactly where there is nothing to negate
+    (tests/selftest/test_fuzzing_drawn.py holds that for every operation and version).
+    """
+    kept = {HealthCheck.filter_too_much} if give_up else set()
     return settings(
         max_examples=examples,
         stateful_step_count=steps,
         derandomize=True,
         database=None,
         deadline=None,
-        suppress_health_check=list(HealthCheck),
+        suppress_health_check=[h for h in HealthCheck if h not in kept],
         phases=[Phase.explicit, Phase.generate],
         report_multiple_bugs=False,
     )
@@ -50,15 +58,15 @@ def drawn(key: tuple[str, str, int], strategy: Callable[[], Any], examples: int)
     if key not in _DRAWN:
         found: list[Any] = []
 
-        @hypothesis_settings(examples)
+        @hypothesis_settings(examples, give_up=True)
         @given(drawn=strategy())
         def collect(drawn: Any) -> None:
             found.append(drawn)
 
         try:
             collect()
-        except Unsatisfiable:
-            pass
+        except (Unsatisfiable, FailedHealthCheck):
+            found.clear()  # nothing to draw: e.g. no way to negate a bare path id
         _DRAWN[key] = found
         while len(_DRAWN) > KEPT:
             _DRAWN.popitem(last=False)
