@@ -133,10 +133,12 @@ def test_cutover_plan_narrows_the_release_before_to_the_changes_there() -> None:
     assert sorted(plan) == table.select("cutovers")
     for since in ("2021-04-21", "2021-08-18", "2022-03-16", "2022-12-14", "2024-12-18"):
         assert plan[since] is None
-    assert plan["2021-06-16"] == {"customer-group-ids-any-release"}  # beta to GA: same wire
+    assert plan["2021-06-16"] == frozenset(
+        {"customer-group-ids-any-release"}
+    )  # beta to GA: same wire
     assert plan["2020-06-25"] is not None and "discount-rounding" in plan["2020-06-25"]
-    assert plan["2021-09-15"] == {"update-customer-empty-body"}
-    assert plan["2021-07-21"] == {"list-limit-parameter"}
+    assert plan["2021-09-15"] == frozenset({"update-customer-empty-body"})
+    assert plan["2021-07-21"] == frozenset({"list-limit-parameter"})
     assert {"legacy-groups-field", "customer-version-field"} <= (plan["2021-03-17"] or set())
     assert "square-version-echo" not in (plan["2022-02-16"] or set())
 

@@ -28,6 +28,7 @@ from suite_support import LocalServer, clean_env
 from squarecheck import results
 from squarecheck.cli import main
 from squarecheck.emulator.server import EmulatorServer
+from squarecheck.errors import ResultsError
 from squarecheck.reports import matrix
 from squarecheck.spec.table import load_table
 from squarecheck.target.client import RetryPolicy
@@ -181,7 +182,7 @@ def test_rewriting_loaded_results_still_validates_the_run(tmp_path: Path) -> Non
     file.write_text(_results())
     doc = results.load(file)
     doc["run"]["exit_code"] = "zero"
-    with pytest.raises(results.ResultsError, match="exit_code"):
+    with pytest.raises(ResultsError, match="exit_code"):
         results.write(file, doc, checks_valid=True)
     doc["run"]["exit_code"] = 0
     results.write(file, doc, checks_valid=True)
