@@ -129,9 +129,9 @@ TABLE: tuple[Option, ...] = (
         "square_version",
         "--square-version",
         "a Square-Version to run under, repeatable: a release the behaviour table knows, "
-        "'cutovers' (each cutover day of the table with every check, and the release just "
-        "before it with the checks of the behaviours that change there) or 'all' (every "
-        "known release) "
+        "'cutovers' (each cutover day of the table and the release just before it; that "
+        "release, and a day whose changes no run can observe, check only what changes there) "
+        "or 'all' (every known release) "
         "(default: the table's default selection)",
         "run pytest",
         kind="list",

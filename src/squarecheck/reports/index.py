@@ -72,9 +72,9 @@ def _summary(results: dict[str, Any], matrix: mx.Matrix, table: Table) -> str:
         narrowed = ", ".join(esc(v) for v in sorted(run["narrowed"]))
         rows.append(
             (
-                "Releases before a cutover",
-                f"{narrowed}: only the behaviours that change "
-                "at the next cutover were checked there (other cells: not run)",
+                "Checked in part",
+                f"{narrowed}: only the behaviours that change there were checked (on a release "
+                "just before a cutover: at that cutover); their other cells read not run",
             )
         )
     if run.get("upgrade"):
