@@ -43,15 +43,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """One check per selected version; a version the cutover plan narrows (`Table.narrowed`)
+    gets no item for the behaviours it does not check."""
     if "square_version" in metafunc.fixturenames:
-        versions = run_state(metafunc.config).settings.versions
+        settings = run_state(metafunc.config).settings
+        versions = markers.versions_for(metafunc.definition, settings.versions, settings.narrowed)
         metafunc.parametrize("square_version", versions, ids=versions, scope="function")
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     markers.tag(items)
-    narrowed = run_state(config).settings.narrowed if config.stash[ACTIVE] else {}
-    if narrowed:
-        items[:], dropped = markers.narrow(items, narrowed)
-        if dropped:
-            config.hook.pytest_deselected(items=dropped)

@@ -50,19 +50,13 @@ def tag(items: list[pytest.Item]) -> None:
         item.extra_keyword_matches.update({behaviour.id, operation})
 
 
-def narrow(
-    items: list[pytest.Item], narrowed: dict[str, frozenset[str]]
-) -> tuple[list[pytest.Item], list[pytest.Item]]:
-    """(kept, dropped): under a narrowed version only the checks of its behaviours run."""
-    kept: list[pytest.Item] = []
-    dropped: list[pytest.Item] = []
-    for item in items:
-        found = check_marker(item)
-        if found is not None:
-            version = item.callspec.params["square_version"]  # type: ignore[attr-defined]
-            only = narrowed.get(version)
-            if only is not None and found[0].id not in only:
-                dropped.append(item)
-                continue
-        kept.append(item)
-    return kept, dropped
+def versions_for(
+    definition: pytest.Function, versions: list[str], narrowed: dict[str, frozenset[str]]
+) -> list[str]:
+    """The versions a check runs under: every selected one, except those narrowed to other
+    behaviours (a cutover day always checks every behaviour, so none is left without one)."""
+    marker = definition.get_closest_marker("check")
+    if marker is None or not narrowed:
+        return versions
+    behaviour = marker.args[0]
+    return [v for v in versions if v not in narrowed or behaviour in narrowed[v]]
