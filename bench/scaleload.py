@@ -79,13 +79,13 @@ class Seller:
 def seed(data: Path, seller: Seller, size: int) -> None:
     """Grow the seller to `size` profiles through the store API, BATCH per transaction."""
     from squarecheck.emulator.config import EmulatorConfig
-    from squarecheck.emulator.store import Store
+    from squarecheck.emulator.customers.store import CustomerStore
 
-    store = Store(EmulatorConfig(data=str(data)))
+    store = CustomerStore(EmulatorConfig(data=str(data)))
     try:
         if not seller.groups:
             for name in GROUPS:
-                seller.groups[name] = store.create_group(seller.token, name, None, "replay")["id"]
+                seller.groups[name] = store.create_group(seller.token, name, None)["id"]
         while seller.profiles < size:
             with store.batch():
                 for index in range(seller.profiles, min(size, seller.profiles + BATCH)):

@@ -30,6 +30,22 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"cli"}),
     frozenset({"__main__"}),
 )
+#: The emulator's interior, lowest first (ARCHITECTURE.md draws it). A domain's handler modules
+#: (named `*_handlers`) sit above the `call` frame; the rest of the domain, its model, below it.
+#: The two domains share floors and so never import each other.
+EMULATOR_LAYERS: tuple[frozenset[str], ...] = (
+    frozenset({"emulator", "config"}),
+    frozenset({"core"}),
+    frozenset({"db"}),
+    frozenset({"faults"}),
+    frozenset({"customers.model", "commerce.model"}),
+    frozenset({"call"}),
+    frozenset({"customers.handlers", "commerce.handlers"}),
+    frozenset({"routes"}),
+    frozenset({"app"}),
+    frozenset({"server"}),
+)
+DOMAINS = ("customers", "commerce")
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 
@@ -114,6 +130,43 @@ def layer_violations(root: Path) -> list[str]:
     return bad
 
 
+def _emulator_unit(module: str) -> str | None:
+    """The floor-naming unit of an emulator module, or None outside the emulator."""
+    parts = module.split(".")
+    if parts[:2] != ["squarecheck", "emulator"]:
+        return None
+    if len(parts) == 2:
+        return "emulator"
+    if parts[2] in DOMAINS:
+        role = "handlers" if len(parts) > 3 and parts[3].endswith("handlers") else "model"
+        return f"{parts[2]}.{role}"
+    return parts[2]
+
+
+def _emulator_layer(unit: str) -> int:
+    for index, members in enumerate(EMULATOR_LAYERS):
+        if unit in members:
+            return index
+    raise AssertionError(f"{unit!r} is on no emulator floor: add it to EMULATOR_LAYERS")
+
+
+def emulator_violations(root: Path) -> list[str]:
+    """Every import inside the emulator against its floors, as `importer:line -> imported`."""
+    modules = _modules(root)
+    bad = []
+    for name, path in modules.items():
+        mine = _emulator_unit(name)
+        if mine is None:
+            continue
+        for imp in _imports(name, path, modules):
+            theirs = _emulator_unit(imp.imported)
+            if theirs is None or theirs == mine or theirs == "emulator":
+                continue
+            if _emulator_layer(theirs) >= _emulator_layer(mine):
+                bad.append(f"{name}:{imp.line} -> {imp.imported}")
+    return bad
+
+
 def runtime_cycles(root: Path) -> list[list[str]]:
     """Cycles among runtime imports between modules (a package's own __init__ not counted)."""
     modules = _modules(root)
@@ -160,6 +213,20 @@ def oversized(root: Path) -> list[str]:
 def test_imports_follow_the_layers() -> None:
     """No module imports a unit on its own layer or above."""
     assert layer_violations(PACKAGE) == []
+
+
+def test_the_emulator_interior_follows_its_floors() -> None:
+    """Inside the emulator, no module imports a floor of its own or above, and the two domains
+    never import each other."""
+    assert emulator_violations(PACKAGE) == []
+
+
+def test_no_emulator_folder_holds_more_than_15_modules() -> None:
+    """Every folder of the emulator stays small enough to read (a domain per folder)."""
+    emulator = PACKAGE / "emulator"
+    for folder in [emulator, *[p for p in emulator.rglob("*") if p.is_dir()]]:
+        modules = [p for p in folder.glob("*.py") if p.name != "__init__.py"]
+        assert len(modules) <= 15, f"{folder.relative_to(PACKAGE)} holds {len(modules)} modules"
 
 
 def test_no_runtime_import_cycle() -> None:
@@ -216,3 +283,23 @@ def test_a_planted_long_function_is_reported(planted: Path) -> None:
     reason = '    """Long because it is a test."""\n'
     (planted / "spec" / "long.py").write_text(f"def f() -> None:\n{reason}{body}", encoding="utf-8")
     assert not any(v.startswith("squarecheck.spec.long") for v in oversized(planted))
+
+
+def test_a_planted_upward_import_inside_the_emulator_is_reported(planted: Path) -> None:
+    """The customer store importing a handler, and a commerce model importing the customer
+    domain, are both reported."""
+    with open(planted / "emulator" / "customers" / "store.py", "a", encoding="utf-8") as fh:
+        fh.write("\nfrom squarecheck.emulator.customers import group_handlers\n")
+    with open(planted / "emulator" / "commerce" / "pricing.py", "a", encoding="utf-8") as fh:
+        fh.write("\nfrom squarecheck.emulator.customers.store import CustomerStore\n")
+    bad = emulator_violations(planted)
+    assert any(
+        v.startswith("squarecheck.emulator.customers.store:")
+        and v.endswith("-> squarecheck.emulator.customers.group_handlers")
+        for v in bad
+    )
+    assert any(
+        v.startswith("squarecheck.emulator.commerce.pricing:")
+        and v.endswith("-> squarecheck.emulator.customers.store")
+        for v in bad
+    )

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from squarecheck.emulator.bodyparse import JsonSyntaxError, parse
+from squarecheck.emulator.core.bodyparse import JsonSyntaxError, parse
 
 
 def test_values_match_the_standard_json_module() -> None:

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from squarecheck.emulator.commerce import commerce_for
+from squarecheck.emulator.commerce.store import CommerceStore
 from squarecheck.emulator.config import EmulatorConfig
+from squarecheck.emulator.customers.store import CustomerStore
 from squarecheck.emulator.db import commerce as tables
-from squarecheck.emulator.store import Store
 
 
 def _discount(object_id: str, version: int) -> dict[str, Any]:
@@ -25,8 +25,8 @@ def _discount(object_id: str, version: int) -> dict[str, Any]:
 
 def test_a_failure_halfway_through_a_write_leaves_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     """When the second put of a request fails, the first is rolled back with it."""
-    store = Store(EmulatorConfig())
-    commerce = commerce_for(store)
+    store = CustomerStore(EmulatorConfig())
+    commerce = CommerceStore(store)
     real_put = tables.put
     calls: list[str] = []
 
@@ -49,8 +49,8 @@ def test_a_failure_halfway_through_a_write_leaves_nothing(monkeypatch: pytest.Mo
 
 def test_reads_create_no_seller() -> None:
     """Reading an unknown seller's catalog, orders, keys and cursors finds nothing, adds nothing."""
-    store = Store(EmulatorConfig())
-    with commerce_for(store).session("nobody") as session:
+    store = CustomerStore(EmulatorConfig())
+    with CommerceStore(store).session("nobody") as session:
         assert session.get("X") is None
         assert session.of_type(["ITEM"]) == [] and session.variations("X") == []
         assert session.order("O") is None and session.remembered("Op", "k") is None

@@ -10,7 +10,7 @@ from commerce_probes import COMMERCE_PROBES
 from emulator_helpers import NEW, OLD, Api
 
 from squarecheck.cli import main
-from squarecheck.emulator.faults import CATALOGUE
+from squarecheck.emulator.faults.catalogue import CATALOGUE
 from squarecheck.emulator.server import EmulatorServer
 from squarecheck.spec.table import load_table
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from emulator_helpers import Api, error_of
 
-from squarecheck.emulator import clock
+from squarecheck.emulator.core import clock
 from squarecheck.emulator.server import EmulatorServer
 
 GROUPS = "/v2/customers/groups"

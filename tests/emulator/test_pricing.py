@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from squarecheck.emulator.pricing import (
+from squarecheck.emulator.commerce.pricing import (
     Application,
     Discount,
     LineInput,

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from squarecheck.emulator.rulematch import (
+from squarecheck.emulator.commerce.rulematch import (
     Bugs,
     MatchLine,
     applications,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from selftest_helpers import Cli
 
-from squarecheck.emulator.faults import CATALOGUE
+from squarecheck.emulator.faults.catalogue import CATALOGUE
 from squarecheck.selftest.orchestrate import focus
 
 

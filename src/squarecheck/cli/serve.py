@@ -60,7 +60,7 @@ def _usage(message: str) -> int:
 
 def execute(args: argparse.Namespace) -> int:
     from squarecheck.emulator.db.database import DataFileInUse, DataFileUnusable
-    from squarecheck.emulator.faults import CATALOGUE
+    from squarecheck.emulator.faults.catalogue import CATALOGUE
     from squarecheck.emulator.server import EmulatorServer
 
     if args.list_faults:

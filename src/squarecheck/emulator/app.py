@@ -22,9 +22,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from squarecheck.emulator import bodyparse, faults, routes
+from squarecheck.emulator import routes
+from squarecheck.emulator.call import Call
+from squarecheck.emulator.commerce.store import CommerceStore
 from squarecheck.emulator.config import EmulatorConfig
-from squarecheck.emulator.errors import (
+from squarecheck.emulator.core import bodyparse
+from squarecheck.emulator.core.errors import (
     BadRequest,
     InternalServerError,
     NotFound,
@@ -32,11 +35,11 @@ from squarecheck.emulator.errors import (
     Unauthorized,
     by_code,
 )
-from squarecheck.emulator.faults import AuthNotEnforced
-from squarecheck.emulator.handlers import Call
-from squarecheck.emulator.responses import JsonResponse, json_bytes
-from squarecheck.emulator.store import Store
-from squarecheck.emulator.versioning import HEADER, VersionContext, context_for
+from squarecheck.emulator.core.responses import JsonResponse, json_bytes
+from squarecheck.emulator.core.versioning import HEADER, VersionContext, context_for
+from squarecheck.emulator.customers.store import CustomerStore
+from squarecheck.emulator.faults import catalogue as faults
+from squarecheck.emulator.faults.customers import AuthNotEnforced
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +121,7 @@ def not_found_detail(method: str, raw_path: str) -> str:
     return f"API endpoint for URL path `{raw_path}` and HTTP method `{method}` is not found."
 
 
-def _endpoint(store: Store, config: EmulatorConfig) -> Any:
+def _endpoint(customers: CustomerStore, commerce: CommerceStore, config: EmulatorConfig) -> Any:
     @functools.lru_cache(maxsize=256)  # per app: a VersionContext is immutable
     def resolve_version(header: str | None) -> VersionContext:
         overrides = faults.version_overrides(config)
@@ -139,7 +142,8 @@ def _endpoint(store: Store, config: EmulatorConfig) -> Any:
             version = resolve_version(request.headers.get(HEADER))
             body = await read_json(request, version) if operation.has_body else None
             call = Call(
-                store=store,
+                customers=customers,
+                commerce=commerce,
                 token=token,
                 version=version,
                 path=params,
@@ -185,9 +189,10 @@ class CatchAll:
 
 
 def create_app(config: EmulatorConfig | None = None) -> Starlette:
-    """The emulator as an ASGI app; one Store per app, so each app starts empty."""
+    """The emulator as an ASGI app; one store per domain per app, so each app starts empty."""
     config = config or EmulatorConfig()
-    store = Store(config)
+    store = CustomerStore(config)
+    commerce = CommerceStore(store)
 
     async def unroutable(request: Request, exc: Exception) -> Response:
         """A method no route takes at all (e.g. an unknown verb): the routing 404 as well."""
@@ -196,11 +201,14 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
         return error_response(NotFound(detail), config)
 
     app = Starlette(
-        routes=[Route("/{path:path}", endpoint=_endpoint(store, config), methods=METHODS)],
+        routes=[
+            Route("/{path:path}", endpoint=_endpoint(store, commerce, config), methods=METHODS)
+        ],
         exception_handlers={HTTPException: unroutable},
         middleware=[Middleware(CatchAll, config=config)],
     )
     app.router.redirect_slashes = False
     app.state.store = store
+    app.state.commerce = commerce
     app.state.config = config
     return app

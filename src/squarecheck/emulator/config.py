@@ -14,7 +14,7 @@ class EmulatorConfig:
     `default_version` stands in for the application's pinned version (used when a request has no
     Square-Version header); None means the newest version of the behaviour table.
     `search_lag` is how many seconds a write takes to become visible to SearchCustomers.
-    `faults` names injected bugs from `squarecheck.emulator.faults.CATALOGUE`.
+    `faults` names injected bugs from `squarecheck.emulator.faults.catalogue.CATALOGUE`.
     `data` is a file that keeps the store's state across restarts (None: in memory).
     `table` is the behaviour table the emulator follows (None: `specs/behaviours.yaml`); another
     table makes it a server that chose differently where the table's rows allow it.

@@ -13,11 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from squarecheck.emulator import catalog_handlers as cat
-from squarecheck.emulator import customers as c
-from squarecheck.emulator import handlers as h
-from squarecheck.emulator import locations as loc
-from squarecheck.emulator import order_handlers as orders
+from squarecheck.emulator.call import Handler
+from squarecheck.emulator.commerce import catalog_handlers as cat
+from squarecheck.emulator.commerce import location_handlers as loc
+from squarecheck.emulator.commerce import order_handlers as orders
+from squarecheck.emulator.customers import group_handlers as h
+from squarecheck.emulator.customers import profile_handlers as c
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Operation:
     name: str
     method: str
     path: str
-    handler: h.Handler
+    handler: Handler
     has_body: bool = False
     segments: tuple[str, ...] = field(init=False, repr=False, compare=False)
 

@@ -19,7 +19,7 @@ from starlette.applications import Starlette
 
 from squarecheck.emulator.app import create_app
 from squarecheck.emulator.config import EmulatorConfig
-from squarecheck.emulator.faults import CATALOGUE
+from squarecheck.emulator.faults.catalogue import CATALOGUE
 
 _START_TIMEOUT = 15.0
 

@@ -57,7 +57,7 @@ class TargetRun:
 
 def catalogue() -> Mapping[str, FaultLike]:
     """The emulator's fault catalogue."""
-    from squarecheck.emulator.faults import CATALOGUE
+    from squarecheck.emulator.faults.catalogue import CATALOGUE
 
     return CATALOGUE
 

@@ -12,12 +12,12 @@ import hashlib
 import sqlite3
 from datetime import datetime
 
-from squarecheck.emulator import clock
+from squarecheck.emulator.core import clock
+from squarecheck.emulator.core.search import CustomerQuery, fuzzy_matches
 from squarecheck.emulator.db.codec import from_blob, to_blob
 from squarecheck.emulator.db.customers import CREATION_SOURCE
 from squarecheck.emulator.db.groups import Sized
 from squarecheck.emulator.db.searchsql import Criteria, Member, Order
-from squarecheck.emulator.search import CustomerQuery, fuzzy_matches
 
 
 def scope(operation: str, query: CustomerQuery) -> str:

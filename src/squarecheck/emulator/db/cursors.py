@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from typing import NamedTuple
 
-from squarecheck.emulator import clock
+from squarecheck.emulator.core import clock
 from squarecheck.emulator.db.codec import key_text
 
 MAX_PER_SELLER = 10_000

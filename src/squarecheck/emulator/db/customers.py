@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from squarecheck.emulator import clock
+from squarecheck.emulator.core import clock
+from squarecheck.emulator.core.records import CUSTOMER_FIELDS, PUBLIC_FIELDS
 from squarecheck.emulator.db.codec import dumps, key_text, loads, optional_blob, to_blob
-from squarecheck.emulator.records import CUSTOMER_FIELDS, PUBLIC_FIELDS
 
 #: The exact/fuzzy text filters of SearchCustomers and the column each one reads.
 TEXT_COLUMNS = {"email_address": "email", "phone_number": "phone", "reference_id": "reference_id"}

@@ -15,19 +15,17 @@ from contextlib import contextmanager
 
 from squarecheck.emulator.config import EmulatorConfig
 from squarecheck.emulator.db import criteria, database, sellers
-from squarecheck.emulator.faults import (
-    SharedSellers,
-)
 
 #: How many token -> seller ids are remembered (only sellers known to be committed).
 KNOWN_SELLERS = 4096
 
 
-class Session:
-    """Owns the database connection of one store."""
+class LockedDatabase:
+    """Owns the database connection of one store, behind one lock."""
 
-    def __init__(self, config: EmulatorConfig) -> None:
+    def __init__(self, config: EmulatorConfig, shared_sellers: bool = False) -> None:
         self.config = config
+        self._shared_sellers = shared_sellers  # fault shared-sellers: every token one seller
         self._db = database.open_file(config.data) if config.data else database.open_memory()
         criteria.install_functions(self._db)
         self._lock = threading.RLock()
@@ -83,7 +81,7 @@ class Session:
 
     def _seller(self, db: sqlite3.Connection, token: str, create: bool = False) -> int | None:
         """The seller of a token; created only when `create` (inside a write)."""
-        if SharedSellers.on(self.config):
+        if self._shared_sellers:
             token = "shared"
         known = self._known.get(token) or self._in_batch.get(token)
         if known is not None:

@@ -13,11 +13,11 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from squarecheck.emulator import clock
-from squarecheck.emulator.catalog import render
-from squarecheck.emulator.catalog_ids import references
-from squarecheck.emulator.commerce import Session
-from squarecheck.emulator.errors import InvalidCursor, InvalidEnumValue, InvalidValue
+from squarecheck.emulator.commerce.catalog import render
+from squarecheck.emulator.commerce.catalog_ids import references
+from squarecheck.emulator.commerce.store import CatalogSession
+from squarecheck.emulator.core import clock
+from squarecheck.emulator.core.errors import InvalidCursor, InvalidEnumValue, InvalidValue
 
 Json = dict[str, Any]
 LIST_PAGE = 100
@@ -37,7 +37,7 @@ ATTRIBUTES: dict[str, Callable[[Json], Any]] = {
 }
 
 
-def related(session: Session, shown: list[Json], groups_field: bool) -> list[Json]:
+def related(session: CatalogSession, shown: list[Json], groups_field: bool) -> list[Json]:
     """Live objects the shown ones refer to, one level deep, each once, none of the shown."""
     own = {str(o["id"]) for o in shown}
     wanted: list[str] = []
@@ -49,7 +49,7 @@ def related(session: Session, shown: list[Json], groups_field: bool) -> list[Jso
 
 
 def _page(
-    session: Session, items: list[Json], scope: str, cursor: str | None, size: int
+    session: CatalogSession, items: list[Json], scope: str, cursor: str | None, size: int
 ) -> tuple[list[Json], str | None]:
     start = 0
     if cursor:
@@ -74,7 +74,7 @@ def parse_types(raw: str | None) -> tuple[str, ...]:
 
 
 def list_page(
-    session: Session, types: tuple[str, ...], cursor: str | None, groups_field: bool
+    session: CatalogSession, types: tuple[str, ...], cursor: str | None, groups_field: bool
 ) -> Json:
     """One page of ListCatalog: live objects of `types` in creation order."""
     items = session.of_type(types, live=True)
@@ -116,7 +116,7 @@ def _matches(obj: Json, query: Json) -> bool:
     return True
 
 
-def search(session: Session, request: Json, groups_field: bool) -> Json:
+def search(session: CatalogSession, request: Json, groups_field: bool) -> Json:
     """SearchCatalogObjects: types, deleted objects, begin_time, exact and prefix queries."""
     types = tuple(request.get("object_types") or TOP_LEVEL)
     deleted = bool(request.get("include_deleted_objects"))

@@ -7,7 +7,7 @@ request writes one new version, the write time in epoch milliseconds, to every o
 touches; deleting an item deletes its variations (behaviour catalog-delete-cascade). An item's
 variations are stored as objects of their own and embedded in the item when it is read. The
 error codes where Square is silent, and whether an object a pricing rule uses may be deleted,
-are the table's (`Gates`).
+are the table's (`gates.Gates`).
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from squarecheck.emulator import clock
-from squarecheck.emulator.catalog_ids import resolve, with_variations
-from squarecheck.emulator.catalog_validate import check_object
-from squarecheck.emulator.commerce import Session
-from squarecheck.emulator.errors import SquareError, by_code
+from squarecheck.emulator.commerce.catalog_ids import resolve, with_variations
+from squarecheck.emulator.commerce.catalog_validate import check_object
+from squarecheck.emulator.commerce.gates import Gates
+from squarecheck.emulator.commerce.store import CatalogSession
+from squarecheck.emulator.core import clock
+from squarecheck.emulator.core.errors import SquareError, by_code
 
 Json = dict[str, Any]
 DATA_KEYS = {
@@ -33,20 +34,6 @@ DATA_KEYS = {
     "PRICING_RULE": "pricing_rule_data",
 }
 VERSION_MISMATCH_DETAIL = "Object version does not match latest database version."
-
-
-@dataclass(frozen=True)
-class Gates:
-    """What the Square-Version and injected faults decide about one catalog request."""
-
-    groups_field: bool = True  # customer_group_ids_any is part of a pricing rule
-    check_versions: bool = True
-    atomic_batches: bool = True
-    cascade: bool = True
-    missing_code: str = "INVALID_VALUE"  # catalog-update-missing-object
-    mismatch_code: str = "VERSION_MISMATCH"  # catalog-version-mismatch
-    gone_code: str = "NOT_FOUND"  # catalog-retrieve-deleted
-    referenced_code: str | None = None  # catalog-delete-referenced: None deletes anyway
 
 
 @dataclass
@@ -66,7 +53,7 @@ def stamp_of(version: int) -> str:
 
 
 def write(
-    session: Session,
+    session: CatalogSession,
     batches: list[list[Json]],
     mapping: dict[str, str],
     problems: dict[int, SquareError],
@@ -109,7 +96,7 @@ def write(
 
 
 def _stage(
-    session: Session,
+    session: CatalogSession,
     batch: list[Json],
     mapping: dict[str, str],
     version: int,
@@ -130,7 +117,7 @@ def _stage(
 
 
 def _stage_variations(
-    session: Session,
+    session: CatalogSession,
     item: Json,
     stored_item: Json,
     mapping: dict[str, str],
@@ -160,7 +147,7 @@ def _stage_variations(
 
 
 def _stored(
-    session: Session,
+    session: CatalogSession,
     obj: Json,
     mapping: dict[str, str],
     version: int,
@@ -208,13 +195,13 @@ def _deleted(obj: Json, version: int) -> Json:
     return gone
 
 
-def live_variations(session: Session, item_id: str) -> list[Json]:
+def live_variations(session: CatalogSession, item_id: str) -> list[Json]:
     """The item's variations that are not deleted, by ordinal (stored objects: read only)."""
     found = [o for o in session.variations(item_id) if not o.get("is_deleted")]
     return sorted(found, key=lambda o: o["item_variation_data"].get("ordinal") or 0)
 
 
-def render(session: Session, obj: Json, groups_field: bool) -> Json:
+def render(session: CatalogSession, obj: Json, groups_field: bool) -> Json:
     """An object as a response shows it: an item with its live variations embedded."""
     shown = copy.deepcopy(obj)
     if shown["type"] == "ITEM" and not shown.get("is_deleted"):
@@ -226,7 +213,7 @@ def render(session: Session, obj: Json, groups_field: bool) -> Json:
     return shown
 
 
-def live(session: Session, object_id: str, gone_code: str = "NOT_FOUND") -> Json:
+def live(session: CatalogSession, object_id: str, gone_code: str = "NOT_FOUND") -> Json:
     """The live object of `object_id`; unknown or deleted is the error of behaviour
     catalog-retrieve-deleted."""
     obj = session.get(object_id)
@@ -236,7 +223,7 @@ def live(session: Session, object_id: str, gone_code: str = "NOT_FOUND") -> Json
     return obj
 
 
-def refuse_if_referenced(session: Session, object_id: str, gates: Gates) -> None:
+def refuse_if_referenced(session: CatalogSession, object_id: str, gates: Gates) -> None:
     """With the table's code, a DISCOUNT or PRODUCT_SET a live rule uses cannot be deleted."""
     if gates.referenced_code is None:
         return
@@ -250,7 +237,7 @@ def refuse_if_referenced(session: Session, object_id: str, gates: Gates) -> None
             )
 
 
-def delete(session: Session, object_ids: list[str], gates: Gates) -> tuple[list[str], str]:
+def delete(session: CatalogSession, object_ids: list[str], gates: Gates) -> tuple[list[str], str]:
     """Delete the live objects among `object_ids`, an item's variations with it."""
     version = session.next_version()
     deleted: list[str] = []

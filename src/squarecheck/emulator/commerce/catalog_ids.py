@@ -14,7 +14,7 @@ import string
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from squarecheck.emulator.errors import InvalidValue
+from squarecheck.emulator.core.errors import InvalidValue
 
 Json = dict[str, Any]
 _ALPHABET = string.ascii_uppercase + string.digits

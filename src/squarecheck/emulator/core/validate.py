@@ -12,14 +12,14 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from squarecheck.emulator.bodyparse import ParsedBody, Path
-from squarecheck.emulator.errors import (
+from squarecheck.emulator.core.bodyparse import ParsedBody, Path
+from squarecheck.emulator.core.errors import (
     EXPECTED_TYPE,
     InvalidValue,
     SquareError,
     by_code,
 )
-from squarecheck.emulator.versioning import VersionContext
+from squarecheck.emulator.core.versioning import VersionContext
 
 _QUERY_INT = re.compile(r"-?[0-9]{1,18}")
 _PY_TYPES: Mapping[str, tuple[type, ...]] = MappingProxyType(

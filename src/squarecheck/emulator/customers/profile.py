@@ -16,9 +16,9 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from squarecheck.emulator import validate as v
-from squarecheck.emulator.errors import InvalidEnumValue, InvalidValue, ValueTooLong, by_code
-from squarecheck.emulator.versioning import VersionContext
+from squarecheck.emulator.core import validate as v
+from squarecheck.emulator.core.errors import InvalidEnumValue, InvalidValue, ValueTooLong, by_code
+from squarecheck.emulator.core.versioning import VersionContext
 
 ADDRESS_FIELDS = frozenset({
     "address_line_1", "address_line_2", "address_line_3", "locality", "sublocality",

@@ -1,8 +1,9 @@
 """One function per Customers operation: profiles, listing and search.
 
-Like `handlers.py`: each reads the validated request, asks the table through `call.expect(...)`
-what the version wants, calls the store and shows every profile as the version does
-(`profile.present`). Shapes: square-facts §2 / spec-head paths for /v2/customers.
+Like `group_handlers.py`: each reads the validated request, asks the table through
+`call.expect(...)` what the version wants, calls the store with the request's gates and shows
+every profile as the version does (`profile.present`). Shapes: square-facts §2 / spec-head
+paths for /v2/customers.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from squarecheck.emulator import cursors
-from squarecheck.emulator import validate as v
-from squarecheck.emulator.bodyparse import Path
-from squarecheck.emulator.errors import (
+from squarecheck.emulator.call import Body, Call
+from squarecheck.emulator.core import cursors, schemacheck
+from squarecheck.emulator.core import validate as v
+from squarecheck.emulator.core.bodyparse import Path
+from squarecheck.emulator.core.errors import (
     Conflict,
     IdempotencyKeyReused,
     InvalidEnumValue,
@@ -24,10 +26,15 @@ from squarecheck.emulator.errors import (
     ValueTooLow,
     by_code,
 )
-from squarecheck.emulator.handlers import Body, Call, cursor_errors, page_body
-from squarecheck.emulator.profile import ADDRESS_FIELDS, TAX_ID_FIELDS, present, profile_fields
-from squarecheck.emulator.records import CUSTOMER_FIELDS, PUBLIC_FIELDS
-from squarecheck.emulator.searchquery import (
+from squarecheck.emulator.core.records import CUSTOMER_FIELDS, PUBLIC_FIELDS, page_body
+from squarecheck.emulator.customers.gates import gates_for
+from squarecheck.emulator.customers.profile import (
+    ADDRESS_FIELDS,
+    TAX_ID_FIELDS,
+    present,
+    profile_fields,
+)
+from squarecheck.emulator.customers.search_query import (
     SEARCH_FIELDS,
     SEARCH_FIELDS_WITHOUT_SEGMENTS,
     parse_query,
@@ -54,7 +61,7 @@ NEEDS_A_FIELD = (
 def _shown(call: Call, customer: dict[str, Any]) -> dict[str, Any]:
     def group_name(group_id: str) -> str | None:
         try:
-            return str(call.store.retrieve_group(call.token, group_id)["name"])
+            return str(call.customers.retrieve_group(call.token, group_id)["name"])
         except NotFound:
             return None
 
@@ -73,14 +80,15 @@ def create_customer(call: Call) -> Body:
     v.reject_unrecognized(
         call.body, CREATE_CUSTOMER_FIELDS, call.version, "customers-unrecognized-field"
     )
+    schemacheck.check_shape("CreateCustomerRequest", body)
     fields = profile_fields(body, nullable=False, ctx=call.version)
     key = v.typed(body, "idempotency_key", "string", "idempotency_key")
     if not any(fields.get(name) for name in PUBLIC_FIELDS):
         raise by_code(call.expect("create-customer-needs-a-field")["code"])(NEEDS_A_FIELD)
     reuse = call.expect("create-customer-idempotency")
     try:
-        customer = call.store.create_customer(
-            call.token, fields, key, replay=reuse["outcome"] == "replay"
+        customer = call.customers.create_customer(
+            call.token, fields, key, gates_for(call.version, call.config)
         )
     except IdempotencyKeyReused as error:
         raise by_code(reuse["code"])(error.detail, field="idempotency_key") from None
@@ -88,7 +96,7 @@ def create_customer(call: Call) -> Body:
 
 
 def retrieve_customer(call: Call) -> Body:
-    customer = call.store.retrieve_customer(call.token, call.path["customer_id"])
+    customer = call.customers.retrieve_customer(call.token, call.path["customer_id"])
     return {"customer": _shown(call, customer)}
 
 
@@ -124,10 +132,15 @@ def update_customer(call: Call) -> Body:
     v.reject_unrecognized(
         call.body, UPDATE_CUSTOMER_FIELDS, call.version, "update-customer-unrecognized-field"
     )
+    # `version` is a field only where the version checks it (customer-version-mismatch)
+    checked = call.expect("customer-version-mismatch")["outcome"] == "rejected"
+    schemacheck.check_shape(
+        "UpdateCustomerRequest", {k: v for k, v in body.items() if checked or k != "version"}
+    )
     fields = profile_fields(body, nullable=True, ctx=call.version)
     version = _stated_version(call, body["version"]) if "version" in body else None
     try:
-        customer = call.store.update_customer(call.token, customer_id, fields, version)
+        customer = call.customers.update_customer(call.token, customer_id, fields, version)
     except Conflict as error:
         raise _mismatch(call, error) from None
     return {"customer": _shown(call, customer)}
@@ -137,7 +150,7 @@ def delete_customer(call: Call) -> Body:
     raw = call.query.get("version")
     version = _stated_version(call, raw) if raw is not None else None
     try:
-        call.store.delete_customer(call.token, call.path["customer_id"], version)
+        call.customers.delete_customer(call.token, call.path["customer_id"], version)
     except Conflict as error:
         raise _mismatch(call, error) from None
     return {}
@@ -161,9 +174,12 @@ def list_customers(call: Call) -> Body:
     )
     count = _flag(call.query.get("count"), "count")
     cursor = cursors.accept(call.query.get("cursor") or None, call.version)
-    with cursor_errors(call):
-        page = call.store.list_customers(call.token, limit, cursor, sort_field, sort_order, count)
-    return _shown_page(call, page_body(page, "customers"))
+    with cursors.cursor_errors(call.version):
+        gates = gates_for(call.version, call.config)
+        page = call.customers.list_customers(
+            call.token, limit, cursor, sort_field, sort_order, count, gates
+        )
+    return _shown_page(call, page_body(page, "customers", cursors.issue))
 
 
 def search_customers(call: Call) -> Body:
@@ -177,8 +193,9 @@ def search_customers(call: Call) -> Body:
     cursor = cursors.accept(v.typed(body, "cursor", "string", "cursor") or None, call.version)
     count = bool(v.typed(body, "count", "boolean", "count"))
     query = parse_query(body, segments)
-    with cursor_errors(call):
-        page = call.store.search_customers(call.token, query, limit, cursor, count)
+    with cursors.cursor_errors(call.version):
+        gates = gates_for(call.version, call.config)
+        page = call.customers.search_customers(call.token, query, limit, cursor, count, gates)
     if page is None:  # behaviour search-unknown-group: a non-existent group id gives {}
         return {}
-    return _shown_page(call, page_body(page, "customers"))
+    return _shown_page(call, page_body(page, "customers", cursors.issue))

@@ -6,6 +6,7 @@ by `db.groups.GroupRow.body` and `db.customers.CustomerRow.body`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,3 +34,15 @@ class Page:
     items: list[dict[str, Any]]
     cursor: str | None
     count: int | None = None
+
+
+def page_body(page: Page, key: str, issue: Callable[[str | None], str | None]) -> dict[str, Any]:
+    """A list or search response: the page's items under `key`, its cursor, its count."""
+    body: dict[str, Any] = {}
+    if page.items:
+        body[key] = page.items
+    if page.cursor:
+        body["cursor"] = issue(page.cursor)
+    if page.count is not None:
+        body["count"] = page.count
+    return body

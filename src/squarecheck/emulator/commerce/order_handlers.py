@@ -14,24 +14,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from squarecheck.emulator import clock, schemacheck
-from squarecheck.emulator import validate as v
-from squarecheck.emulator.commerce import LiveView, Remembered, Session, commerce_for
-from squarecheck.emulator.commerce_faults import (
-    AutoApplyAlways,
-    GroupFilterIgnored,
-    ItemMatchIgnored,
-    StaleMembership,
-    UngroupedRuleIgnored,
-    WrongRounding,
-)
-from squarecheck.emulator.commerce_fields import refuse_unknown
-from squarecheck.emulator.errors import BadRequest, NotFound, by_code
-from squarecheck.emulator.handlers import Call
-from squarecheck.emulator.locations import main_location
-from squarecheck.emulator.order_build import Pricing, build, new_uid
-from squarecheck.emulator.pricing import Choices, Rounding
-from squarecheck.emulator.rulematch import Bugs, Matching
+from squarecheck.emulator.call import Call
+from squarecheck.emulator.commerce.fields import refuse_unknown
+from squarecheck.emulator.commerce.gates import Gates, gates_for
+from squarecheck.emulator.commerce.locations import main_location
+from squarecheck.emulator.commerce.order_build import Pricing, build, new_uid
+from squarecheck.emulator.commerce.store import CatalogSession, LiveView, Remembered
+from squarecheck.emulator.core import clock, schemacheck
+from squarecheck.emulator.core import validate as v
+from squarecheck.emulator.core.errors import BadRequest, NotFound, by_code
 
 Json = dict[str, Any]
 #: Square fields of an order / a line that the emulator does not model (refused, not ignored).
@@ -69,16 +60,18 @@ def _request(call: Call, schema: str) -> Json:
     return pruned
 
 
-def _membership(call: Call, session: Session, customer_id: str | None) -> frozenset[str]:
+def _membership(
+    call: Call, session: CatalogSession, customer_id: str | None, gates: Gates
+) -> frozenset[str]:
     """The groups of the order's customer, read now (or, with fault stale-membership, once)."""
     if not customer_id:
         return frozenset()
-    stale = StaleMembership.on(call.store.config)
+    stale = gates.stale_membership
     cache: dict[str, frozenset[str]] = session.memo.setdefault("membership", {})
     if stale and customer_id in cache:
         return cache[customer_id]
     try:
-        customer = call.store.retrieve_customer(call.token, customer_id)
+        customer = call.customers.retrieve_customer(call.token, customer_id)
     except NotFound:
         unknown = call.expect("order-unknown-customer")
         if unknown["status"] != 200:
@@ -96,72 +89,39 @@ def _membership(call: Call, session: Session, customer_id: str | None) -> frozen
 
 def _group_exists(call: Call, group_id: str) -> bool:
     try:
-        call.store.retrieve_group(call.token, group_id)
+        call.customers.retrieve_group(call.token, group_id)
     except NotFound:
         return False
     return True
 
 
-def _choices(call: Call) -> tuple[Choices, Matching]:
-    """The table's choices on money and matching where Square is silent (all assumed rows)."""
-    rounds: Rounding = (
-        "discount-half-down"
-        if call.expect("discount-rounding")["rounds"] == "discount-half-down"
-        else "discounted-price-half-even"
-    )
-    choices = Choices(
-        rounding="discount-half-up" if WrongRounding.on(call.store.config) else rounds,
-        amount_per_unit=call.expect("discount-fixed-amount")["per"] == "unit",
-        stack=bool(call.expect("pricing-rule-stacking")["stack"]),
-    )
-    matching = Matching(
-        until_inclusive=bool(call.expect("pricing-rule-dates")["inclusive"]),
-        ad_hoc_all_products=bool(call.expect("all-products-ad-hoc-lines")["discounted"]),
-        groups_limit=call.expect("group-discount-eligibility")["applies_to"] == "members",
-    )
-    return choices, matching
-
-
-def _pricing(call: Call, session: Session, order: Json) -> Pricing:
-    """What the request's version, the seller's catalog and the active faults decide."""
-    config = call.store.config
+def _pricing(call: Call, session: CatalogSession, order: Json) -> Pricing:
+    """What the request's gates (version and faults) and the seller's catalog decide."""
+    gates = gates_for(call.version, call.config)
     session.prefetch(["DISCOUNT", "PRODUCT_SET"])
     live = LiveView(session.view())
-    options_known = call.version.expect("auto-apply-discounts")["applies"] == "when-enabled"
     wanted = bool((order.get("pricing_options") or {}).get("auto_apply_discounts"))
-    choices, matching = _choices(call)
     return Pricing(
         location=main_location(call.token),
         catalog=live,
         rules=session.of_type(["PRICING_RULE"], live=True),
-        member_of=_membership(call, session, order.get("customer_id")),
+        member_of=_membership(call, session, order.get("customer_id"), gates),
         today=clock.now().date(),  # the location's time zone is UTC
-        auto_apply=(options_known and wanted) or AutoApplyAlways.on(config),
-        options_known=options_known,
-        blocklists=bool(call.version.expect("pricing-blocklists")["blocked"]),
-        choices=choices,
-        matching=matching,
-        entries_per_line=call.expect("rule-discount-entries")["entries"] == "per-line",
-        rule_id_shown=call.expect("pricing-rule-id")["field"] == "present",
-        codes={
-            row: str(call.expect(row)["code"])
-            for row in (
-                "order-unknown-location",
-                "order-unknown-catalog-object",
-                "order-currency-mismatch",
-            )
-        },
-        bugs=Bugs(
-            group_filter_ignored=GroupFilterIgnored.on(config),
-            ungrouped_rules_ignored=UngroupedRuleIgnored.on(config),
-            item_match_ignored=ItemMatchIgnored.on(config),
-        ),
+        auto_apply=(gates.options_known and wanted) or gates.auto_apply_always,
+        options_known=gates.options_known,
+        blocklists=gates.blocklists,
+        choices=gates.choices,
+        matching=gates.matching,
+        entries_per_line=gates.entries_per_line,
+        rule_id_shown=gates.rule_id_shown,
+        codes=dict(gates.codes),
+        bugs=gates.bugs,
     )
 
 
 def calculate_order(call: Call) -> Json:
     request = _request(call, "CalculateOrderRequest")
-    with commerce_for(call.store).session(call.token) as session:
+    with call.commerce.session(call.token) as session:
         return {"order": build(request["order"], _pricing(call, session, request["order"]))}
 
 
@@ -174,7 +134,7 @@ def create_order(call: Call) -> Json:
     assert call.body is not None
     key = request.get("idempotency_key")
     fingerprint = _fingerprint(call.body.value)
-    with commerce_for(call.store).session(call.token) as session:
+    with call.commerce.session(call.token) as session:
         seen = session.remembered("CreateOrder", key) if key else None
         if seen is not None:
             reuse = call.expect("create-order-idempotency")
@@ -194,7 +154,7 @@ def create_order(call: Call) -> Json:
 
 
 def retrieve_order(call: Call) -> Json:
-    with commerce_for(call.store).session(call.token) as session:
+    with call.commerce.session(call.token) as session:
         order = session.order(call.path["order_id"])
     if order is None:
         raise NotFound(f"Order with id '{call.path['order_id']}' not found.", field="order_id")

@@ -15,8 +15,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from squarecheck.emulator.catalog_ids import with_variations
-from squarecheck.emulator.errors import BadRequest, InvalidValue, MissingRequiredParameter
+from squarecheck.emulator.commerce.catalog_ids import with_variations
+from squarecheck.emulator.core.errors import BadRequest, InvalidValue, MissingRequiredParameter
 
 Json = dict[str, Any]
 

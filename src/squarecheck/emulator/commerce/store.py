@@ -1,8 +1,8 @@
 """Per-seller storage of catalog objects, orders, idempotency records and cursors, in SQLite.
 
-The catalog, orders and locations logic (`catalog`, `order_handlers`, `locations`) reads and
-writes only through a `Session`: one seller, inside one transaction of the emulator's database
-(the customer `Store`'s, so `--data FILE` keeps the catalog and orders across restarts too),
+The catalog, orders and locations logic (`catalog`, `orders`, `locations`) reads and writes
+only through a `CatalogSession`: one seller, inside one transaction of the emulator's database
+(the customer store's, so `--data FILE` keeps the catalog and orders across restarts too),
 under the store's lock, so a request sees and leaves a consistent state and a batch upsert is
 all or nothing (checked before anything is put, and written in one transaction). The tables are
 in `db/commerce`. `get` hands out a copy to change and `put` back; the bulk reads (`view`,
@@ -10,8 +10,8 @@ in `db/commerce`. `get` hands out a copy to change and `put` back; the bulk read
 requests while their stored JSON is unchanged (`Decoded`), so pricing a large catalog does not
 decode it again on every request; `view` reads objects by id as pricing asks for them. A read
 creates no seller: an unknown token owns an empty catalog. The customer data (membership) is
-the `Store`'s own; `commerce_for(store)` gives the commerce storage over a customer store, so
-both live and die with one emulator app.
+the customer store's own; the app opens one `CommerceStore` over the customer store's
+database, so both live and die with one emulator app.
 """
 
 from __future__ import annotations
@@ -21,15 +21,14 @@ import json
 import sqlite3
 import threading
 import time
-import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from squarecheck.emulator import clock
+from squarecheck.emulator.core import clock
 from squarecheck.emulator.db import commerce as tables
-from squarecheck.emulator.store import Store
+from squarecheck.emulator.db.session import LockedDatabase
 
 MAX_CURSORS = 10_000
 MAX_DECODED = 100_000
@@ -73,7 +72,7 @@ class Decoded:
 class _Objects(Mapping[str, Json]):
     """Every catalog object of a seller by id, deleted ones included, read on demand."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: CatalogSession) -> None:
         self._session = session
 
     def __getitem__(self, object_id: str) -> Json:
@@ -89,7 +88,7 @@ class _Objects(Mapping[str, Json]):
         return self._session.count()
 
 
-class Session:
+class CatalogSession:
     """One seller's commerce data inside one transaction (see the module docstring)."""
 
     def __init__(
@@ -231,14 +230,14 @@ class LiveView(Mapping[str, Json]):
 class CommerceStore:
     """All sellers' commerce data for one emulator app, in the customer store's database."""
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, database: LockedDatabase) -> None:
+        self._store = database
         self._memos: dict[str, dict[str, Any]] = {}
         self._decoded = Decoded()
         self._lock = threading.Lock()
 
     @contextmanager
-    def session(self, token: str) -> Iterator[Session]:
+    def session(self, token: str) -> Iterator[CatalogSession]:
         """The seller `token` stands for, in one transaction for the duration of the block.
 
         An exception leaving the block rolls back everything the block wrote."""
@@ -253,17 +252,4 @@ class CommerceStore:
                 assert made is not None
                 return made
 
-            yield Session(db, seller, create, memo, self._decoded)
-
-
-_BY_STORE: weakref.WeakKeyDictionary[Store, CommerceStore] = weakref.WeakKeyDictionary()
-_BY_STORE_LOCK = threading.Lock()
-
-
-def commerce_for(store: Store) -> CommerceStore:
-    """The commerce storage of the app that owns the customer `store` (created on first use)."""
-    with _BY_STORE_LOCK:
-        found = _BY_STORE.get(store)
-        if found is None:
-            found = _BY_STORE[store] = CommerceStore(store)
-        return found
+            yield CatalogSession(db, seller, create, memo, self._decoded)

@@ -20,14 +20,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from squarecheck.emulator import clock
-from squarecheck.emulator.errors import (
-    InvalidValue,
-    MissingRequiredParameter,
-    SquareError,
-    by_code,
-)
-from squarecheck.emulator.pricing import (
+from squarecheck.emulator.commerce.pricing import (
     Application,
     Choices,
     LineInput,
@@ -35,7 +28,14 @@ from squarecheck.emulator.pricing import (
     OrderTotals,
     price,
 )
-from squarecheck.emulator.rulematch import Bugs, Matching, MatchLine, applications
+from squarecheck.emulator.commerce.rulematch import Bugs, Matching, MatchLine, applications
+from squarecheck.emulator.core import clock
+from squarecheck.emulator.core.errors import (
+    InvalidValue,
+    MissingRequiredParameter,
+    SquareError,
+    by_code,
+)
 
 Json = dict[str, Any]
 _UID_ALPHABET = string.ascii_letters + string.digits

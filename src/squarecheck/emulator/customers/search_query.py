@@ -11,11 +11,16 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from squarecheck.emulator import validate as v
-from squarecheck.emulator.bodyparse import Path
-from squarecheck.emulator.clock import parse_rfc3339
-from squarecheck.emulator.errors import BadRequest, InvalidEnumValue, InvalidSortOrder, InvalidTime
-from squarecheck.emulator.search import CustomerQuery, TextFilter
+from squarecheck.emulator.core import validate as v
+from squarecheck.emulator.core.bodyparse import Path
+from squarecheck.emulator.core.clock import parse_rfc3339
+from squarecheck.emulator.core.errors import (
+    BadRequest,
+    InvalidEnumValue,
+    InvalidSortOrder,
+    InvalidTime,
+)
+from squarecheck.emulator.core.search import CustomerQuery, TextFilter
 
 _FILTER = ("query", "filter")
 _RANGE = frozenset({"start_at", "end_at"})

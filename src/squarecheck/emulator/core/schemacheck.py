@@ -1,4 +1,4 @@
-"""Request bodies of the Catalog and Orders operations, judged by their JSON Schemas in specs/.
+"""Request bodies judged by their JSON Schemas in specs/: wholly (Catalog, Orders), or their shape.
 
 The schemas are what the fuzz suite generates from, so checking requests against them keeps the
 emulator and the document in step: whatever the document calls invalid, the emulator refuses.
@@ -7,6 +7,10 @@ wrong type EXPECTED_<TYPE>, a bad enum value INVALID_ENUM_VALUE, a bound VALUE_T
 so on; which code goes with which problem is squarecheck's choice, as for the customer
 endpoints). `prune` keeps only the fields a schema declares: unrecognized fields are ignored and
 never stored or echoed (behaviour catalog-orders-unrecognized-field).
+
+The customer endpoints' bodies are judged by `check_shape`: JSON types and structure only. Their
+value constraints, required fields and unknown fields are the behaviour table's (the codes, and
+from which version a constraint holds, differ by row), so `customers/` checks those by hand.
 """
 
 from __future__ import annotations
@@ -15,9 +19,9 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
-from squarecheck.emulator.errors import (
+from squarecheck.emulator.core.errors import (
     EXPECTED_TYPE,
     ArrayEmpty,
     ArrayLengthTooLong,
@@ -66,6 +70,44 @@ def _inlined(resolver: Any, node: Any, seen: tuple[str, ...]) -> Any:
         for k, v in node.items()
         if k not in ("$id", "$schema")
     }
+
+
+#: The keywords a shape check applies: types and the structure that carries them.
+SHAPE_KEYWORDS = frozenset({"type", "properties", "items", "prefixItems", "allOf", "anyOf"})
+_ShapeValidator = validators.create(
+    meta_schema=Draft202012Validator.META_SCHEMA,
+    validators={k: v for k, v in Draft202012Validator.VALIDATORS.items() if k in SHAPE_KEYWORDS},
+)
+
+
+@cache
+def _shape_validator(name: str) -> Any:
+    return _ShapeValidator(_validator(name).schema)
+
+
+def check_shape(name: str, instance: Any) -> None:
+    """Raise EXPECTED_<TYPE> for the first value of `instance` whose JSON type schema `name`
+    does not allow (a nullable value's type is the one besides null)."""
+    errors = list(_shape_validator(name).iter_errors(instance))
+    if errors:
+        raise _type_error(_pick_nullable(errors))
+
+
+def _pick_nullable(errors: list[ValidationError]) -> ValidationError:
+    """The deepest error; inside a nullable union (`anyOf` [X, null]), the error of X."""
+    error = min(errors, key=lambda e: (-len(e.path), str(e.validator), e.message))
+    if error.validator == "anyOf" and error.context:
+        inner = [sub for sub in error.context if getattr(sub, "validator_value", None) != "null"]
+        return _pick_nullable(inner) if inner else error
+    return error
+
+
+def _type_error(error: ValidationError) -> SquareError:
+    where = field_path(error.absolute_path)
+    limit: Any = error.validator_value
+    kinds = [limit] if isinstance(limit, str) else [k for k in limit or () if k != "null"]
+    kind = str(kinds[0]) if kinds else "object"
+    return EXPECTED_TYPE.get(kind, InvalidValue)(f"Expected {where} to be a {kind}.", field=where)
 
 
 def field_path(parts: Iterable[str | int], prefix: str = "") -> str:

@@ -3,29 +3,23 @@
 Handlers receive a `Call` (already authenticated, version resolved, body parsed by the app) and
 return the success body; failures are raised as `SquareError`s. What a version (or another
 behaviour table) wants is read with `call.version.expect(...)`; the store applies decided
-semantics. Shapes: square-facts §2 / spec-head paths for /v2/customers/groups. The customer
-operations are in `customers.py`.
+semantics. Shapes: square-facts §2 / spec-head paths for /v2/customers/groups. The profile
+operations are in `profile_handlers.py`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
 
-from squarecheck.emulator import cursors
-from squarecheck.emulator import validate as v
-from squarecheck.emulator.bodyparse import ParsedBody, Path
-from squarecheck.emulator.errors import InvalidCursor, NotFound, by_code
-from squarecheck.emulator.faults import IdempotencyIgnored
-from squarecheck.emulator.records import Page
-from squarecheck.emulator.store import Reuse, Store
-from squarecheck.emulator.versioning import VersionContext
-from squarecheck.spec.table import Expect
-
-Body = dict[str, Any]
+from squarecheck.emulator.call import Body, Call
+from squarecheck.emulator.core import cursors, schemacheck
+from squarecheck.emulator.core import validate as v
+from squarecheck.emulator.core.bodyparse import Path
+from squarecheck.emulator.core.errors import NotFound, by_code
+from squarecheck.emulator.core.records import page_body
+from squarecheck.emulator.customers.gates import gates_for
 
 GROUP_FIELDS = frozenset({"id", "name", "created_at", "updated_at"})
 CREATE_GROUP_FIELDS: Mapping[Path, frozenset[str]] = MappingProxyType(
@@ -42,50 +36,18 @@ UPDATE_GROUP_FIELDS: Mapping[Path, frozenset[str]] = MappingProxyType(
 )
 
 
-@dataclass(frozen=True)
-class Call:
-    """Everything a handler may read about one request."""
-
-    store: Store
-    token: str
-    version: VersionContext
-    path: Mapping[str, str]
-    query: Mapping[str, str]
-    body: ParsedBody | None = None
-
-    def expect(self, behaviour_id: str) -> Expect:
-        return self.version.expect(behaviour_id)
-
-
-@contextmanager
-def cursor_errors(call: Call) -> Iterator[None]:
-    """The store's unknown-cursor error, with the code of behaviour invalid-cursor."""
-    try:
-        yield
-    except InvalidCursor as error:
-        raise cursors.refused_by_store(error, call.version) from None
-
-
-def page_body(page: Page, key: str) -> Body:
-    body: Body = {}
-    if page.items:
-        body[key] = page.items
-    if page.cursor:
-        body["cursor"] = cursors.issue(page.cursor)
-    if page.count is not None:
-        body["count"] = page.count
-    return body
-
-
-def _group_name(call: Call, known: Mapping[Path, frozenset[str]]) -> str:
-    """Validate a Create/UpdateCustomerGroup body and return the group name."""
+def _group_name(call: Call, known: Mapping[Path, frozenset[str]], schema: str) -> str:
+    """Validate a Create/UpdateCustomerGroup body and return the group name: unknown fields as
+    the version says, JSON types by the schema, a missing or empty name with the table's code."""
     assert call.body is not None
     body = v.body_object(call.body, call.version)
     v.reject_unrecognized(call.body, known, call.version, "unrecognized-field")
     codes = call.expect("group-name-required")
     group = v.required(body, "group", "object", "group", codes["code_missing"])
     name = v.required(group, "name", "string", "group.name", codes["code_missing"])
-    return v.non_empty(name, "group.name", codes["code_empty"])
+    v.non_empty(name, "group.name", codes["code_empty"])
+    schemacheck.check_shape(schema, body)
+    return str(name)
 
 
 # --- customer groups --------------------------------------------------------------------------
@@ -94,36 +56,33 @@ def _group_name(call: Call, known: Mapping[Path, frozenset[str]]) -> str:
 def list_customer_groups(call: Call) -> Body:
     limit = v.list_limit(call.query, call.version, 50)
     cursor = cursors.accept(call.query.get("cursor") or None, call.version)
-    with cursor_errors(call):
-        page = call.store.list_groups(call.token, limit, cursor)
-    return page_body(page, "groups")
+    with cursors.cursor_errors(call.version):
+        page = call.customers.list_groups(
+            call.token, limit, cursor, gates_for(call.version, call.config)
+        )
+    return page_body(page, "groups", cursors.issue)
 
 
 def create_customer_group(call: Call) -> Body:
-    name = _group_name(call, CREATE_GROUP_FIELDS)
+    name = _group_name(call, CREATE_GROUP_FIELDS, "CreateCustomerGroupRequest")
     assert call.body is not None
     key = v.typed(call.body.value, "idempotency_key", "string", "idempotency_key")
-    replay = call.expect("idempotency-key-reuse")["outcome"] == "replay"
-    on_reuse: Reuse = "replay" if replay else "error"
-    if IdempotencyIgnored.on(call.store.config):
-        on_reuse = "create"
-    # behaviour idempotency-replay-after-delete: is a deleted group's key still spent?
-    forget = call.expect("idempotency-replay-after-delete")["outcome"] == "created"
-    return {"group": call.store.create_group(call.token, name, key, on_reuse, forget)}
+    gates = gates_for(call.version, call.config)
+    return {"group": call.customers.create_group(call.token, name, key, gates)}
 
 
 def retrieve_customer_group(call: Call) -> Body:
-    return {"group": call.store.retrieve_group(call.token, call.path["group_id"])}
+    return {"group": call.customers.retrieve_group(call.token, call.path["group_id"])}
 
 
 def update_customer_group(call: Call) -> Body:
-    name = _group_name(call, UPDATE_GROUP_FIELDS)
-    return {"group": call.store.update_group(call.token, call.path["group_id"], name)}
+    name = _group_name(call, UPDATE_GROUP_FIELDS, "UpdateCustomerGroupRequest")
+    return {"group": call.customers.update_group(call.token, call.path["group_id"], name)}
 
 
 def delete_customer_group(call: Call) -> Body:
-    prune = bool(call.expect("delete-group-removes-membership")["prunes"])
-    call.store.delete_group(call.token, call.path["group_id"], prune)
+    gates = gates_for(call.version, call.config)
+    call.customers.delete_group(call.token, call.path["group_id"], gates)
     return {}
 
 
@@ -140,8 +99,8 @@ def unknown_ids(call: Call) -> Iterator[None]:
 
 
 def _member(call: Call, customer_id: str, group_id: str) -> bool:
-    customer = call.store.retrieve_customer(call.token, customer_id)
-    call.store.retrieve_group(call.token, group_id)
+    customer = call.customers.retrieve_customer(call.token, customer_id)
+    call.customers.retrieve_group(call.token, group_id)
     return group_id in (customer.get("group_ids") or [])
 
 
@@ -156,17 +115,12 @@ def _refuse_when(call: Call, behaviour: str, condition: Callable[[], bool], why:
         raise by_code(expect["code"])(why)
 
 
-def _bumps(call: Call) -> bool:
-    """Whether a membership change commits a profile update (behaviour membership-bumps-version)."""
-    return bool(call.expect("membership-bumps-version")["outcome"] != "unchanged")
-
-
 def add_group_to_customer(call: Call) -> Body:
     cid, gid = call.path["customer_id"], call.path["group_id"]
     _refuse_when(call, "add-group-idempotent", lambda: _member(call, cid, gid),
                  "The customer is already in the group.")  # fmt: skip
     with unknown_ids(call):
-        call.store.add_group(call.token, cid, gid, _bumps(call))
+        call.customers.add_group(call.token, cid, gid, gates_for(call.version, call.config))
     return {}
 
 
@@ -175,8 +129,5 @@ def remove_group_from_customer(call: Call) -> Body:
     _refuse_when(call, "remove-group-not-member", lambda: not _member(call, cid, gid),
                  "The customer is not in the group.")  # fmt: skip
     with unknown_ids(call):
-        call.store.remove_group(call.token, cid, gid, _bumps(call))
+        call.customers.remove_group(call.token, cid, gid, gates_for(call.version, call.config))
     return {}
-
-
-Handler = Callable[[Call], Body]

@@ -1,6 +1,6 @@
 """The base of every injected fault, and the response envelope response-point faults rewrite.
 
-See `faults` for the catalogue and the three points where a fault acts.
+See `faults.catalogue` for the catalogue and the three points where a fault acts.
 """
 
 from __future__ import annotations

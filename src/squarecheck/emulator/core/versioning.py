@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from squarecheck.emulator.config import EmulatorConfig
-from squarecheck.emulator.errors import InvalidSquareVersionFormat, by_code
+from squarecheck.emulator.core.errors import InvalidSquareVersionFormat, by_code
 from squarecheck.spec.table import Expect, Table, is_well_formed
 
 HEADER = "Square-Version"

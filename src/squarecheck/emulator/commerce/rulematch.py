@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from squarecheck.emulator.pricing import Application, Discount
+from squarecheck.emulator.commerce.pricing import Application, Discount
 
 CatalogView = Mapping[str, dict[str, Any]]  # live objects by id
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from squarecheck.emulator import schemacheck
-from squarecheck.emulator.bodyparse import ParsedBody
-from squarecheck.emulator.errors import by_code
-from squarecheck.emulator.versioning import VersionContext
+from squarecheck.emulator.core import schemacheck
+from squarecheck.emulator.core.bodyparse import ParsedBody
+from squarecheck.emulator.core.errors import by_code
+from squarecheck.emulator.core.versioning import VersionContext
 from squarecheck.spec.schemas import SCHEMA_BASE, registry, schema_names
 
 ROW = "catalog-orders-unrecognized-field"

@@ -14,9 +14,7 @@ import string
 from datetime import UTC, datetime
 from typing import Any
 
-from squarecheck.emulator import clock
-from squarecheck.emulator.errors import NotFound
-from squarecheck.emulator.handlers import Call
+from squarecheck.emulator.core import clock
 
 Json = dict[str, Any]
 _ALPHABET = string.ascii_uppercase + string.digits
@@ -50,15 +48,3 @@ def main_location(token: str) -> Json:
         "currency": CURRENCY,
         "type": "PHYSICAL",
     }
-
-
-def list_locations(call: Call) -> Json:
-    return {"locations": [main_location(call.token)]}
-
-
-def retrieve_location(call: Call) -> Json:
-    wanted = call.path["location_id"]
-    location = main_location(call.token)
-    if wanted not in ("main", location["id"]):
-        raise NotFound(f"Location with id '{wanted}' not found.", field="location_id")
-    return {"location": location}

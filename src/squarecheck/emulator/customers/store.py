@@ -15,10 +15,20 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
-from squarecheck.emulator import clock
 from squarecheck.emulator.config import EmulatorConfig
+from squarecheck.emulator.core import clock
+from squarecheck.emulator.core.errors import (
+    Conflict,
+    IdempotencyKeyReused,
+    InvalidCursor,
+    InvalidValue,
+    NotFound,
+)
+from squarecheck.emulator.core.records import Page
+from squarecheck.emulator.core.search import CustomerQuery
+from squarecheck.emulator.customers.gates import CLEAN, Gates, Shape, shape_for
 from squarecheck.emulator.db import (
     criteria,
     cursors,
@@ -33,41 +43,21 @@ from squarecheck.emulator.db import (
 from squarecheck.emulator.db.cursors import Position
 from squarecheck.emulator.db.customers import CustomerRow
 from squarecheck.emulator.db.groups import GroupRow
-from squarecheck.emulator.db.session import Session
-from squarecheck.emulator.errors import (
-    Conflict,
-    IdempotencyKeyReused,
-    InvalidCursor,
-    InvalidValue,
-    NotFound,
-)
-from squarecheck.emulator.faults import (
-    CursorOnLastPage,
-    CursorRepeatsFirstPage,
-    DeleteGroupKeepsMembership,
-    LimitIgnored,
-    RemoveGroupKeepsMembership,
-    ReplayCreatesDuplicate,
-    ReplayNewName,
-    SearchAllAsAny,
-    SearchNeverConsistent,
-    SearchNoneIgnored,
-)
-from squarecheck.emulator.records import Page
-from squarecheck.emulator.search import CustomerQuery
+from squarecheck.emulator.db.session import LockedDatabase
 
-__all__ = ["Page", "Reuse", "Store"]
+__all__ = ["CustomerStore", "Page"]
 
-Reuse = Literal["replay", "error", "create"]
 _CACHED_GROUPS = 4096
 Row = TypeVar("Row")
 
 
-class Store(Session):
-    """All sellers' state. Created once per app; `config.faults` may bend some operations."""
+class CustomerStore(LockedDatabase):
+    """All sellers' customer state. Created once per app; each operation obeys the `Gates` its
+    request hands it (the table's choices and the injected faults)."""
 
     def __init__(self, config: EmulatorConfig) -> None:
-        super().__init__(config)
+        self.shape: Shape = shape_for(config)
+        super().__init__(config, shared_sellers=self.shape.shared_sellers)
         #: (seller, group id) -> committed body; emptied when full, entries dropped on change.
         self._group_bodies: dict[tuple[int | None, str], dict[str, Any]] = {}
         self._lagged = not self._immediate_search()
@@ -76,8 +66,9 @@ class Store(Session):
 
     # --- pagination ---------------------------------------------------------------------------
 
+    @staticmethod
     def _after(
-        self, db: sqlite3.Connection, seller: int | None, cursor: str | None, scope: str
+        db: sqlite3.Connection, seller: int | None, cursor: str | None, scope: str, gates: Gates
     ) -> Position | None:
         """The position a cursor continues from (behaviour invalid-cursor)."""
         if cursor is None:
@@ -85,64 +76,66 @@ class Store(Session):
         position = cursors.resolve(db, seller, cursor, scope)
         if position is None:
             raise InvalidCursor("The pagination cursor is invalid.", field="cursor")
-        return None if CursorRepeatsFirstPage.on(self.config) else position
+        return None if gates.cursor_repeats_first_page else position
 
+    @staticmethod
     def _cut(
-        self,
         db: sqlite3.Connection,
         seller: int,
         scope: str,
         rows: Sequence[Row],
         size: int,
         position: Callable[[Row], Position],
+        gates: Gates,
     ) -> tuple[Sequence[Row], str | None]:
         """The page (rows were read with one extra) and a cursor when more follow."""
         shown = rows[:size]
-        if len(rows) > size or (CursorOnLastPage.on(self.config) and shown):
+        if len(rows) > size or (gates.cursor_on_last_page and shown):
             return shown, cursors.issue(db, seller, scope, position(shown[-1]))
         return shown, None
 
-    def _limit(self, limit: int, default: int) -> int:
-        return default if LimitIgnored.on(self.config) else limit
+    @staticmethod
+    def _limit(limit: int, default: int, gates: Gates) -> int:
+        return default if gates.limit_ignored else limit
 
     # --- customer groups ----------------------------------------------------------------------
 
-    def list_groups(self, token: str, limit: int, cursor: str | None) -> Page:
+    def list_groups(self, token: str, limit: int, cursor: str | None, gates: Gates = CLEAN) -> Page:
         scope = "ListCustomerGroups"
         with self._writing() as db:
             seller = self._seller(db, token)
-            after = self._after(db, seller, cursor, scope)
+            after = self._after(db, seller, cursor, scope, gates)
             if seller is None:
                 return Page([], None)
-            size = self._limit(limit, 50)
+            size = self._limit(limit, 50, gates)
             rows = groups.page(db, seller, 0 if after is None else after.seq, size + 1)
             shown, next_cursor = self._cut(
-                db, seller, scope, rows, size, lambda row: Position(None, None, row.seq)
+                db, seller, scope, rows, size, lambda row: Position(None, None, row.seq), gates
             )
             return Page([row.body() for row in shown], next_cursor)
 
     def create_group(
-        self, token: str, name: str, key: str | None, on_reuse: Reuse, forget_deleted: bool = False
+        self, token: str, name: str, key: str | None, gates: Gates = CLEAN
     ) -> dict[str, Any]:
         """Create a group; a reused key replays the original response or is an error.
 
         behaviour idempotency-key-reuse; https://developer.squareup.com/docs/customer-groups-api/what-it-does
         The original response is replayed even if its group was deleted since, unless
-        `forget_deleted` (behaviour idempotency-replay-after-delete).
+        `gates.forget_deleted` (behaviour idempotency-replay-after-delete).
         """
         with self._writing() as db:
             seller = self._writer(db, token)
             original = None
-            if key is not None and on_reuse != "create":
+            if key is not None and gates.on_reuse != "create":
                 original = idempotency.find(db, seller, "CreateCustomerGroup", key)
-            if original is not None and forget_deleted:
+            if original is not None and gates.forget_deleted:
                 original = original if groups.find(db, seller, original["id"]) else None
             if original is not None:
-                if on_reuse == "error":
+                if gates.on_reuse == "error":
                     raise InvalidValue("name")
-                if ReplayNewName.on(self.config):
+                if gates.replay_new_name:
                     original["name"] = name
-                if ReplayCreatesDuplicate.on(self.config):
+                if gates.replay_creates_duplicate:
                     self._new_group(db, seller, name)
                 return original
             group = self._new_group(db, seller, name)
@@ -184,8 +177,8 @@ class Store(Session):
             groups.rename(db, group.seq, name, stamp)
             return {**group.body(), "name": name, "updated_at": stamp}
 
-    def delete_group(self, token: str, group_id: str, prune: bool = True) -> None:
-        """Delete a group and, with `prune`, drop it from every profile (behaviour
+    def delete_group(self, token: str, group_id: str, gates: Gates = CLEAN) -> None:
+        """Delete a group and, with `gates.prune`, drop it from every profile (behaviour
         delete-group-removes-membership); without, profiles keep naming it in `group_ids`."""
         with self._writing() as db:
             seller = self._seller(db, token)
@@ -194,7 +187,7 @@ class Store(Session):
             groups.delete(db, group.seq)
             if seller is None:
                 return
-            if not prune or DeleteGroupKeepsMembership.on(self.config):
+            if not gates.prune:
                 memberships.drop_group(db, seller, group.seq)  # the index; the names stay
                 return
             for cseq in memberships.members(db, seller, group.seq):
@@ -204,8 +197,8 @@ class Store(Session):
 
     # --- membership ---------------------------------------------------------------------------
 
-    def add_group(self, token: str, customer_id: str, group_id: str, bump: bool = True) -> None:
-        """Idempotent add; `bump` commits it as a profile update (behaviours add-group-idempotent, membership-bumps-version)."""  # noqa: E501
+    def add_group(self, token: str, customer_id: str, group_id: str, gates: Gates = CLEAN) -> None:
+        """Idempotent add; `gates.bump` commits it as a profile update (behaviours add-group-idempotent, membership-bumps-version)."""  # noqa: E501
         with self._writing() as db:
             seller = self._seller(db, token)
             customer = self._customer(db, seller, customer_id)
@@ -213,18 +206,20 @@ class Store(Session):
             listed = customer.groups()
             if group_id not in listed:
                 memberships.add(db, customer, group.seq)
-                self._set_groups(db, customer, [*listed, group_id], bump)
+                self._set_groups(db, customer, [*listed, group_id], gates.bump)
 
-    def remove_group(self, token: str, customer_id: str, group_id: str, bump: bool = True) -> None:
+    def remove_group(
+        self, token: str, customer_id: str, group_id: str, gates: Gates = CLEAN
+    ) -> None:
         """Remove; a non-member is a no-op 200 (behaviour remove-group-not-member)."""
         with self._writing() as db:
             seller = self._seller(db, token)
             customer = self._customer(db, seller, customer_id)
             group = self._group(db, seller, group_id)
             listed = customer.groups()
-            if group_id in listed and not RemoveGroupKeepsMembership.on(self.config):
+            if group_id in listed and not gates.remove_keeps_membership:
                 memberships.remove(db, customer, group.seq)
-                self._set_groups(db, customer, [i for i in listed if i != group_id], bump)
+                self._set_groups(db, customer, [i for i in listed if i != group_id], gates.bump)
 
     def _set_groups(
         self, db: sqlite3.Connection, customer: CustomerRow, ids: list[str], bump: bool = True
@@ -256,7 +251,7 @@ class Store(Session):
     def _record(self, db: sqlite3.Connection, customer: CustomerRow, deleted: bool = False) -> None:
         """Queue a committed change for lagged search; apply what is due, so the queue holds
         only the last `search_lag` seconds of writes even for a seller that never searches."""
-        if not self._lagged or SearchNeverConsistent.on(self.config):
+        if not self._lagged or self.shape.search_never_consistent:
             return
         self._last_stamp = max(time.time(), self._last_stamp)  # never goes back
         if deleted:
@@ -266,15 +261,16 @@ class Store(Session):
         searchlag.catch_up(db, customer.seller, self._last_stamp - self.config.search_lag)
 
     def create_customer(
-        self, token: str, fields: dict[str, Any], key: str | None, replay: bool = True
+        self, token: str, fields: dict[str, Any], key: str | None, gates: Gates = CLEAN
     ) -> dict[str, Any]:
-        """Create a profile; a reused key replays the original, or is refused without `replay`
+        """Create a profile; a reused key replays the original, or is refused without
+        `gates.replay_customer`
         (behaviour create-customer-idempotency)."""
         with self._writing() as db:
             seller = self._writer(db, token)
             if key is not None:
                 original = idempotency.find(db, seller, "CreateCustomer", key)
-                if original is not None and not replay:
+                if original is not None and not gates.replay_customer:
                     raise IdempotencyKeyReused("The idempotency key has already been used.")
                 if original is not None:
                     return original
@@ -331,6 +327,7 @@ class Store(Session):
         sort_field: str,
         sort_order: str,
         count: bool,
+        gates: Gates = CLEAN,
     ) -> Page:
         """Profiles with public info in either sort order, one keyset page at a time."""
         scope = f"ListCustomers:{sort_field}:{sort_order}"
@@ -339,19 +336,27 @@ class Store(Session):
         )
         with self._writing() as db:
             seller = self._seller(db, token)
-            after = self._after(db, seller, cursor, scope)
+            after = self._after(db, seller, cursor, scope, gates)
             if seller is None:
                 return Page([], None, 0 if count else None)
             total = sellers.public_profiles(db, seller, lagged=False)
-            size = self._limit(limit, 100)
+            size = self._limit(limit, 100, gates)
             rows = searchsql.page(
                 db, searchsql.LIVE, seller, searchsql.Criteria(), order, after, size + 1, total
             )
-            shown, next_cursor = self._cut(db, seller, scope, rows, size, searchsql.position_of)
+            shown, next_cursor = self._cut(
+                db, seller, scope, rows, size, searchsql.position_of, gates
+            )
             return Page([row.body() for row in shown], next_cursor, total if count else None)
 
     def search_customers(
-        self, token: str, query: CustomerQuery, limit: int, cursor: str | None, count: bool
+        self,
+        token: str,
+        query: CustomerQuery,
+        limit: int,
+        cursor: str | None,
+        count: bool,
+        gates: Gates = CLEAN,
     ) -> Page | None:
         """Search the lagged view; None when a filtered group id does not exist (behaviour search-unknown-group)."""  # noqa: E501
         scope = criteria.scope("SearchCustomers", query)
@@ -362,27 +367,29 @@ class Store(Session):
             known = {} if seller is None else groups.sized(db, seller, wanted)
             if known is None or (wanted and seller is None):
                 return None
-            after = self._after(db, seller, cursor, scope)
-            if seller is not None and self._lagged and not SearchNeverConsistent.on(self.config):
+            after = self._after(db, seller, cursor, scope, gates)
+            if seller is not None and self._lagged and not self.shape.search_never_consistent:
                 searchlag.catch_up(db, seller, time.time() - self.config.search_lag)
             resolved = criteria.resolve(
                 query,
                 known,
                 view.lagged,
-                all_as_any=SearchAllAsAny.on(self.config),
-                none_ignored=SearchNoneIgnored.on(self.config),
+                all_as_any=gates.search_all_as_any,
+                none_ignored=gates.search_none_ignored,
             )
             if seller is None or resolved is None:
                 return Page([], None, 0 if count else None)
             total = sellers.public_profiles(db, seller, view.lagged)
-            size = self._limit(limit, 100)
+            size = self._limit(limit, 100, gates)
             rows = searchsql.page(
                 db, view, seller, resolved, criteria.order(query), after, size + 1, total
             )
-            shown, next_cursor = self._cut(db, seller, scope, rows, size, searchsql.position_of)
+            shown, next_cursor = self._cut(
+                db, seller, scope, rows, size, searchsql.position_of, gates
+            )
             found = searchsql.count(db, view, seller, resolved, total) if count else None
             return Page([row.body() for row in shown], next_cursor, found)
 
     def _immediate_search(self) -> bool:
         """Without lag, search reads the live tables and nothing is queued."""
-        return self.config.search_lag <= 0 and not SearchNeverConsistent.on(self.config)
+        return self.config.search_lag <= 0 and not self.shape.search_never_consistent

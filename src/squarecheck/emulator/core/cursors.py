@@ -8,9 +8,12 @@ cursor is refused like an unknown one (behaviour invalid-cursor).
 
 from __future__ import annotations
 
-from squarecheck.emulator import clock
-from squarecheck.emulator.errors import InvalidCursor, SquareError, by_code
-from squarecheck.emulator.versioning import VersionContext
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from squarecheck.emulator.core import clock
+from squarecheck.emulator.core.errors import InvalidCursor, SquareError, by_code
+from squarecheck.emulator.core.versioning import VersionContext
 
 _SEPARATOR = "."
 
@@ -43,3 +46,12 @@ def accept(cursor: str | None, ctx: VersionContext) -> str | None:
 def refused_by_store(error: InvalidCursor, ctx: VersionContext) -> SquareError:
     """The store's unknown-cursor error with the code behaviour invalid-cursor gives it."""
     return _refused(ctx, error.detail or "The pagination cursor is invalid.")
+
+
+@contextmanager
+def cursor_errors(ctx: VersionContext) -> Iterator[None]:
+    """The store's unknown-cursor error, with the code of behaviour invalid-cursor."""
+    try:
+        yield
+    except InvalidCursor as error:
+        raise refused_by_store(error, ctx) from None

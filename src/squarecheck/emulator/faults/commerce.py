@@ -6,7 +6,7 @@ order handlers ask `<Fault>.on(config)` at the one step the bug bends. Two rewri
 
 from __future__ import annotations
 
-from squarecheck.emulator.fault_base import Fault, Outgoing
+from squarecheck.emulator.faults.base import Fault, Outgoing
 
 # --- store point ------------------------------------------------------------------------------
 

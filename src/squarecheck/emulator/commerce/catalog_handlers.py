@@ -15,26 +15,23 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from squarecheck.emulator import catalog, catalog_query, schemacheck
-from squarecheck.emulator import validate as v
-from squarecheck.emulator.catalog_ids import assign
-from squarecheck.emulator.catalog_validate import refuse_unmodelled
-from squarecheck.emulator.commerce import Remembered, Session, commerce_for
-from squarecheck.emulator.commerce_faults import (
-    BatchNotAtomic,
-    CatalogReplayCreates,
-    CatalogVersionUnchecked,
-    DeleteNoCascade,
-)
-from squarecheck.emulator.commerce_fields import refuse_unknown
-from squarecheck.emulator.errors import (
+from squarecheck.emulator.call import Call
+from squarecheck.emulator.commerce import catalog, catalog_query
+from squarecheck.emulator.commerce.catalog_ids import assign
+from squarecheck.emulator.commerce.catalog_validate import refuse_unmodelled
+from squarecheck.emulator.commerce.fields import refuse_unknown
+from squarecheck.emulator.commerce.gates import Gates, gates_for
+from squarecheck.emulator.commerce.store import CatalogSession, Remembered
+from squarecheck.emulator.core import schemacheck
+from squarecheck.emulator.core import validate as v
+from squarecheck.emulator.core.cursors import cursor_errors
+from squarecheck.emulator.core.errors import (
     ArrayLengthTooLong,
     BadRequest,
     InvalidValue,
     SquareError,
     by_code,
 )
-from squarecheck.emulator.handlers import Call, cursor_errors
 
 Body = dict[str, Any]
 PER_BATCH, PER_REQUEST = 1_000, 10_000  # spec-head BatchUpsertCatalogObjects
@@ -46,29 +43,9 @@ QUERIES_UNMODELLED = (
 )  # fmt: skip
 
 
-def groups_field(call: Call) -> bool:
-    """Whether CatalogPricingRule has customer_group_ids_any under the request's version."""
-    return bool(call.version.expect("group-discount-eligibility").get("echoed"))
-
-
-def gates(call: Call) -> catalog.Gates:
+def gates(call: Call) -> Gates:
     """The version's and the faults' say on one request (codes where Square is silent)."""
-    config = call.store.config
-    referenced = call.expect("catalog-delete-referenced")
-    return catalog.Gates(
-        groups_field=groups_field(call),
-        check_versions=not CatalogVersionUnchecked.on(config),
-        atomic_batches=not BatchNotAtomic.on(config),
-        cascade=not DeleteNoCascade.on(config),
-        missing_code=str(call.expect("catalog-update-missing-object")["code"]),
-        mismatch_code=str(call.expect("catalog-version-mismatch")["code"]),
-        gone_code=gone_code(call),
-        referenced_code=None if referenced["status"] == 200 else str(referenced["code"]),
-    )
-
-
-def gone_code(call: Call) -> str:
-    return str(call.expect("catalog-retrieve-deleted")["code"])
+    return gates_for(call.version, call.config)
 
 
 def query_flag(query: Mapping[str, str], name: str) -> bool:
@@ -88,7 +65,9 @@ def refuse_catalog_version(query: Mapping[str, str]) -> None:
         )
 
 
-def _replayed(session: Session, operation: str, key: str, body: Body, call: Call) -> Body | None:
+def _replayed(
+    session: CatalogSession, operation: str, key: str, body: Body, call: Call
+) -> Body | None:
     """The first answer for a reused key with the same body; another body is an error.
 
     With the injected fault catalog-replay-creates a same-body replay is processed again.
@@ -101,7 +80,7 @@ def _replayed(session: Session, operation: str, key: str, body: Body, call: Call
             "Duplicate idempotency key used with a different request body.",
             field="idempotency_key",
         )
-    if CatalogReplayCreates.on(call.store.config):
+    if gates(call).replay_creates:
         return None
     if seen.status != 200:
         first = seen.body["errors"][0]
@@ -124,7 +103,7 @@ def _upsert(
     body = call.body.value
     key = str(body["idempotency_key"])
     single = operation == "UpsertCatalogObject"
-    with commerce_for(call.store).session(call.token) as session:
+    with call.commerce.session(call.token) as session:
         replay = _replayed(session, operation, key, body, call)
         if replay is not None:
             return replay
@@ -142,14 +121,14 @@ def _upsert(
             error_body = failure.to_body()
             session.remember(operation, key, Remembered(_fingerprint(body), 400, error_body))
         else:
-            answer = _answer(session, written, single, groups_field(call))
+            answer = _answer(session, written, single, gates(call).groups_field)
             session.remember(operation, key, Remembered(_fingerprint(body), 200, answer))
     if failure is not None:
         raise failure
     return answer
 
 
-def _answer(session: Session, written: catalog.Written, single: bool, groups: bool) -> Body:
+def _answer(session: CatalogSession, written: catalog.Written, single: bool, groups: bool) -> Body:
     objects = [catalog.render(session, session.get(i) or {}, groups) for i in written.ids]
     answer: Body = {"catalog_object": objects[0]} if single else {"objects": objects}
     if not single:
@@ -209,9 +188,9 @@ def _check_sizes(batches: list[Any]) -> None:
 def retrieve_catalog_object(call: Call) -> Body:
     refuse_catalog_version(call.query)
     related = query_flag(call.query, "include_related_objects")
-    shown_groups = groups_field(call)
-    with commerce_for(call.store).session(call.token) as session:
-        found = catalog.live(session, call.path["object_id"], gone_code(call))
+    shown_groups = gates(call).groups_field
+    with call.commerce.session(call.token) as session:
+        found = catalog.live(session, call.path["object_id"], gates(call).gone_code)
         obj = catalog.render(session, found, shown_groups)
         answer: Body = {"object": obj}
         extra = catalog_query.related(session, [obj], shown_groups) if related else []
@@ -225,8 +204,8 @@ def batch_retrieve_catalog_objects(call: Call) -> Body:
     schemacheck.check("BatchRetrieveCatalogObjectsRequest", body)
     refuse_unknown("BatchRetrieveCatalogObjectsRequest", call.body, call.version)
     request = schemacheck.prune("BatchRetrieveCatalogObjectsRequest", body)
-    shown_groups = groups_field(call)
-    with commerce_for(call.store).session(call.token) as session:
+    shown_groups = gates(call).groups_field
+    with call.commerce.session(call.token) as session:
         found = [session.get(str(i)) for i in dict.fromkeys(request["object_ids"])]
         deleted_too = bool(request.get("include_deleted_objects"))
         shown = [
@@ -245,7 +224,7 @@ def batch_retrieve_catalog_objects(call: Call) -> Body:
 def delete_catalog_object(call: Call) -> Body:
     object_id = call.path["object_id"]
     chosen = gates(call)
-    with commerce_for(call.store).session(call.token) as session:
+    with call.commerce.session(call.token) as session:
         catalog.live(session, object_id, chosen.gone_code)
         catalog.refuse_if_referenced(session, object_id, chosen)
         deleted, stamp = catalog.delete(session, [object_id], chosen)
@@ -256,7 +235,7 @@ def batch_delete_catalog_objects(call: Call) -> Body:
     body = v.body_object(call.body, call.version)
     schemacheck.check("BatchDeleteCatalogObjectsRequest", body)
     refuse_unknown("BatchDeleteCatalogObjectsRequest", call.body, call.version)
-    with commerce_for(call.store).session(call.token) as session:
+    with call.commerce.session(call.token) as session:
         deleted, stamp = catalog.delete(session, [str(i) for i in body["object_ids"]], gates(call))
         return {"deleted_object_ids": deleted, "deleted_at": stamp} if deleted else {}
 
@@ -264,10 +243,10 @@ def batch_delete_catalog_objects(call: Call) -> Body:
 def list_catalog(call: Call) -> Body:
     refuse_catalog_version(call.query)
     types = catalog_query.parse_types(call.query.get("types"))
-    with commerce_for(call.store).session(call.token) as session:
+    with call.commerce.session(call.token) as session:
         cursor = call.query.get("cursor") or None
-        with cursor_errors(call):
-            return catalog_query.list_page(session, types, cursor, groups_field(call))
+        with cursor_errors(call.version):
+            return catalog_query.list_page(session, types, cursor, gates(call).groups_field)
 
 
 def search_catalog_objects(call: Call) -> Body:
@@ -283,5 +262,5 @@ def search_catalog_objects(call: Call) -> Body:
             field=f"query.{other[0]}",
         )
     request = schemacheck.prune("SearchCatalogObjectsRequest", body)
-    with commerce_for(call.store).session(call.token) as session, cursor_errors(call):
-        return catalog_query.search(session, request, groups_field(call))
+    with call.commerce.session(call.token) as session, cursor_errors(call.version):
+        return catalog_query.search(session, request, gates(call).groups_field)

@@ -1,30 +1,15 @@
-"""Injected faults: named, realistic implementation bugs that the suites must catch.
+"""Faults of the customer side: versions, idempotency, membership, paging, search, errors.
 
-`squarecheck selftest` runs the suites against `EmulatorServer(faults=(name,))` for each entry of
-`CATALOGUE` and expects a failure in the behaviours the fault names. A fault acts at one of
-three points, so the clean code path stays readable:
-
-- version: how the Square-Version header is read, or which version a behaviour acts as
-  (`version_header`, `version_overrides`, called by the app);
-- store: the data layer asks `LimitIgnored.on(config)` at the one step the bug bends (those
-  classes carry no code here, only their name, description and behaviours; a misspelt class
-  is an import error, not a silently disabled fault);
-- response: a finished response is rewritten (`transform`, called by the app).
-
-The base class and the response envelope live in `fault_base`; the faults of the catalog and
-pricing (group discounts) in `commerce_faults`, so that each module stays small.
+Each is a realistic implementation bug of the Customer Groups or Customers API; the catalogue
+and the points where a fault acts are described in `faults.catalogue`.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from types import MappingProxyType
 from typing import Any
 
-from squarecheck.emulator.commerce_faults import COMMERCE_FAULTS
-from squarecheck.emulator.config import EmulatorConfig
-from squarecheck.emulator.fault_base import Fault, Outgoing
+from squarecheck.emulator.faults.base import Fault, Outgoing
 from squarecheck.spec.table import load_table
 
 _UNRECOGNIZED = re.compile(
@@ -297,7 +282,7 @@ def _rewrite_timestamps(value: Any) -> None:
             _rewrite_timestamps(item)
 
 
-FAULTS: tuple[type[Fault], ...] = (
+CUSTOMER_FAULTS: tuple[type[Fault], ...] = (
     OldRejectsUnknownFields,
     NewIgnoresUnknownFields,
     OldReplaysIdempotency,
@@ -324,43 +309,4 @@ FAULTS: tuple[type[Fault], ...] = (
     TimestampsNotRfc3339,
     GroupIdsEmptyList,
     VersionNotEchoed,
-    *COMMERCE_FAULTS,
 )
-
-#: name -> fault (read-only): `.description` and `.behaviours` for selftest and --list-faults.
-CATALOGUE: MappingProxyType[str, Fault] = MappingProxyType({f.name: f() for f in FAULTS})
-
-
-@functools.cache
-def _active(faults: frozenset[str]) -> tuple[Fault, ...]:
-    """The switched-on faults in name order (computed once per set: this runs per request)."""
-    return tuple(CATALOGUE[name] for name in sorted(faults) if name in CATALOGUE)
-
-
-def version_header(config: EmulatorConfig, header: str | None) -> str | None:
-    """The Square-Version header as the emulator reads it."""
-    for fault in _active(config.faults):
-        header = fault.version_header(header)
-    return header
-
-
-def version_overrides(config: EmulatorConfig) -> tuple[tuple[str, str], ...]:
-    """Behaviours an active fault makes act as under a fixed version."""
-    return tuple(pair for fault in _active(config.faults) for pair in fault.version_overrides())
-
-
-def transform(
-    config: EmulatorConfig,
-    operation: str,
-    status: int,
-    body: dict[str, Any],
-    headers: dict[str, str],
-) -> tuple[int, dict[str, Any], dict[str, str]]:
-    """Bend a finished response the way the active faults would."""
-    active = _active(config.faults)
-    if not active:
-        return status, body, headers
-    response = Outgoing(operation, status, body, headers)
-    for fault in active:
-        fault.transform(response)
-    return response.status, response.body, response.headers

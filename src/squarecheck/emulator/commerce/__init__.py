@@ -1,0 +1,7 @@
+"""The commerce domain: Locations, Catalog and Orders, the parts a group's discount needs.
+
+The model: `gates` (what the table and faults decide for one request), `store` (catalog and
+order storage over `db/commerce`), `catalog*` (writes, ids, queries, checks), `fields`
+(unrecognized fields), `order_build`, `pricing` and `rulematch` (the priced order), `locations`.
+The handlers, above the `call` frame: `catalog_handlers`, `order_handlers`, `location_handlers`.
+"""
