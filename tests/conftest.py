@@ -1,4 +1,10 @@
-"""Fixtures every test folder shares: one headless Chromium for the whole session.
+"""Fixtures every test folder shares (one headless Chromium for the session, and those of
+`tests/support/fixtures.py`), and the test tiers.
+
+Tiers: `fast` (unit and in-process tests, the default), `e2e` (squarecheck end to end in a
+subprocess: every test asking for `run_cli` or `selftest_cli`, or marked `e2e`) and `verify`
+(the product verifications: the fault kill matrix and the alternative tables, marked `verify`).
+tox runs each tier as an environment of its own (`tox -e fast`, `tox -e e2e`, `tox -e verify`).
 
 Playwright's sync API cannot be entered twice in one process, so the report page tests and the
 hostile-output tests, which may run in the same worker, open their pages in this one browser.
@@ -11,6 +17,12 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
+
+from tests.support.fixtures import emulator, proxy, run_cli, selftest_cli, seller_on
+
+__all__ = ["browser", "emulator", "proxy", "run_cli", "seller_on", "selftest_cli"]
+#: Fixtures that start squarecheck in a subprocess: a test asking for one is end to end.
+END_TO_END_FIXTURES = frozenset({"run_cli", "selftest_cli"})
 
 LAUNCH_ARGS = [
     "--headless",
@@ -33,3 +45,12 @@ def browser() -> Iterator[Browser]:
         launched = pw.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
         yield launched
         launched.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that runs squarecheck in a subprocess `e2e` (unless it is `verify`)."""
+    for item in items:
+        if item.get_closest_marker("verify") or item.get_closest_marker("e2e"):
+            continue
+        if END_TO_END_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from emulator_helpers import NEW, VERSIONS, Api
 
 from squarecheck.emulator.server import EmulatorServer
+from tests.support.emulator import NEW, VERSIONS, Api
 
 
 @pytest.fixture(scope="session")

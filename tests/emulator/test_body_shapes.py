@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from emulator_helpers import Api, error_of
 
 from squarecheck.emulator.core import schemacheck
 from squarecheck.emulator.core.errors import SquareError
+from tests.support.emulator import Api, error_of
 
 
 def test_a_read_only_group_field_of_the_wrong_type_is_refused(api: Api) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from commerce_helpers import (
+
+from squarecheck.emulator.server import EmulatorServer
+from tests.support.commerce import (
     CATALOG,
     batch_upsert,
     item,
@@ -14,9 +16,7 @@ from commerce_helpers import (
     product_set,
     rule,
 )
-from emulator_helpers import NEW, Api, error_of
-
-from squarecheck.emulator.server import EmulatorServer
+from tests.support.emulator import NEW, Api, error_of
 
 OBJECT = f"{CATALOG}/object"
 

@@ -15,7 +15,10 @@ from typing import Any
 
 import httpx
 import pytest
-from commerce_helpers import (
+
+from squarecheck.emulator.server import EmulatorServer
+from squarecheck.spec.table import load_table, table_from
+from tests.support.commerce import (
     CALCULATE,
     CATALOG,
     batch_upsert,
@@ -31,10 +34,7 @@ from commerce_helpers import (
     rule,
     total,
 )
-from emulator_helpers import NEW, Api, error_of
-
-from squarecheck.emulator.server import EmulatorServer
-from squarecheck.spec.table import load_table, table_from
+from tests.support.emulator import NEW, Api, error_of
 
 INVALID = "INVALID_REQUEST_ERROR"
 BODY_OPERATIONS = [

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from emulator_helpers import OLD, Api, error_of
 
 from squarecheck.emulator.server import EmulatorServer
+from tests.support.emulator import OLD, Api, error_of
 
 CUSTOMERS = "/v2/customers"
 PROFILES = "2022-10-19"  # the version from which every documented profile constraint holds

@@ -18,6 +18,8 @@ from typing import Any
 import httpx
 import pytest
 
+pytestmark = pytest.mark.e2e  # runs squarecheck end to end in subprocesses
+
 LINE = re.compile(r"^squarecheck emulator listening on (http://127\.0\.0\.1:\d+)\n$")
 AUTH = {"Authorization": "Bearer data-file-seller", "Square-Version": "2022-03-16"}
 

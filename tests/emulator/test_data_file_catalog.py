@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from test_data_file import Served
+from tests.emulator.test_data_file import Served
 
 
 def _rule_for(group_id: str) -> dict[str, Any]:

@@ -6,13 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from commerce_probes import COMMERCE_PROBES
-from emulator_helpers import NEW, OLD, Api
 
 from squarecheck.cli import main
 from squarecheck.emulator.faults.catalogue import CATALOGUE
 from squarecheck.emulator.server import EmulatorServer
 from squarecheck.spec.table import load_table
+from tests.support.commerce_probes import COMMERCE_PROBES
+from tests.support.emulator import NEW, OLD, Api
 
 GROUPS = "/v2/customers/groups"
 SEARCH = "/v2/customers/search"

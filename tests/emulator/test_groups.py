@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 import pytest
-from emulator_helpers import NEW, OLD, Api, error_of
+
+from tests.support.emulator import NEW, OLD, Api, error_of
 
 ID = re.compile(r"^[A-Z0-9]{26}$")
 CREATED_AT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from emulator_helpers import Api, error_of
 
 from squarecheck.emulator.core import clock
 from squarecheck.emulator.server import EmulatorServer
+from tests.support.emulator import Api, error_of
 
 GROUPS = "/v2/customers/groups"
 CUSTOMERS = "/v2/customers"

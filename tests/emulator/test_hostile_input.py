@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from emulator_helpers import NEW, Api, error_of
 
 from squarecheck.emulator.server import EmulatorServer
+from tests.support.emulator import NEW, Api, error_of
 
 GROUPS = "/v2/customers/groups"
 SEARCH = "/v2/customers/search"

@@ -14,9 +14,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from emulator_helpers import NEW, Api
 
 from squarecheck.emulator.server import EmulatorServer
+from tests.support.emulator import NEW, Api
 
 PROFILES = 1200
 SEARCH = "/v2/customers/search"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emulator_helpers import Api, error_of
+from tests.support.emulator import Api, error_of
 
 
 def _path(customer: dict[str, str], group: dict[str, str]) -> str:

@@ -6,7 +6,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from commerce_helpers import (
+
+from squarecheck.emulator.server import EmulatorServer
+from tests.support.commerce import (
     CALCULATE,
     batch_upsert,
     group_discount,
@@ -21,9 +23,7 @@ from commerce_helpers import (
     rule,
     total,
 )
-from emulator_helpers import Api, error_of
-
-from squarecheck.emulator.server import EmulatorServer
+from tests.support.emulator import Api, error_of
 
 
 def test_member_gets_the_group_discount(new_api: Api) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 import square
-from emulator_helpers import OLD, VERSIONS
 from square.core.api_error import ApiError
 
 from squarecheck.emulator.server import EmulatorServer
+from tests.support.emulator import OLD, VERSIONS
 
 
 @pytest.mark.parametrize("version", VERSIONS)

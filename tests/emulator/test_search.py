@@ -6,9 +6,9 @@ import time
 from typing import Any
 
 import pytest
-from emulator_helpers import NEW, OLD, Api, error_of
 
 from squarecheck.emulator.server import EmulatorServer
+from tests.support.emulator import NEW, OLD, Api, error_of
 
 SEARCH = "/v2/customers/search"
 

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from emulator_helpers import NEW, Api
 
 from squarecheck.emulator.server import EmulatorServer
+from tests.support.emulator import NEW, Api
 
 SEARCH = "/v2/customers/search"
 NAMES = ("Ann", "ann", "Bo", "Zoë", "Émile", "10", "9", "")

@@ -6,9 +6,9 @@ import secrets
 from collections.abc import Iterator
 
 import pytest
-from emulator_helpers import NEW, Api, error_of
 
 from squarecheck.emulator.server import EmulatorServer
+from tests.support.emulator import NEW, Api, error_of
 
 SEARCH = "/v2/customers/search"
 

@@ -10,6 +10,8 @@ import sys
 import httpx
 import pytest
 
+pytestmark = pytest.mark.e2e  # runs squarecheck end to end in subprocesses
+
 LINE = re.compile(r"^squarecheck emulator listening on (http://127\.0\.0\.1:(\d+))\n$")
 
 

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from emulator_helpers import NEW, Api, error_of
 
 from squarecheck.emulator.server import EmulatorServer
 from squarecheck.spec.table import Table, load_table, table_from
+from tests.support.emulator import NEW, Api, error_of
 
 GROUPS = "/v2/customers/groups"
 CUSTOMERS = "/v2/customers"

@@ -7,10 +7,10 @@ import threading
 from typing import Any
 
 import pytest
-from emulator_helpers import NEW, OLD, Api, error_of
 
 from squarecheck.emulator.server import EmulatorServer
 from squarecheck.spec.table import load_table
+from tests.support.emulator import NEW, OLD, Api, error_of
 
 GROUPS = "/v2/customers/groups"
 

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import Watched
 from playwright.sync_api import Browser
-from report_fixtures import build_run, write_run
+
+from tests.support.browser import Watched
+from tests.support.reports import build_run, write_run
 
 
 @pytest.fixture

@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from report_fixtures import NEW, OLD, build_run, check_id, write_run
 
 from squarecheck.errors import ReportError
 from squarecheck.reports.baseline import parse_text
 from squarecheck.reports.stage import post_run
 from squarecheck.results import load
+from tests.support.reports import NEW, OLD, build_run, check_id, write_run
 
 REUSE = "CreateCustomerGroup > reused idempotency key"
 TOP = "CreateCustomerGroup > unrecognized top-level field"

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from report_fixtures import NEW, OLD, build_run, check_id, write_run
 
 from squarecheck.cli import main
+from tests.support.reports import NEW, OLD, build_run, check_id, write_run
 
 REGRESSED = sorted(
     check_id(OLD, k)

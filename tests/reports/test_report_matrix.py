@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from report_fixtures import NEW, OLD, build_run, check_id, write_run
 
 from squarecheck.cli import main
 from squarecheck.errors import ReportError
@@ -15,6 +14,7 @@ from squarecheck.reports import matrix as mx
 from squarecheck.reports.stage import post_run
 from squarecheck.results import load
 from squarecheck.spec.table import load_table
+from tests.support.reports import NEW, OLD, build_run, check_id, write_run
 
 SEEDS = {"unrecognized-field", "idempotency-key-reuse"}
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser_support import Watched, artifacts_dir
 from playwright.sync_api import Browser, Page
-from report_fixtures import NEW, OLD, build_run, write_run
 
 from squarecheck.reports.stage import post_run
+from tests.support.browser import Watched, artifacts_dir
+from tests.support.reports import NEW, OLD, build_run, write_run
 
 SEED_KEYS = (
     "CreateCustomerGroup > unrecognized top-level field",

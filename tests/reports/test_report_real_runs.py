@@ -8,13 +8,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from version_proxy import VersionStrippingProxy
 
 from squarecheck import results
 from squarecheck.cli import main
 from squarecheck.emulator.server import EmulatorServer
 from squarecheck.reports import matrix as mx
 from squarecheck.spec.table import load_table
+from tests.support.version_proxy import VersionStrippingProxy
+
+pytestmark = pytest.mark.e2e  # runs squarecheck end to end in subprocesses
 
 SEEDS = {"unrecognized-field", "idempotency-key-reuse"}
 OLD, NEW = "2022-02-16", "2022-03-16"

@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import Watched, artifacts_dir
 from playwright.sync_api import Browser
-from report_fixtures import ROWS, build_run, check_id, write_run
 
 from squarecheck.reports.page import anchor
 from squarecheck.reports.stage import post_run
 from squarecheck.spec.table import load_table
+from tests.support.browser import Watched, artifacts_dir
+from tests.support.reports import ROWS, build_run, check_id, write_run
 
 SEED_CUTOVER = "2022-03-16"
 

@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from report_fixtures import NEW, OLD, build_run, write_run
-
 from squarecheck.reports.stage import post_run
 from squarecheck.spec.table import load_table
+from tests.support.reports import NEW, OLD, build_run, write_run
 
 
 def upgrade_json(folder: Path) -> dict[str, Any]:

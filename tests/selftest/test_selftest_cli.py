@@ -7,12 +7,15 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from selftest_helpers import Cli
+import pytest
 
 from squarecheck.emulator.faults.catalogue import CATALOGUE
 from squarecheck.selftest.orchestrate import focus
+from tests.support.selftest import Cli
 
 
+@pytest.mark.verify
+@pytest.mark.xdist_group("kill-matrix")  # never on the worker of the alternative tables
 def test_every_fault_is_killed(selftest_cli: Callable[..., Cli], tmp_path: Path) -> None:
     """Each fault fails a check of a behaviour it targets; the clean emulator passes; exit 0."""
     reports = str(tmp_path / "reports")

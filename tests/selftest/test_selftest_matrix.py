@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from squarecheck.selftest import html, orchestrate
 
 
@@ -59,6 +61,7 @@ def test_page_escapes_everything_and_needs_no_script() -> None:
     assert "&lt;b&gt;f&lt;/b&gt;" in page and "survived" in page
 
 
+@pytest.mark.e2e
 def test_fault_that_breaks_nothing_survives(tmp_path: Path) -> None:
     """A catalogue entry whose emulator is the clean one is reported as surviving: exit 1."""
 

@@ -7,11 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from starlette.responses import JSONResponse, Response
-from suite_support import LocalServer, RunResult, drop_version_echo
 
 from squarecheck.emulator.server import EmulatorServer
 from squarecheck.target.resolve import PRODUCTION_URL
+from tests.support.suites import LocalServer, RunResult, drop_version_echo
+
+pytestmark = pytest.mark.e2e  # runs squarecheck end to end in subprocesses
 
 SECRET = "sqcSECRETtoken7Qx9Zr31"
 OTHER_SECRET = "sqcOTHERsecretB4k8Lm"

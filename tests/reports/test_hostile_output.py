@@ -12,15 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hostile_support import Bounded, run_bounded
 from playwright.sync_api import Browser
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from suite_support import LocalServer
 
 from squarecheck.cli import main
+from tests.support.hostile import Bounded, run_bounded
+from tests.support.suites import LocalServer
+
+pytestmark = pytest.mark.e2e  # runs squarecheck end to end in subprocesses
 
 TOKEN = "sqcMarkupToken5Hs2"
 CONTROL = "\x1b[2J\x1b[H\x1b[32mALL CHECKS PASSED\x1b[0m\u202e\x07\r"
@@ -56,9 +58,8 @@ def marked_runs(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[Bounded, Bounded]]:
     """A run against the markup target (with summary and upgrade report), a clean run, a diff."""
-    from suite_support import Proxy
-
     from squarecheck.emulator.server import EmulatorServer
+    from tests.support.suites import Proxy
 
     with EmulatorServer(host="127.0.0.1", port=0) as emulator:
         runs = []

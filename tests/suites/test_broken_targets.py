@@ -7,7 +7,11 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from typing import Any
 
-from suite_support import LocalServer, RunResult, drop_version_echo, rewrite_json
+import pytest
+
+from tests.support.suites import LocalServer, RunResult, drop_version_echo, rewrite_json
+
+pytestmark = pytest.mark.e2e  # runs squarecheck end to end in subprocesses
 
 TOKEN = "sqc-test-token"
 

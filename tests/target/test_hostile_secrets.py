@@ -10,10 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hostile_support import json_escaped, leaks, percent_encoded, run_bounded
-from suite_support import LocalServer, clean_env
 
 from squarecheck.paths import suites_dir
+from tests.support.hostile import json_escaped, leaks, percent_encoded, run_bounded
+from tests.support.suites import LocalServer, clean_env
+
+pytestmark = pytest.mark.e2e  # runs squarecheck end to end in subprocesses
 
 SECRET = "sqcECHOEDtoken7Qx9Zr31"
 OTHER = "sqcOTHERechoB4k8Lm2"

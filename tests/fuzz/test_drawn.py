@@ -10,12 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.errors import FailedHealthCheck, Unsatisfiable
 from schemathesis import GenerationMode
-from selftest_helpers import Seller
 
 from squarecheck.fuzz import drawn as drawing
 from squarecheck.fuzz import runner as fuzzing
 from squarecheck.fuzz.document import operation_fingerprint, operation_ids
 from squarecheck.spec.table import load_table
+from tests.support.selftest import Seller
 
 
 def _around(behaviour: str) -> tuple[str, str]:

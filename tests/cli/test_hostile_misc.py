@@ -18,12 +18,10 @@ from typing import Any
 
 import httpx
 import pytest
-from hostile_support import run_bounded, start_bounded, wait_bounded
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from suite_support import LocalServer, clean_env
 
 from squarecheck import results
 from squarecheck.cli import main
@@ -32,6 +30,10 @@ from squarecheck.errors import ResultsError
 from squarecheck.reports import matrix
 from squarecheck.spec.table import load_table
 from squarecheck.target.client import RetryPolicy
+from tests.support.hostile import run_bounded, start_bounded, wait_bounded
+from tests.support.suites import LocalServer, clean_env
+
+pytestmark = pytest.mark.e2e  # runs squarecheck end to end in subprocesses
 
 TOKEN = "sqcMiscToken8Pw3"
 BOUNDS = ("--max-body", "--max-text", "--request-deadline", "--max-errors")
@@ -206,7 +208,7 @@ def test_diff_text_escapes_control_characters(
 @pytest.fixture
 def hanging_later(emulator: EmulatorServer) -> Iterator[tuple[LocalServer, Any]]:
     """A proxy to the emulator that hangs at the 61st request (and so at every later one)."""
-    from suite_support import Proxy
+    from tests.support.suites import Proxy
 
     release = threading.Event()
 
@@ -274,12 +276,11 @@ def test_bounds_are_listed_in_help(tmp_path: Path) -> None:
 
 def test_cleanup_stops_at_the_first_delete_without_an_answer() -> None:
     """Against a target that hangs, cleanup spends one request deadline, not one per resource."""
-    from hostile_support import RawTarget, hang
-
     from squarecheck.target.bounds import Limits
     from squarecheck.target.client import Client, Connection
     from squarecheck.target.ledger import Ledger, cleanup
     from squarecheck.target.redaction import Redactor
+    from tests.support.hostile import RawTarget, hang
 
     ledger = Ledger("sqc-20990101t000000-dead-")
     for number in range(3):

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from suite_support import clean_env
+from tests.support.suites import clean_env
 
 #: A child run may not map more than this; far above what a healthy run needs.
 CHILD_ADDRESS_SPACE = 3 * 1024**3

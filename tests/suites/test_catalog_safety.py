@@ -8,13 +8,15 @@ from typing import Any
 import httpx
 import pytest
 from starlette.responses import JSONResponse, Response
-from suite_support import LocalServer, RunResult
 
 from squarecheck.checks import ToolError
 from squarecheck.emulator.server import EmulatorServer
 from squarecheck.target.client import Client, Connection
 from squarecheck.target.ledger import Ledger
 from squarecheck.target.redaction import Redactor
+from tests.support.suites import LocalServer, RunResult
+
+pytestmark = pytest.mark.e2e  # runs squarecheck end to end in subprocesses
 
 SECRET = "sqcCATALOGtoken4Vb8Qw2"
 TYPES = "ITEM,ITEM_VARIATION,CATEGORY,DISCOUNT,PRODUCT_SET,PRICING_RULE"

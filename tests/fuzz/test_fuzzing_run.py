@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from selftest_helpers import Seller
-
 from squarecheck.fuzz import runner as fuzzing
 from squarecheck.spec.table import load_table
 from squarecheck.target.client import Client, Connection
 from squarecheck.target.ledger import Ledger, cleanup
 from squarecheck.target.redaction import Redactor
+from tests.support.selftest import Seller
 
 EXAMPLES = 4
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from emulator_helpers import Api
+from tests.support.emulator import Api
 
 CATALOG = "/v2/catalog"
 CALCULATE = "/v2/orders/calculate"

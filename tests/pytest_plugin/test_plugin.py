@@ -8,10 +8,13 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from suite_support import clean_env, closed_port
+import pytest
 
 from squarecheck import results
 from squarecheck.paths import suites_dir
+from tests.support.suites import clean_env, closed_port
+
+pytestmark = pytest.mark.e2e  # runs squarecheck end to end in subprocesses
 
 
 def _pytest(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:

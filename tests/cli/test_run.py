@@ -6,10 +6,13 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
-from suite_support import RunResult, clean_env, closed_port
+import pytest
 
 from squarecheck import results
 from squarecheck.spec.table import load_table
+from tests.support.suites import RunResult, clean_env, closed_port
+
+pytestmark = pytest.mark.e2e  # runs squarecheck end to end in subprocesses
 
 
 def test_emulator_passes_every_suite(run_cli: Callable[..., RunResult]) -> None:

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from selftest_helpers import Seller
 
 from squarecheck.spec.schemas import validate_response
 from squarecheck.spec.table import load_table
+from tests.support.selftest import Seller
 
 OLD, NEW, PROFILES, LIMIT = "old", "new", "profiles", "limit"
 CASES: list[tuple[str, str, str, str, Any, int]] = [

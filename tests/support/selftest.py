@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from squarecheck.target.client import Client, Connection
@@ -28,8 +27,3 @@ class Cli:
     code: int
     stdout: str
     stderr: str
-
-
-def clean_env() -> dict[str, str]:
-    """The environment without any SQUARECHECK_/SQUARE_ setting of the caller."""
-    return {k: v for k, v in os.environ.items() if not k.startswith(("SQUARECHECK_", "SQUARE_"))}

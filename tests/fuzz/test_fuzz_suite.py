@@ -8,11 +8,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from selftest_helpers import clean_env
+import pytest
 
 from squarecheck import results
 from squarecheck.emulator.server import EmulatorServer
 from squarecheck.spec.table import load_table
+from tests.support.suites import clean_env
+
+pytestmark = pytest.mark.e2e  # runs squarecheck end to end in subprocesses
 
 
 def _run(target: str, tmp_path: Path, *args: str) -> tuple[int, dict[str, Any]]:

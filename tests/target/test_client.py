@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 import pytest
 from starlette.responses import JSONResponse, Response
-from suite_support import LocalServer, RunResult
 
 from squarecheck.checks import ToolError, UsageError
 from squarecheck.options import resolve
@@ -19,6 +18,7 @@ from squarecheck.target.resolve import (
     refuse_production,
     resolve_target,
 )
+from tests.support.suites import LocalServer, RunResult
 
 
 def test_sandbox_alias_resolves_to_the_sandbox_url() -> None:

@@ -13,7 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hostile_support import (
+
+from squarecheck import results
+from squarecheck.paths import suites_dir
+from tests.support.hostile import (
     Behaviour,
     Bounded,
     RawTarget,
@@ -25,10 +28,9 @@ from hostile_support import (
     trickle_body,
     trickle_head,
 )
-from suite_support import LocalServer, clean_env
+from tests.support.suites import LocalServer, clean_env
 
-from squarecheck import results
-from squarecheck.paths import suites_dir
+pytestmark = pytest.mark.e2e  # runs squarecheck end to end in subprocesses
 
 TOKEN = "sqcHostileToken4Kq9"
 MEMORY_BOUND = 1024**3  # bytes of peak RSS

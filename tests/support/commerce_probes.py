@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from commerce_helpers import (
+from tests.support.commerce import (
     CATALOG,
     batch_upsert,
     group_discount,
@@ -18,7 +18,7 @@ from commerce_helpers import (
     rule,
     total,
 )
-from emulator_helpers import NEW, Api
+from tests.support.emulator import NEW, Api
 
 
 def _outsider_total(api: Api) -> int:

@@ -1,7 +1,7 @@
 """A server that follows the evidence and guesses otherwise wherever squarecheck guessed.
 
 The emulator, given a table whose every `assumed` expectation is another plausible choice
-(tests/suite/alternative_table.py), is such a server: content type and routing as Square's
+(tests/support/alternative_table.py), is such a server: content type and routing as Square's
 evidence shows, everything documented, observed or inferred as the real table says. A run
 against it warns about the assumed rows and never fails.
 """
@@ -12,11 +12,11 @@ import dataclasses
 from collections.abc import Callable, Iterator
 
 import pytest
-from alternative_table import ALTERNATIVES, alternative_table, assumed_periods
-from suite_support import RunResult
 
 from squarecheck.emulator.server import EmulatorServer
 from squarecheck.spec.table import load_table
+from tests.support.alternative_table import ALTERNATIVES, alternative_table, assumed_periods
+from tests.support.suites import RunResult
 
 ERAS = ("2021-03-17", "2021-04-21", "2022-12-14")  # before and after the pre-2022 assumed rows
 
@@ -47,6 +47,8 @@ def test_every_assumed_expectation_has_an_alternative() -> None:
         assert other[behaviour_id].expect(version) != table[behaviour_id].expect(version)
 
 
+@pytest.mark.verify
+@pytest.mark.xdist_group("alternative-tables")  # never on the worker of the kill matrix
 def test_default_run_warns_but_does_not_fail(
     other_server: EmulatorServer, run_cli: Callable[..., RunResult]
 ) -> None:
@@ -61,6 +63,8 @@ def test_default_run_warns_but_does_not_fail(
     assert {c["outcome"] for c in checks if c["basis"] != "assumed"} <= {"passed"}
 
 
+@pytest.mark.verify
+@pytest.mark.xdist_group("alternative-tables")
 def test_run_across_eras_warns_but_does_not_fail(
     other_server: EmulatorServer, run_cli: Callable[..., RunResult]
 ) -> None:

@@ -1,0 +1,1 @@
+"""Tests of squarecheck itself; one folder per package, helpers in `support/`."""

@@ -1,0 +1,1 @@
+"""Tests of the embedded emulator (`squarecheck.emulator`), over HTTP."""

@@ -1,0 +1,1 @@
+"""Tests of the pytest plugin (`squarecheck.pytest_plugin`)."""

@@ -1,0 +1,1 @@
+"""Tests of `squarecheck selftest` (`squarecheck.selftest`)."""

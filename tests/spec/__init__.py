@@ -1,0 +1,1 @@
+"""Tests of the behaviour table and the schemas (`squarecheck.spec`, `specs/`)."""

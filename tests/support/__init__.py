@@ -1,0 +1,1 @@
+"""Helpers the test folders share: emulator clients, hostile targets, run fixtures."""

@@ -1,0 +1,1 @@
+"""Tests of the client and its bounds (`squarecheck.target`)."""
