@@ -12,6 +12,7 @@ The terminal (`reports.terminal`) and index.html read this one model.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,7 @@ HINTS = {
     429: "the target is rate limiting: try fewer --workers",
 }
 FAILING = ("failed", "error")
+_DIGITS = re.compile(r"\d+")
 
 
 @dataclass
@@ -66,11 +68,23 @@ class Failure:
 
 @dataclass
 class Cause:
-    """Checks whose requests were all answered the same way: one root cause."""
+    """Checks whose requests were all answered the same way, or that failed for the same
+    reason (the same first line): one root cause."""
 
     status: int | None
     code: str | None
     checks: list[dict[str, Any]]
+    #: the shared reason, when the checks are grouped by it rather than by their answers
+    reason: str | None = None
+
+    @property
+    def behaviours(self) -> list[str]:
+        return sorted({c["behaviour"] for c in self.checks})
+
+    @property
+    def example(self) -> Failure:
+        """The first check, in full: what was expected and what was observed."""
+        return _failure(self.checks[0])
 
     @property
     def answer(self) -> str:
@@ -87,6 +101,8 @@ class Cause:
     @property
     def headline(self) -> str:
         """`56 checks: every request answered 401 UNAUTHORIZED — is the token right?`"""
+        if self.reason is not None:
+            return f"{len(self.checks)} checks failed the same way: {self.reason}"
         what = "got no answer" if self.status is None else f"answered {self.answer}"
         hint = f" — {self.hint}" if self.hint else ""
         return f"{len(self.checks)} checks: every request {what}{hint}"
@@ -134,47 +150,79 @@ def _cause_key(check: dict[str, Any]) -> tuple[int | None, str | None] | None:
         unreachable = "unreachable" in (check.get("message") or "")
         return (None, None) if check["outcome"] == "error" and unreachable else None
     first = answers[0]
-    if first[0] is not None and first[0] < 400:
-        return None
+    if first[0] is not None and first[0] not in HINTS and first[0] < 500:
+        return None  # a 400 is often what a check asked for: its reason tells more
     return first if all(a == first for a in answers) else None
 
 
 def exchange_of(check: dict[str, Any]) -> Exchange:
-    """The judged exchange as the failure message carries it (`> ` request lines, `< `
-    response lines, `reproduce: ` curl), else the last recorded one."""
+    """The judged exchange: the recorded one the failure message names (its `> METHOD URL`
+    line), else the last recorded one; request and response as two readable blocks."""
     lines = (check.get("message") or "").splitlines()[1:]
-    request = [x[2:] for x in lines if x.startswith("> ")]
-    response = [x[2:] for x in lines if x.startswith("< ")]
-    curl = next((x.removeprefix("reproduce: ") for x in lines if x.startswith("reproduce: ")), "")
-    if request or curl:
-        status = response[0] if response else ""
-        return Exchange("\n".join(request), "\n".join(response), curl, status)
+    named = next((x[2:] for x in lines if x.startswith("> ")), None)
     evidence = check.get("evidence") or []
-    if not evidence:
+    chosen = None
+    for item in evidence:
+        req = item.get("request") or {}
+        if named is not None and f"{req.get('method', '')} {req.get('url', '')}" == named:
+            chosen = item
+    if chosen is None and evidence:
+        chosen = evidence[-1]
+    if chosen is None:
         return Exchange()
-    last = evidence[-1]
-    req, resp = last.get("request") or {}, last.get("response") or {}
+    req, resp = chosen.get("request") or {}, chosen.get("response") or {}
+    request = [f"{req.get('method', '')} {req.get('url', '')}"]
+    request += [f"{k}: {v}" for k, v in (req.get("headers") or {}).items()]
+    response = [str(resp.get("status", ""))]
+    response += [f"{k}: {v}" for k, v in (resp.get("headers") or {}).items()]
     return Exchange(
-        request=f"{req.get('method', '')} {req.get('url', '')}\n{_body(req.get('body'))}".strip(),
-        response=f"{resp.get('status', '')}\n{_body(resp.get('body'))}".strip(),
-        curl=str(last.get("curl") or ""),
+        request="\n".join(request + ["", _body(req.get("body"))]).strip(),
+        response="\n".join(response + ["", _body(resp.get("body"))]).strip(),
+        curl=str(chosen.get("curl") or ""),
         status=str(resp.get("status", "")),
     )
 
 
 def _body(body: Any) -> str:
+    """A body as recorded, JSON indented for reading (text that is not JSON as it is)."""
     if body in (None, ""):
         return ""
-    return body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+    if isinstance(body, str):
+        try:
+            decoded = json.loads(body)
+        except ValueError:
+            return body
+        return json.dumps(decoded, indent=2, ensure_ascii=False)
+    return json.dumps(body, indent=2, ensure_ascii=False)
 
 
 def why_of(check: dict[str, Any]) -> str:
-    """The first line of the failure message: what differs."""
-    message = (check.get("message") or "").strip()
-    return message.splitlines()[0] if message else "(no message recorded)"
+    """The first line of the failure message (what differs); a line that announces a list
+    (`...:`) keeps the list's first item."""
+    lines = [x for x in (check.get("message") or "").strip().splitlines() if x.strip()]
+    if not lines:
+        return "(no message recorded)"
+    why = lines[0]
+    if why.endswith(":") and len(lines) > 1 and not lines[1].startswith(("> ", "< ")):
+        why = f"{why} {lines[1].strip()}"
+    return why
+
+
+def _reason_key(check: dict[str, Any]) -> str:
+    """The reason with its numbers (versions, timestamps, counts) taken out, to compare
+    across checks and versions."""
+    return _DIGITS.sub("N", why_of(check))
+
+
+def _observed(check: dict[str, Any], exchange: Exchange) -> str:
+    recorded = runs.observed(check)
+    if recorded:
+        return runs.describe(recorded)
+    return f"answered {exchange.status}" if exchange.status else "(nothing recorded)"
 
 
 def _failure(check: dict[str, Any]) -> Failure:
+    exchange = exchange_of(check)
     return Failure(
         outcome=check["outcome"],
         key=check["key"],
@@ -182,9 +230,9 @@ def _failure(check: dict[str, Any]) -> Failure:
         basis=check.get("basis", ""),
         source=check.get("source", ""),
         expected=check.get("expected_summary", ""),
-        observed=runs.describe(runs.observed(check)),
+        observed=_observed(check, exchange),
         why=why_of(check),
-        exchange=exchange_of(check),
+        exchange=exchange,
         checks=[check],
     )
 
@@ -199,8 +247,9 @@ def failing_checks(results: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def collect(results: dict[str, Any]) -> Failures:
-    """Root causes (at least CAUSE_MIN checks answered the same error on every request), then
-    the other failures, one per key and reason, ordered by behaviour."""
+    """Root causes (at least CAUSE_MIN checks answered the same error on every request, or
+    failed for the same reason under more than one check key), then the other failures, one per key
+    and reason, ordered by behaviour."""
     checks = failing_checks(results)
     by_cause: dict[tuple[int | None, str | None], list[dict[str, Any]]] = {}
     for check in checks:
@@ -209,11 +258,19 @@ def collect(results: dict[str, Any]) -> Failures:
             by_cause.setdefault(key, []).append(check)
     causes = [Cause(s, c, found) for (s, c), found in by_cause.items() if len(found) >= CAUSE_MIN]
     grouped = {id(c) for cause in causes for c in cause.checks}
+    by_reason: dict[str, list[dict[str, Any]]] = {}
+    for check in checks:
+        if id(check) not in grouped:
+            by_reason.setdefault(_reason_key(check), []).append(check)
+    for found in by_reason.values():
+        if len(found) >= CAUSE_MIN and len({c["key"] for c in found}) > 1:
+            causes.append(Cause(None, None, found, reason=why_of(found[0])))
+            grouped |= {id(c) for c in found}
     merged: dict[tuple[str, str, str], Failure] = {}
     for check in checks:
         if id(check) in grouped:
             continue
-        same = (check["key"], check["outcome"], why_of(check))
+        same = (check["key"], check["outcome"], _reason_key(check))
         if same in merged:
             merged[same].checks.append(check)
         else:

@@ -10,6 +10,7 @@ lists them all. Every line is escaped (`printable`) and cut (`clip`): a target w
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from squarecheck.results import tally
 from squarecheck.spec.table import Table
 from squarecheck.target.bounds import clip, printable
 
+_BREAKS = re.compile(r"\s*[\r\n\t]+\s*")
 MAX_BLOCKS = 12
 MAX_NAMES = 3  # checks named under a root cause
 MAX_SKIP_REASONS = 5
@@ -36,14 +38,21 @@ MEANING = {
 
 
 def _line(text: str, limit: int = LINE) -> str:
-    return clip(printable(" ".join(text.split())), limit)
+    """One terminal line: its indent kept, the rest on one line, escaped and cut."""
+    return clip(printable(_BREAKS.sub(" ", text.rstrip())), limit)
 
 
 def cause_lines(cause: fl.Cause) -> list[str]:
     names = [c["id"] for c in cause.checks[:MAX_NAMES]]
     more = len(cause.checks) - len(names)
     tail = f" and {more} more" if more else ""
-    return [_line(f"CAUSE   {cause.headline}"), _line(f"        e.g. {'; '.join(names)}{tail}")]
+    example = cause.example
+    return [
+        _line(f"CAUSE   {cause.headline}"),
+        _line(f"  checks    {'; '.join(names)}{tail} [{', '.join(cause.behaviours)}]"),
+        _line(f"  expected  {example.expected} ({example.basis}; {example.checks[0]['id']})"),
+        _line(f"  observed  {example.observed}"),
+    ]
 
 
 def block(failure: fl.Failure) -> list[str]:
