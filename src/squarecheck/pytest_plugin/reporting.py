@@ -94,7 +94,7 @@ class RunReporter:
         self._banner(node.config, len(ids))
 
     def _banner(self, config: pytest.Config, checks: int) -> None:
-        if self.bannered or self.state.preflight_failed:
+        if self.bannered or self.state.preflight_failed or not checks:
             return
         self.bannered = True
         settings = self.state.settings
@@ -145,6 +145,8 @@ def finish(session: pytest.Session, state: RunState) -> None:
             f"{outcome.leftovers} created resources could not be deleted; remove them with: "
             f"squarecheck sweep --prefix {settings.run_prefix}{where}"
         )
+    if pytest_code == PYTEST_NO_TESTS and not state.preflight_failed:
+        return  # nothing selected: pytest says so, and `squarecheck run` names the fix
     state.verdict = render(results, load_table(), run_dir, outcome.messages, leftovers)
     if state.preflight_failed or pytest_code in (PYTEST_OK, PYTEST_FAILED):
         session.exitstatus = outcome.exit_code

@@ -106,9 +106,8 @@ def _unreachable(target: Target, exc: httpx.HTTPError, seconds: float, why: str)
             return f"the TLS handshake with {host} failed ({why}): is --target's https right?"
         return f"{host} answers plain HTTP, not HTTPS: use --target {plain}"
     if isinstance(exc, httpx.ConnectError) and "refused" in str(exc).lower():
-        return (
-            f"nothing listens at {host} (connection refused): is the server running on that port?"
-        )
+        refused = f"nothing listens at {host} (connection refused)"
+        return f"{refused}: is the server running, and on that port?"
     if isinstance(exc, httpx.TimeoutException):
         return f"{host} did not answer within {seconds:g}s: is --target's host and port right?"
     return f"cannot reach {host} ({why}): is --target right?"
