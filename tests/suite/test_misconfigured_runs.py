@@ -128,5 +128,7 @@ def test_broken_table_file(tmp_path: Path) -> None:
     lines = [x for x in (done.stdout + done.stderr).splitlines() if x.strip()]
     assert done.returncode == 2 and len(lines) == 1, lines
     table = tmp_path / "specs" / "behaviours.yaml"
-    line = next(n for n, text in enumerate(table.read_text().splitlines(), 1) if "documnted" in text)
+    line = next(
+        n for n, text in enumerate(table.read_text().splitlines(), 1) if "documnted" in text
+    )
     assert f"{table}:{line}: " in lines[0] and "'documnted'" in lines[0]
