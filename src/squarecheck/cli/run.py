@@ -13,8 +13,10 @@ import argparse
 import contextlib
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from types import FrameType
+
+import pytest
 
 from squarecheck import exitcodes
 from squarecheck.cli.common import declare, usage
@@ -22,6 +24,7 @@ from squarecheck.emulator.embedded import embedded_emulator
 from squarecheck.errors import UsageError
 from squarecheck.options import Settings, require_target_access, resolve
 from squarecheck.options.pytest_args import pytest_args
+from squarecheck.pytest_plugin.state import STATE
 from squarecheck.target.resolve import Target
 
 # pytest's own exit codes (pytest.ExitCode) that are not verdicts on the target
@@ -87,19 +90,33 @@ def execute(args: argparse.Namespace) -> int:
     return exitcodes.TOOL_ERROR  # pragma: no cover - ExitStack does not swallow
 
 
+class _Decided:
+    """Reads back the exit code the plugin decided, which pytest's own codes overlap (2 is
+    pytest's "interrupted" and squarecheck's "usage error")."""
+
+    code: int | None = None
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> Generator[None, None, None]:
+        yield
+        state = session.config.stash.get(STATE, None)
+        self.code = state.exit_code if state is not None else None
+
+
 def _run(settings: Settings, target: Target) -> int:
     """The suites through pytest and the squarecheck plugin, which runs the preflight, prints
     the verdict, writes every report and returns squarecheck's exit code; what pytest itself
     decides (a refused option, nothing selected, an interrupt) is mapped here."""
-    import pytest
-
     secrets_env = {
         "SQUARECHECK_TOKEN": settings.token,
         "SQUARECHECK_SECOND_TOKEN": settings.second_token,
         "SQUARE_TOKEN": None,
     }
+    decided = _Decided()
     with _environment(secrets_env), _signals(interrupt=True):
-        code = int(pytest.main(pytest_args(settings, target)))
+        code = int(pytest.main(pytest_args(settings, target), plugins=[decided]))
+    if decided.code is not None:  # the plugin's own exit code, not one of pytest's
+        return decided.code
     if code == PYTEST_USAGE:
         return usage("run", "pytest refused the options (see above)")
     if code == PYTEST_NO_TESTS:

@@ -14,6 +14,7 @@ collected), 2 (interrupted), 3 (pytest's internal error); docs/running.md maps t
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -129,12 +130,12 @@ def finish(session: pytest.Session, state: RunState) -> None:
             stopped=bool(state.stopped),
         )
     except BaselineError as exc:
-        state.verdict = [printable(f"squarecheck: {exc}")]
-        session.exitstatus = exitcodes.USAGE
+        print(printable(f"squarecheck: {exc}"), file=sys.stderr)  # a usage error: one line
+        session.exitstatus = state.exit_code = exitcodes.USAGE
         return
     except ReportError as exc:
-        state.verdict = [printable(f"squarecheck: reports not written: {exc}")]
-        session.exitstatus = exitcodes.TOOL_ERROR
+        print(printable(f"squarecheck: reports not written: {exc}"), file=sys.stderr)
+        session.exitstatus = state.exit_code = exitcodes.TOOL_ERROR
         return
     results = outcome.results
     leftovers = ""
@@ -149,4 +150,4 @@ def finish(session: pytest.Session, state: RunState) -> None:
         return  # nothing selected: pytest says so, and `squarecheck run` names the fix
     state.verdict = render(results, load_table(), run_dir, outcome.messages, leftovers)
     if state.preflight_failed or pytest_code in (PYTEST_OK, PYTEST_FAILED):
-        session.exitstatus = outcome.exit_code
+        session.exitstatus = state.exit_code = outcome.exit_code

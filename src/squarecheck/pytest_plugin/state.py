@@ -43,6 +43,8 @@ class RunState:
     notes: list[str] = field(default_factory=list)
     #: the verdict's lines, printed after the progress (`reports.terminal`)
     verdict: list[str] = field(default_factory=list)
+    #: the exit code squarecheck decided at the end of the session (None: pytest's stands)
+    exit_code: int | None = None
 
     def stop(self, reason: str) -> None:
         """No further request: every remaining check is an error naming `reason`."""

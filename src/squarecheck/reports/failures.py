@@ -29,6 +29,7 @@ HINTS = {
 }
 FAILING = ("failed", "error")
 _DIGITS = re.compile(r"\d+")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")  # ids and values: the same key fails the same way
 
 
 @dataclass
@@ -270,7 +271,7 @@ def collect(results: dict[str, Any]) -> Failures:
     for check in checks:
         if id(check) in grouped:
             continue
-        same = (check["key"], check["outcome"], _reason_key(check))
+        same = (check["key"], check["outcome"], _QUOTED.sub("Q", _reason_key(check)))
         if same in merged:
             merged[same].checks.append(check)
         else:

@@ -49,7 +49,8 @@ def cause_lines(cause: fl.Cause) -> list[str]:
     example = cause.example
     return [
         _line(f"CAUSE   {cause.headline}"),
-        _line(f"  checks    {'; '.join(names)}{tail} [{', '.join(cause.behaviours)}]"),
+        _line(f"  behaviour {', '.join(cause.behaviours)}"),
+        _line(f"  checks    {'; '.join(names)}{tail}"),
         _line(f"  expected  {example.expected} ({example.basis}; {example.checks[0]['id']})"),
         _line(f"  observed  {example.observed}"),
     ]
