@@ -21,7 +21,6 @@ import pytest
 from browser_support import artifacts_dir
 from playwright.sync_api import Browser
 
-
 #: fault -> the behaviour it breaks (each caught by checks that run against any target)
 FAULTS = {
     "remove-group-keeps-membership": "group-ids-field",
