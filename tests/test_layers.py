@@ -25,8 +25,8 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"results", "target", "emulator"}),
     frozenset({"options"}),
     frozenset({"checks", "fuzz"}),
-    frozenset({"reports", "pytest_plugin"}),
-    frozenset({"selftest"}),
+    frozenset({"reports"}),
+    frozenset({"pytest_plugin", "selftest"}),
     frozenset({"cli"}),
     frozenset({"__main__"}),
 )
@@ -44,6 +44,7 @@ EMULATOR_LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"routes"}),
     frozenset({"app"}),
     frozenset({"server"}),
+    frozenset({"embedded"}),
 )
 DOMAINS = ("customers", "commerce")
 MAX_MODULE_LINES = 400

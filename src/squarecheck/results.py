@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -128,6 +129,39 @@ def exit_code(
     if counts.get("error", 0):
         return exitcodes.TOOL_ERROR
     return exitcodes.OK
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A run's counts, as every output shows them: the terminal, index.html, the Markdown
+    summary and results.json read this one record (`tally`), so they cannot disagree."""
+
+    counts: dict[str, int]
+    #: checks that fail the run: failed and not a known failure, plus stale baseline entries
+    failing: int
+    exit_code: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def line(self) -> str:
+        """`3 failed, 50 passed, 2 warned`: the outcomes that occurred, in schema order."""
+        shown = [f"{n} {outcome}" for outcome, n in self.counts.items() if n]
+        return ", ".join(shown) or "no checks"
+
+
+def tally(doc: Mapping[str, Any]) -> Tally:
+    """The tallies of a results document; `failing` and `exit_code` as the report stage
+    decided them (`run.failing`, `run.exit_code`), else derived from the checks."""
+    counts = count(doc["checks"])
+    run = doc["run"]
+    failing = int(run.get("failing", counts["failed"]))
+    stopped = bool(run.get("stopped"))
+    code = run.get("exit_code")
+    if code is None:
+        code = exit_code(counts, failing=failing, stopped=stopped)
+    return Tally(counts=counts, failing=failing, exit_code=int(code))
 
 
 @lru_cache(maxsize=1)

@@ -91,8 +91,8 @@ def test_suites_run_directly_against_their_own_emulator(tmp_path: Path) -> None:
     assert replayed and {c["observed"]["outcome"] for c in replayed} == {"replayed"}
 
 
-def test_unreachable_target_is_an_error_not_a_failure(tmp_path: Path) -> None:
-    """Against a closed port each check is a tool error in results.json and in junit."""
+def test_unreachable_target_is_stopped_by_the_preflight(tmp_path: Path) -> None:
+    """Against a closed port no check runs: results.json says why, junit has no case, exit 3."""
     out, junit = tmp_path / "results.json", tmp_path / "junit.xml"
     done = _pytest(
         tmp_path,
@@ -109,18 +109,56 @@ def test_unreachable_target_is_an_error_not_a_failure(tmp_path: Path) -> None:
         "--junitxml",
         str(junit),
     )
-    assert done.returncode == 1
+    assert done.returncode == 3
     doc = json.loads(out.read_text())
-    assert {c["outcome"] for c in doc["checks"]} == {"error"}
-    assert all("unreachable" in c["message"] for c in doc["checks"])
+    assert doc["checks"] == [] and "connection refused" in doc["run"]["stopped"]
     assert doc["run"]["exit_code"] == 3
     tree = ET.parse(junit)
-    assert len(tree.findall(".//testcase/error")) == len(doc["checks"])
-    assert not tree.findall(".//testcase/failure")
+    assert not tree.findall(".//testcase")
 
 
 def test_bad_option_is_a_usage_error(tmp_path: Path) -> None:
-    """A malformed --square-version stops pytest with a usage error before any check."""
+    """A malformed --square-version stops pytest before any check with squarecheck's exit 2
+    and one line, as from the CLI."""
     done = _pytest(tmp_path, str(suites_dir()), "--square-version", "16/03/2022")
-    assert done.returncode == 4
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1
     assert "16/03/2022" in done.stderr
+
+
+def test_pyargs_runs_the_suites_from_an_unrelated_folder(tmp_path: Path) -> None:
+    """`pytest --pyargs squarecheck.suites` from a folder of its own writes the same reports
+    as `squarecheck run` into reports/<run-id>/ and exits 0 against the emulator."""
+    done = _pytest(
+        tmp_path,
+        "--pyargs",
+        "squarecheck.suites",
+        "-q",
+        "-k",
+        "echo",
+        "--square-version",
+        "2022-03-16",
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    (run_dir,) = (tmp_path / "reports").iterdir()
+    for name in ("index.html", "report.html", "junit.xml", "results.json", "timeline.html"):
+        assert (run_dir / name).is_file(), name
+    assert "squarecheck: " in done.stdout and "exit 0 (conforms)" in done.stdout
+
+
+def test_plugin_stops_at_the_preflight_like_the_cli(tmp_path: Path) -> None:
+    """A closed port under plain pytest: exit 3 and one diagnosis line, as from the CLI."""
+    done = _pytest(
+        tmp_path,
+        "--pyargs",
+        "squarecheck.suites",
+        "-q",
+        "--target",
+        f"http://127.0.0.1:{closed_port()}",
+        "--token",
+        "sqc-test-token",
+    )
+    assert done.returncode == 3
+    lines = [x for x in done.stdout.splitlines() if x.startswith("STOPPED")]
+    assert len(lines) == 1 and "connection refused" in lines[0]
+    assert len([x for x in done.stdout.splitlines() if x.strip()]) <= 5

@@ -35,10 +35,8 @@ def test_dropped_version_echo_fails_the_echo_check(
     failed_ids = [c["id"] for c in run.outcomes("failed")]
     assert "2022-03-16 > ListCustomerGroups > response echoes the version" in failed_ids
     # the terminal names the failing check and its behaviour
-    assert (
-        "FAILED  2022-03-16 > ListCustomerGroups > response echoes the version "
-        "[square-version-echo, documented]" in run.stdout
-    )
+    assert "> ListCustomerGroups > response echoes the version" in run.stdout
+    assert "square-version-echo" in run.stdout
     echo = next(c for c in run.outcomes("failed") if c["behaviour"] == "square-version-echo")
     assert echo["observed"]["echo"] == "absent"
     assert "curl" in echo["message"] and "$SQUARE_TOKEN" in echo["message"]

@@ -12,6 +12,9 @@ import sys
 from typing import NoReturn
 
 from squarecheck import __version__, exitcodes
+from squarecheck.cli import boundary
+from squarecheck.errors import UsageError
+from squarecheck.spec.table import TableError
 
 COMMANDS: dict[str, str] = {
     "serve": "Run the embedded Square emulator as an HTTP server.",
@@ -40,15 +43,24 @@ def build_parser() -> OneLineParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Parse, run the command, and map every exception to an exit code: never 1, which only a
+    conformance failure may give (see the module docstring of `squarecheck.cli.boundary`)."""
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+    except (TableError, UsageError) as exc:  # a command's help reads the behaviour table
+        return boundary.configuration_error("squarecheck", exc)
     if not args.command:
-        parser.error("a command is required (serve, run, sweep, diff, selftest)")
+        parser.error(f"a command is required: {', '.join(COMMANDS)}")
     module = importlib.import_module(f"squarecheck.cli.{args.command}")
     try:
         code: int = module.execute(args)
     except KeyboardInterrupt:
         return 130
+    except (TableError, UsageError) as exc:
+        return boundary.configuration_error(f"squarecheck {args.command}", exc)
+    except Exception as exc:  # noqa: BLE001 - the boundary: one line, the traceback in a log
+        return boundary.unexpected(f"squarecheck {args.command}", exc)
     return code
 
 

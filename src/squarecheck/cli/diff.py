@@ -9,38 +9,37 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from squarecheck import exitcodes
-from squarecheck.errors import ResultsError
+from squarecheck.cli.common import declare, usage
+from squarecheck.errors import ResultsError, UsageError
+from squarecheck.options import resolve
 from squarecheck.reports import diff
 from squarecheck.results import load
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    """Declare the command's options."""
-    parser.add_argument("old", type=Path, metavar="OLD", help="run folder or results.json")
-    parser.add_argument("new", type=Path, metavar="NEW", help="run folder or results.json")
-    parser.add_argument("--html", type=Path, metavar="FILE", help="also write the diff as HTML")
-    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the diff as JSON")
+    """Declare the command's options from the one options table."""
+    declare(parser, "diff")
 
 
 def execute(args: argparse.Namespace) -> int:
     try:
-        old, new = load(args.old), load(args.new)
-    except ResultsError as exc:
-        print(f"squarecheck diff: {exc}", file=sys.stderr)
-        return exitcodes.USAGE
+        settings = resolve("diff", vars(args))
+        assert settings.old is not None and settings.new is not None  # positional: required
+        old, new = load(settings.old), load(settings.new)
+    except (UsageError, ResultsError) as exc:
+        return usage("diff", str(exc))
     result = diff.compare(old, new)
     sys.stdout.write(diff.render_text(result))
     try:
-        if args.html:
-            args.html.write_text(diff.render_html(result), encoding="utf-8")
-        if args.json:
+        if settings.html_out:
+            settings.html_out.write_text(diff.render_html(result), encoding="utf-8")
+        if settings.json_out:
             data = {
                 name: [c.as_dict() for c in result.section(name)] for name, _ in result.SECTIONS
             }
-            args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+            settings.json_out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
         print(f"squarecheck diff: cannot write report: {exc}", file=sys.stderr)
         return exitcodes.USAGE

@@ -16,46 +16,14 @@ import threading
 from types import FrameType
 
 from squarecheck import exitcodes
-from squarecheck.spec.table import load_table
+from squarecheck.cli.common import declare, usage
+from squarecheck.errors import UsageError
+from squarecheck.options import resolve
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    """Declare the command's options."""
-    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8080, help="port (0 picks a free one)")
-    parser.add_argument(
-        "--default-version",
-        metavar="YYYY-MM-DD",
-        help="Square-Version used when a request has none (default: the newest known)",
-    )
-    parser.add_argument(
-        "--search-lag",
-        type=float,
-        default=0.0,
-        metavar="SECONDS",
-        help="delay before SearchCustomers sees a write (default 0)",
-    )
-    parser.add_argument(
-        "--fault",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="inject a named bug (repeatable; see --list-faults)",
-    )
-    parser.add_argument(
-        "--data",
-        metavar="FILE",
-        help="keep sellers, groups, customers, idempotency keys and cursors in this SQLite file"
-        " across restarts (created if missing; default: in memory, lost on exit)",
-    )
-    parser.add_argument(
-        "--list-faults", action="store_true", help="print the injectable faults and exit"
-    )
-
-
-def _usage(message: str) -> int:
-    print(f"squarecheck serve: error: {message}", file=sys.stderr)
-    return exitcodes.USAGE
+    """Declare the command's options from the one options table."""
+    declare(parser, "serve")
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -63,20 +31,18 @@ def execute(args: argparse.Namespace) -> int:
     from squarecheck.emulator.faults.catalogue import CATALOGUE
     from squarecheck.emulator.server import EmulatorServer
 
-    if args.list_faults:
+    try:
+        settings = resolve("serve", vars(args))
+    except UsageError as exc:
+        return usage("serve", f"error: {exc}")
+    if settings.serve_list_faults:
         for name, fault in CATALOGUE.items():
             print(f"{name}: {fault.description} [{', '.join(fault.behaviours)}]")
         return exitcodes.OK
-    problem = load_table().version_problem(args.default_version) if args.default_version else None
-    if problem:
-        return _usage(f"--default-version {problem}")
-    if not args.search_lag >= 0:
-        return _usage(f"--search-lag must be zero or more seconds, not {args.search_lag}")
-    if not 0 <= args.port <= 65535:
-        return _usage(f"--port must be between 0 and 65535, not {args.port}")
-    unknown = [name for name in args.fault if name not in CATALOGUE]
+    unknown = [name for name in settings.inject or [] if name not in CATALOGUE]
     if unknown:
-        return _usage(f"unknown fault {unknown[0]!r} (see --list-faults)")
+        known = ", ".join(CATALOGUE)
+        return usage("serve", f"error: unknown fault {unknown[0]!r}; the faults are: {known}")
 
     stop = threading.Event()
 
@@ -85,12 +51,12 @@ def execute(args: argparse.Namespace) -> int:
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     server = EmulatorServer(
-        host=args.host,
-        port=args.port,
-        default_version=args.default_version,
-        search_lag=args.search_lag,
-        faults=tuple(args.fault),
-        data=args.data,
+        host=settings.host,
+        port=settings.port,
+        default_version=settings.default_version,
+        search_lag=settings.search_lag,
+        faults=tuple(settings.inject or ()),
+        data=settings.data,
     )
     try:
         try:
@@ -99,12 +65,10 @@ def execute(args: argparse.Namespace) -> int:
             print(f"squarecheck serve: error: --data {exc}", file=sys.stderr)
             return exitcodes.TOOL_ERROR
         except DataFileUnusable as exc:
-            return _usage(f"--data {exc}")
+            return usage("serve", f"error: --data {exc}")
         except OSError as exc:
-            print(
-                f"squarecheck serve: cannot listen on {args.host}:{args.port}: {exc.strerror}",
-                file=sys.stderr,
-            )
+            where = f"{settings.host}:{settings.port}"
+            print(f"squarecheck serve: cannot listen on {where}: {exc.strerror}", file=sys.stderr)
             return exitcodes.TOOL_ERROR
         print(f"squarecheck emulator listening on {server.url}", flush=True)
         while not stop.wait(0.5):

@@ -1,9 +1,9 @@
 """The one table of options: flag, environment twin, type, default and check, in one place.
 
-`squarecheck run`, `sweep`, `selftest` and the pytest plugin declare their options from `TABLE`
-and read them with `resolve`, in the manner of starlette's `Config`: the command line wins over
-the environment twin, each value is cast once, each failure is one sentence (a `UsageError`),
-and each default is written once.
+Every command (`run`, `sweep`, `selftest`, `serve`, `diff`, the selftest child) and the pytest
+plugin declare their options from `TABLE` and read them with `resolve`, in the manner of
+starlette's `Config`: the command line wins over the environment twin, each value is cast once,
+each failure is one sentence (a `UsageError`), and each default is written once.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from squarecheck.errors import UsageError
+from squarecheck.options import table as _table
+from squarecheck.options.commands import COMMAND_OPTIONS
 from squarecheck.options.table import (
     EMULATOR_SEARCH_TIMEOUT,
     REMOTE_SEARCH_TIMEOUT,
-    TABLE,
     TOKEN_NEEDED,
     Command,
     Option,
@@ -45,6 +46,8 @@ __all__ = [
     "resolve",
 ]
 TRUE = ("1", "true", "yes", "on")
+#: every option of every command, in one table
+TABLE: tuple[Option, ...] = _table.TABLE + COMMAND_OPTIONS
 
 
 def options_for(command: Command) -> Iterator[Option]:
@@ -54,6 +57,8 @@ def options_for(command: Command) -> Iterator[Option]:
 def argparse_kwargs(option: Option, command: Command) -> dict[str, Any]:
     """keyword arguments for `add_argument` / `addoption`; defaults stay None until resolved."""
     kwargs: dict[str, Any] = {"dest": option.dest_for(command), "help": option.describe()}
+    if option.kind == "positional":
+        del kwargs["dest"]  # argparse names a positional by its first name
     if option.kind == "flag":
         kwargs.update(action="store_true", default=None)
     elif option.kind == "list":
@@ -66,6 +71,8 @@ def argparse_kwargs(option: Option, command: Command) -> dict[str, Any]:
 
 
 def names_for(option: Option, command: Command) -> list[str]:
+    if option.kind == "positional":
+        return [option.dest_for(command)]
     return [n for n in (option.short, option.flag_for(command)) if n]
 
 
@@ -129,6 +136,23 @@ class Settings:
     results_json: Path | None
     run_id: str
     prefix: str | None
+    host: str
+    port: int
+    default_version: str | None
+    search_lag: float
+    inject: list[str] | None
+    data: str | None
+    serve_list_faults: bool
+    old: Path | None
+    new: Path | None
+    html_out: Path | None
+    json_out: Path | None
+    suites: bool
+
+    @property
+    def run_dir(self) -> Path:
+        """The run's report folder: `<report dir>/<run id>`."""
+        return self.report_dir / self.run_id
 
     @property
     def run_prefix(self) -> str:

@@ -17,8 +17,9 @@ from squarecheck.spec.table import SELECTIONS, load_table
 from squarecheck.target.bounds import MAX_BODY, MAX_ERRORS, MAX_TEXT, REQUEST_DEADLINE
 from squarecheck.target.resolve import target_kind
 
-Command = Literal["run", "pytest", "sweep", "selftest"]
-Kind = Literal["value", "flag", "list", "pair"]
+#: `child` is the selftest child (`python -m squarecheck.selftest.child`)
+Command = Literal["run", "pytest", "sweep", "selftest", "serve", "diff", "child"]
+Kind = Literal["value", "flag", "list", "pair", "positional"]
 TOKEN_NEEDED = "a token is needed: --token, SQUARECHECK_TOKEN or SQUARE_TOKEN"
 #: Seconds to poll search (Square: "well under 30 seconds", at times more); the emulator has none.
 REMOTE_SEARCH_TIMEOUT = 60.0
@@ -45,6 +46,8 @@ def _version(flag: str, selections: bool = False) -> Callable[[str], str]:
 
     def cast(raw: str) -> str:
         problem = None if selections and raw in SELECTIONS else load_table().version_problem(raw)
+        if problem and selections:
+            problem += f"; or one of the keywords {', '.join(SELECTIONS)}"
         if problem:
             raise UsageError(f"{flag} {problem}")
         return raw
@@ -86,6 +89,10 @@ class Option:
     short: str | None = None
     #: the flag under pytest where pytest owns the name (`--strict`)
     pytest_flag: str | None = None
+    #: the flag of pytest (or pytest-xdist) itself that a run passes this option as (`-k`)
+    pytest_native: str | None = None
+    #: a secret: passed to pytest through the environment, never on a command line
+    secret: bool = False
 
     def flag_for(self, command: Command) -> str:
         return self.pytest_flag if command == "pytest" and self.pytest_flag else self.flag
@@ -144,23 +151,39 @@ TABLE: tuple[Option, ...] = (
         "access token; never printed or written",
         "run pytest sweep",
         env=("SQUARECHECK_TOKEN", "SQUARE_TOKEN"),
+        secret=True,
     ),
     _o(
         "second_token",
         "--second-token",
         "a second seller's token, for the seller-isolation checks",
         "run pytest",
+        secret=True,
     ),
     _o(
         "report_dir",
         "--report-dir",
         "where run folders go",
-        "run selftest",
+        "run selftest pytest child",
         cast=Path,
         default=Path("reports"),
     ),
-    _o("keyword", "--keyword", "pytest -k expression selecting checks", "run selftest", short="-k"),
-    _o("markers", "--markers", "pytest -m expression selecting checks", "run", short="-m"),
+    _o(
+        "keyword",
+        "--keyword",
+        "pytest -k expression selecting checks",
+        "run selftest child",
+        short="-k",
+        pytest_native="-k",
+    ),
+    _o(
+        "markers",
+        "--markers",
+        "pytest -m expression selecting checks",
+        "run",
+        short="-m",
+        pytest_native="-m",
+    ),
     _o(
         "workers",
         "--workers",
@@ -168,6 +191,7 @@ TABLE: tuple[Option, ...] = (
         "run",
         cast=_positive(int, "--workers"),
         metavar="N",
+        pytest_native="-n",
     ),
     _o(
         "parallel",
@@ -215,7 +239,7 @@ TABLE: tuple[Option, ...] = (
         "baseline",
         "--baseline",
         "known failures file for the report stage",
-        "run",
+        "run pytest",
         cast=_existing_file("--baseline"),
         metavar="FILE",
     ),
@@ -223,7 +247,7 @@ TABLE: tuple[Option, ...] = (
         "summary_md",
         "--summary-md",
         "write a short Markdown summary here",
-        "run",
+        "run pytest",
         cast=Path,
         metavar="FILE",
     ),
@@ -231,7 +255,7 @@ TABLE: tuple[Option, ...] = (
         "upgrade",
         "--upgrade",
         "run under FROM and TO and report what changes for a client moving between them",
-        "run",
+        "run pytest",
         kind="pair",
         cast=_version("--upgrade"),
         metavar=("FROM", "TO"),
@@ -252,7 +276,7 @@ TABLE: tuple[Option, ...] = (
         "--fuzz-examples",
         "generated cases per operation and mode in the fuzz suite (default 10 under one or two "
         f"versions, {FUZZ_BUDGET} spread over more, at least 2 each)",
-        "run pytest",
+        "run pytest child",
         cast=_positive(int, "--fuzz-examples"),
         metavar="N",
     ),
@@ -284,7 +308,14 @@ TABLE: tuple[Option, ...] = (
         kind="flag",
     ),
     _o("list_faults", "--list", "list the faults and exit", "selftest", env=(), kind="flag"),
-    _o("results_json", "--results-json", "write results.json here", "pytest", cast=Path),
+    _o(
+        "results_json",
+        "--results-json",
+        "also write results.json here",
+        "pytest child",
+        cast=Path,
+        metavar="FILE",
+    ),
     _o("run_id", "--run-id", "run id (names the resources' prefix)", "pytest"),
     _o(
         "target_kind",

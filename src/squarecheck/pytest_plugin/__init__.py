@@ -15,7 +15,7 @@ import pytest
 
 from squarecheck.options import argparse_kwargs, names_for, options_for
 from squarecheck.pytest_plugin import markers
-from squarecheck.pytest_plugin.activation import activate, is_active
+from squarecheck.pytest_plugin.activation import activate, is_active, point_at_suites
 from squarecheck.pytest_plugin.fixtures import check, fuzz_examples, run_state, squarecheck_state
 from squarecheck.pytest_plugin.state import ACTIVE
 from squarecheck.pytest_plugin.verdicts import pytest_pyfunc_call, pytest_runtest_makereport
@@ -35,8 +35,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         group.addoption(*names_for(option, "pytest"), **argparse_kwargs(option, "pytest"))
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    """Before pytest-html, junitxml and xdist read their options: the run folder's reports,
+    and no worker when the preflight stopped the run."""
     markers.register(config)
+    point_at_suites(config)
     config.stash[ACTIVE] = is_active(config)
     if config.stash[ACTIVE]:
         activate(config)

@@ -6,17 +6,38 @@ from pathlib import Path
 
 import pytest
 
+from squarecheck import exitcodes
 from squarecheck.errors import UsageError
 from squarecheck.options import Settings, options_for, require_target_access, resolve
 from squarecheck.paths import suites_dir
 from squarecheck.pytest_plugin.recording import HtmlColumns, Recorder
+from squarecheck.pytest_plugin.reporting import (
+    RunReporter,
+    configure_outputs,
+    is_controller,
+    run_preflight,
+)
 from squarecheck.pytest_plugin.state import STATE, RunState
+from squarecheck.spec.table import TableError
 from squarecheck.target.redaction import Redactor
+
+#: `pytest --pyargs squarecheck.suites` names the suites by this name from any folder
+SUITES_NAME = "squarecheck.suites"
 
 
 def given(config: pytest.Config) -> dict[str, object]:
     """The squarecheck options pytest parsed, keyed by option name."""
     return {o.name: config.getoption(o.dest_for("pytest")) for o in options_for("pytest")}
+
+
+def point_at_suites(config: pytest.Config) -> None:
+    """`--pyargs squarecheck.suites` or `--squarecheck-suites`: collect the suites' folder,
+    wherever squarecheck is installed (they are data of the package, not a module)."""
+    if config.getoption("squarecheck_suites"):
+        config.args[:] = [str(suites_dir())]
+    elif config.option.pyargs and SUITES_NAME in config.args:
+        config.args[:] = [str(suites_dir()) if a == SUITES_NAME else a for a in config.args]
+        config.option.pyargs = False
 
 
 def is_active(config: pytest.Config) -> bool:
@@ -35,12 +56,13 @@ def is_active(config: pytest.Config) -> bool:
 
 
 def settings_for(config: pytest.Config) -> Settings:
-    """Options and env twins -> Settings; a bad value stops pytest as a usage error."""
+    """Options and env twins -> Settings; a bad value or a broken behaviour table stops pytest
+    with one line and squarecheck's exit code 2, as under `squarecheck run`."""
     try:
         settings = resolve("pytest", given(config))
         require_target_access(settings)
-    except UsageError as exc:
-        raise pytest.UsageError(str(exc)) from None
+    except (UsageError, TableError) as exc:
+        pytest.exit(f"squarecheck: {exc}", returncode=exitcodes.USAGE)
     return settings
 
 
@@ -53,6 +75,10 @@ def activate(config: pytest.Config) -> RunState:
     redactor = Redactor([settings.token, settings.second_token])
     state = config.stash[STATE] = RunState(settings, redactor)
     config.pluginmanager.register(Recorder(state), "squarecheck-recorder")
+    config.pluginmanager.register(RunReporter(state), "squarecheck-reporter")
     if config.pluginmanager.hasplugin("html"):
         config.pluginmanager.register(HtmlColumns(), "squarecheck-html")
+    if is_controller(config):
+        configure_outputs(config, settings.run_dir)
+    run_preflight(config, state)
     return state

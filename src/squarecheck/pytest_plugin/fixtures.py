@@ -7,13 +7,14 @@ namespace, and deletes what the test created, even when it fails.
 
 from __future__ import annotations
 
-import secrets
+import contextlib
 from collections.abc import Callable, Iterator
 
 import pytest
 
 from squarecheck.checks import Check
 from squarecheck.checks.convergence import Convergence
+from squarecheck.emulator.embedded import embedded_emulator, mint_tokens
 from squarecheck.errors import ToolError
 from squarecheck.options import TOKEN_NEEDED
 from squarecheck.pytest_plugin.activation import activate
@@ -37,22 +38,25 @@ def squarecheck_state(request: pytest.FixtureRequest) -> Iterator[RunState]:
     """Connect to the target (starting the embedded emulator when there is none)."""
     state = run_state(request.config)
     settings = state.settings
-    emulator = None
-    if settings.target is None:
-        from squarecheck.emulator.server import EmulatorServer
+    with contextlib.ExitStack() as stack:
+        state.target, state.token, state.second_token = settings.target, None, None
+        if settings.target is None:
+            embedded = stack.enter_context(embedded_emulator())
+            state.target = Target(url=embedded.url, kind="emulator")
+            state.token, state.second_token = embedded.token, embedded.second_token
+        yield from _connected(request, state)
 
-        emulator = EmulatorServer(host="127.0.0.1", port=0)
-        emulator.__enter__()
-        state.target = Target(url=emulator.url, kind="emulator")
-    else:
-        state.target = settings.target
+
+def _connected(request: pytest.FixtureRequest, state: RunState) -> Iterator[RunState]:
+    """Connect to the target and yield the state; clean up what the run created afterwards."""
+    settings = state.settings
+    assert state.target is not None
     on_emulator = state.target.kind == "emulator"
-    state.token = settings.token or (f"sqc-emu-{secrets.token_hex(8)}" if on_emulator else None)
+    minted = mint_tokens() if on_emulator else (None, None)  # an emulator some other run started
+    state.token = settings.token or state.token or minted[0]
+    state.second_token = settings.second_token or state.second_token or minted[1]
     if state.token is None:
         raise pytest.UsageError(TOKEN_NEEDED)
-    state.second_token = settings.second_token or (
-        f"sqc-emu2-{secrets.token_hex(8)}" if on_emulator else None
-    )
     state.search_timeout = settings.timeout_for(state.target.kind)
     state.convergence = Convergence(state.search_timeout, probe=not settings.no_convergence_probe)
     state.ledger = Ledger(settings.run_prefix)
@@ -74,8 +78,6 @@ def squarecheck_state(request: pytest.FixtureRequest) -> Iterator[RunState]:
             workeroutput["squarecheck_stopped"] = state.stopped
             state.leftovers = 0
         state.conn.close()
-        if emulator is not None:
-            emulator.__exit__(None, None, None)
 
 
 def _cleanup_client(state: RunState) -> Callable[[str | None], Client]:

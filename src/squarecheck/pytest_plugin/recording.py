@@ -13,10 +13,11 @@ import pytest
 
 from squarecheck import __version__
 from squarecheck.checks import Check
+from squarecheck.pytest_plugin.reporting import finish
 from squarecheck.pytest_plugin.state import RunState
 from squarecheck.results import CheckRecord, Outcome, RunInfo, count, exit_code, now_iso, write
 from squarecheck.spec.table import Behaviour, load_table
-from squarecheck.target.bounds import Limits, clip, printable
+from squarecheck.target.bounds import Limits, clip
 from squarecheck.target.redaction import Redactor
 
 #: record fields that hold a whole message (a few target texts and a curl line), not one text
@@ -103,10 +104,15 @@ class Recorder:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        """results.json in the run folder (and at --results-json), then the report stage."""
         settings = self.state.settings
-        if hasattr(session.config, "workerinput") or settings.results_json is None:
+        if hasattr(session.config, "workerinput"):
             return
-        write(settings.results_json, {"run": self.run_info(), "checks": self.state.records})
+        doc = {"run": self.run_info(), "checks": self.state.records}
+        write(settings.run_dir / "results.json", doc)
+        if settings.results_json is not None:
+            write(settings.results_json, doc)
+        finish(session, self.state)
 
     def run_info(self) -> RunInfo:
         state, settings = self.state, self.state.settings
@@ -132,27 +138,6 @@ class Recorder:
         if settings.narrowed:
             info["narrowed"] = {v: sorted(ids) for v, ids in sorted(settings.narrowed.items())}
         return info
-
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        records = self.state.records
-        if not records:
-            return
-        terminalreporter.section("squarecheck")
-        for record in records:
-            if record["outcome"] in ("failed", "warned", "error"):
-                terminalreporter.write_line(
-                    printable(
-                        f"{record['outcome'].upper():7} {record['id']} "
-                        f"[{record['behaviour']}, {record['basis']}]"
-                    )
-                )
-        shown = ", ".join(f"{v} {k}" for k, v in count(records).items() if v)
-        if self.state.stopped:
-            terminalreporter.write_line(f"stopped: {printable(self.state.stopped)}")
-        terminalreporter.write_line(
-            f"{len(records)} checks: {shown}; prefix {self.state.settings.run_prefix}; "
-            f"leftovers {self.state.leftovers}"
-        )
 
 
 class HtmlColumns:

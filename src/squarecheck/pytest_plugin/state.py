@@ -37,6 +37,14 @@ class RunState:
     started: float = field(default_factory=time.monotonic)
     errors_in_a_row: int = 0
     stopped: str | None = None
+    #: the preflight's diagnosis when it stopped the run before any check
+    preflight_failed: str | None = None
+    #: lines the preflight had to say without stopping the run
+    notes: list[str] = field(default_factory=list)
+    #: the verdict's lines, printed after the progress (`reports.terminal`)
+    verdict: list[str] = field(default_factory=list)
+    #: the exit code squarecheck decided at the end of the session (None: pytest's stands)
+    exit_code: int | None = None
 
     def stop(self, reason: str) -> None:
         """No further request: every remaining check is an error naming `reason`."""

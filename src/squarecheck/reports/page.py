@@ -15,7 +15,7 @@ from typing import Any
 
 _SLUG = re.compile(r"[^a-z0-9]+")
 
-_CSP = (
+CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
     "img-src data:; base-uri 'none'; form-action 'none'"
 )
@@ -57,6 +57,22 @@ fieldset label{margin-right:1rem;white-space:nowrap}
 nav a{margin-right:1rem}
 .exchange{display:grid;grid-template-columns:1fr 1fr;gap:0 1rem}
 .exchange .curl{grid-column:1/-1}h4{margin:.6rem 0 .2rem;font-size:.9rem}
+p.verdict{font-size:1.05rem;padding:.5rem .75rem;border-left:6px solid #1a7f37;background:#f0f8f2}
+p.verdict.exit-1{border-color:#c62828;background:#fdf0f0}
+p.verdict.exit-2,p.verdict.exit-3{border-color:#6f42c1;background:#f5f0fc}
+#failures .failure{border:1px solid #d5dbe1;border-left:4px solid #c62828;border-radius:4px;
+ padding:.25rem .75rem .5rem;margin:.5rem 0 1rem}
+#failures .cause{border:1px solid #d5dbe1;border-left:4px solid #6f42c1;padding:.25rem .75rem;
+ margin:.5rem 0 1rem}
+#failures ul.checks{columns:2;font-size:.85rem}
+#failures h3.behaviour{margin-top:1.5rem;font-family:ui-monospace,SFMono-Regular,Menlo,monospace}
+.versus{display:grid;grid-template-columns:1fr 1fr;gap:0 1rem}
+.versus>div{background:#f6f8fa;border:1px solid #d5dbe1;padding:.25rem .6rem}
+.versus .expected{border-top:3px solid #1a7f37}.versus .observed{border-top:3px solid #c62828}
+.versus p{margin:.3rem 0}.why{font-weight:600}
+.label{font-size:.75rem;font-weight:700;text-transform:uppercase;color:#57606a;margin-top:.4rem}
+#failures pre{max-height:22rem}
+.stopped{color:#6f42c1}.good{color:#1a7f37;font-weight:600}
 """
 
 
@@ -96,7 +112,7 @@ def document(title: str, body: str, script: str = "") -> str:
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{esc(_CSP)}">'
+        f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{esc(title)}</title><style>{CSS}</style></head>"
         f"<body>{body}{tail}</body></html>\n"
@@ -108,6 +124,19 @@ def pretty(value: Any) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False)
+
+
+def evidence_facts(check: dict[str, Any]) -> list[tuple[str, str]]:
+    """The facts an evidence section lists, those with a value."""
+    facts = [
+        ("behaviour", check.get("behaviour")),
+        ("operation", check.get("operation")),
+        ("expected", check.get("expected_summary")),
+        ("observed", json.dumps(check.get("observed") or {}, sort_keys=True)),
+        ("message", check.get("message")),
+        ("baseline reason", (check.get("baseline") or {}).get("reason")),
+    ]
+    return [(name, str(value)) for name, value in facts if value]
 
 
 def evidence_section(check: dict[str, Any], back: str = "#matrix") -> str:

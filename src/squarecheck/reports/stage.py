@@ -13,7 +13,6 @@ from typing import Any
 from squarecheck import results as res
 from squarecheck.reports import baseline as bl
 from squarecheck.reports import index, summary, timeline
-from squarecheck.reports import matrix as mx
 from squarecheck.reports import upgrade as up
 from squarecheck.spec.table import Table, is_well_formed, load_table
 
@@ -27,6 +26,8 @@ class PostRunResult:
     counts: dict[str, int]
     leftovers: int
     messages: list[str] = field(default_factory=list)
+    #: the results as written (baseline marks, counts and exit code included)
+    results: dict[str, Any] = field(default_factory=dict)
 
 
 def _apply_baseline(results: dict[str, Any], baseline: Path | None, messages: list[str]) -> int:
@@ -86,31 +87,26 @@ def post_run(
 
     failing = _apply_baseline(results, baseline, messages)
     run = results["run"]
-    run["counts"] = res.count(results["checks"])
-    run["failing"] = failing
     stopped = stopped or bool(run.get("stopped"))
-    run["exit_code"] = res.exit_code(run["counts"], failing=failing, stopped=stopped)
+    run["failing"] = failing
+    run["exit_code"] = res.exit_code(res.count(results["checks"]), failing=failing, stopped=stopped)
+    tally = res.tally(results)
+    run["counts"] = tally.counts
     if upgrade is not None:
         messages.append(_upgrade_report(results, table, run_dir, upgrade))
     # read back validated; only a baseline's marks change the checks
     res.write(results_file, results, checks_valid=baseline is None)
     timeline.write(results, table, run_dir)
-    page = index.write(results, table, run_dir)
-    matrix = mx.build(results, table)
-    for row in matrix.rows:
-        for flag in row.flags:
-            messages.append(f"{flag}: {row.key} ({row.behaviour_id})")
-    if run.get("stopped"):
-        messages.append(f"stopped early: {run['stopped']}")
-    messages.append(f"report: {page}")
+    index.write(results, table, run_dir)
     if summary_md is not None:
         summary_md.parent.mkdir(parents=True, exist_ok=True)
         summary_md.write_text(summary.render(results, table, failing), encoding="utf-8")
         messages.append(f"summary: {summary_md}")
     return PostRunResult(
-        failing=failing,
-        exit_code=run["exit_code"],
-        counts=run["counts"],
+        failing=tally.failing,
+        exit_code=tally.exit_code,
+        counts=tally.counts,
         leftovers=int(run.get("leftovers", 0)),
         messages=messages,
+        results=results,
     )

@@ -1,50 +1,59 @@
 """One selftest child: an emulator (clean or with one fault) and the suites run in-process.
 
-`python -m squarecheck.selftest.child --results-json F [--fault NAME] [-k EXPR]`; the parent
-(`orchestrate`) runs one per target so that a crash of one cannot take the others down.
+`python -m squarecheck.selftest.child --results-json F [--fault NAME] [-k EXPR]
+[--fuzz-examples N]`; the parent (`orchestrate`) runs one per target so that a crash of one
+cannot take the others down. Its options come from the one options table (command `child`);
+the suites' command line is generated from it like `squarecheck run`'s.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from collections.abc import Sequence
 
-from squarecheck.paths import suites_dir
+from squarecheck import exitcodes
+from squarecheck.emulator.embedded import embedded_emulator
+from squarecheck.errors import UsageError
+from squarecheck.options import argparse_kwargs, names_for, options_for, resolve
+from squarecheck.options.pytest_args import pytest_args
+from squarecheck.target.resolve import Target
 
 SELFTEST_SEARCH_TIMEOUT = 1.0  # seconds
 
 
-def _child(argv: Sequence[str]) -> int:
-    import argparse
-    import secrets
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m squarecheck.selftest.child")
+    for option in options_for("child"):
+        parser.add_argument(*names_for(option, "child"), **argparse_kwargs(option, "child"))
+    return parser
 
+
+def _child(argv: Sequence[str]) -> int:
     import pytest
 
-    from squarecheck.emulator.server import EmulatorServer
-
-    parser = argparse.ArgumentParser(prog="python -m squarecheck.selftest")
-    parser.add_argument("--results-json", required=True)
-    parser.add_argument("--fault", action="append", default=[])
-    parser.add_argument("-k", dest="keyword")
-    parser.add_argument("--fuzz-examples", type=int, required=True)
-    args = parser.parse_args(argv)
-    suites = suites_dir()
-    with EmulatorServer(host="127.0.0.1", port=0, faults=tuple(args.fault)) as server:
-        pytest_args = [str(suites), "-c", str(suites / "pytest.ini"), "--rootdir", str(suites)]
-        pytest_args += ["-q", "--target", server.url]
-        pytest_args += ["--target-kind", "emulator", "--strict-assumed"]
-        pytest_args += ["--results-json", args.results_json]
-        pytest_args += ["--fuzz-examples", str(args.fuzz_examples)]
-        # the emulator here has no search lag: a consistent search shows at once, so a short
-        # poll judges a never-consistent search as surely as the remote default would
-        pytest_args += ["--search-timeout", str(SELFTEST_SEARCH_TIMEOUT)]
-        pytest_args += ["--run-id", f"selftest-{secrets.token_hex(3)}"]
-        if args.keyword:
-            pytest_args += ["-k", args.keyword]
-        for name in ("SQUARECHECK_TOKEN", "SQUARE_TOKEN", "SQUARECHECK_SECOND_TOKEN"):
-            os.environ.pop(name, None)  # the emulator gets two generated sellers
-        return int(pytest.main(pytest_args))
+    try:
+        settings = resolve("child", vars(_parser().parse_args(argv)), environ={})
+    except UsageError as exc:
+        print(f"squarecheck selftest child: {exc}", file=sys.stderr)
+        return exitcodes.USAGE
+    if settings.results_json is None:
+        print("squarecheck selftest child: --results-json is needed", file=sys.stderr)
+        return exitcodes.USAGE
+    # checks of assumed behaviours fail here: the emulator implements the table's choices
+    settings.strict = True
+    # the emulator here has no search lag: a consistent search shows at once, so a short
+    # poll judges a never-consistent search as surely as the remote default would
+    settings.search_timeout = SELFTEST_SEARCH_TIMEOUT
+    settings.run_id = f"selftest-{settings.run_id}"
+    settings.report_dir = settings.results_json.parent / f"{settings.results_json.stem}-reports"
+    with embedded_emulator(faults=settings.inject or ()) as embedded:
+        os.environ.pop("SQUARE_TOKEN", None)
+        os.environ["SQUARECHECK_TOKEN"] = embedded.token
+        os.environ["SQUARECHECK_SECOND_TOKEN"] = embedded.second_token
+        target = Target(url=embedded.url, kind="emulator")
+        return int(pytest.main(pytest_args(settings, target)))
 
 
 if __name__ == "__main__":

@@ -224,8 +224,11 @@ class Table:
 
     def version_problem(self, version: str) -> str | None:
         """Why `version` cannot be run under (one line), or None for a known release."""
+        newest = f"the newest known release is {self.newest_version}"
+        if _VERSION_SHAPE.match(version) and not is_well_formed(version):
+            return f"{version} is not a calendar date ({newest})"
         if not is_well_formed(version):
-            return f"{version!r} is not a YYYY-MM-DD date"
+            return f"{version!r} is not a YYYY-MM-DD date ({newest})"
         if not self.is_known(version):
             return (
                 f"{version} is not a Square-Version the behaviour table knows "
@@ -336,9 +339,9 @@ def _expectations(raw: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
-def table_from(raw: dict[str, Any]) -> Table:
-    """A Table from already-parsed YAML (validated first); raises TableError."""
-    found = problems(raw)
+def table_from(raw: dict[str, Any], *, checked: bool = False) -> Table:
+    """A Table from already-parsed YAML (validated first unless `checked`); raises TableError."""
+    found = [] if checked else problems(raw)
     if found:
         raise TableError(f"behaviour table: {found[0]}")
     behaviours = {row["id"]: _behaviour(row) for row in raw["behaviours"]}
@@ -354,15 +357,24 @@ def table_from(raw: dict[str, Any]) -> Table:
 
 def load_table_file(path: Path) -> Table:
     """Load and validate a behaviour table file; raises TableError (one line) if it is broken."""
+    from squarecheck.spec import located
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        raise TableError(f"{path}: cannot read the behaviour table: {exc}") from None
     try:
         # the C loader when PyYAML has it: the table is read by every process of a run
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
-    except (OSError, yaml.YAMLError) as exc:
-        raise TableError(f"{path}: cannot read the behaviour table: {exc}") from None
+        raw = yaml.load(text, Loader=loader)  # noqa: S506
+    except yaml.YAMLError as exc:
+        raise TableError(located.yaml_problem(path, exc)) from None
     if not isinstance(raw, dict):
-        raise TableError(f"{path}: not a behaviour table")
-    return table_from(raw)
+        raise TableError(f"{path}:1: not a behaviour table (a mapping of versions and behaviours)")
+    found = problems(raw)
+    if found:
+        raise TableError(located.schema_problem(path, text, found[0]))
+    return table_from(raw, checked=True)
 
 
 @lru_cache(maxsize=1)

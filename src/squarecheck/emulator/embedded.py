@@ -1,0 +1,39 @@
+"""The embedded emulator of a run: one way to start it, for the CLI, the plugin and selftest.
+
+A run against the embedded emulator needs the server on a free loopback port and two sellers'
+tokens (the second for the seller-isolation checks). The emulator accepts any token, so each
+run mints its own: nothing a person set (SQUARECHECK_TOKEN) is sent to a server that lives
+only for this run.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from squarecheck.emulator.server import EmulatorServer
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """A running embedded emulator: its base URL and the run's two sellers' tokens."""
+
+    url: str
+    token: str
+    second_token: str
+
+
+def mint_tokens() -> tuple[str, str]:
+    """Two fresh tokens, one per seller, recognisable in a report as the emulator's."""
+    return f"sqc-emu-{secrets.token_hex(8)}", f"sqc-emu2-{secrets.token_hex(8)}"
+
+
+@contextmanager
+def embedded_emulator(faults: Iterable[str] = ()) -> Iterator[Embedded]:
+    """Start the emulator (with `faults` injected) on 127.0.0.1 and a free port; stop it on
+    exit, whatever ends the block."""
+    token, second = mint_tokens()
+    with EmulatorServer(host="127.0.0.1", port=0, faults=tuple(faults)) as server:
+        yield Embedded(url=server.url, token=token, second_token=second)

@@ -1,0 +1,153 @@
+"""The plugin as the same tool as `squarecheck run`: the same preflight, the same reports in
+the run folder, the same terminal verdict and the same exit codes.
+
+- configure: report.html and junit.xml go to the run folder unless given; pytest's own
+  tracebacks and short summary give way to squarecheck's verdict (`-v` brings them back);
+  against a remote target the preflight runs once, in the controller, before any worker starts.
+- a failed preflight collects nothing; the verdict names the fix and the run exits 3.
+- session end (controller): results.json, then the report stage (`reports.stage.post_run`);
+  its exit code replaces pytest's where pytest only said "tests failed" or "all passed".
+
+Where pytest owns the exit code it stays pytest's: 4 (pytest refused an option), 5 (nothing
+collected), 2 (interrupted), 3 (pytest's internal error); docs/running.md maps them.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from squarecheck import exitcodes
+from squarecheck.errors import ReportError
+from squarecheck.pytest_plugin.state import RunState
+from squarecheck.reports.baseline import BaselineError
+from squarecheck.reports.stage import post_run
+from squarecheck.reports.terminal import render
+from squarecheck.spec.table import load_table
+from squarecheck.target.bounds import printable
+from squarecheck.target.preflight import preflight
+from squarecheck.target.resolve import Target
+
+PYTEST_OK, PYTEST_FAILED, PYTEST_NO_TESTS = 0, 1, 5
+
+
+def is_controller(config: pytest.Config) -> bool:
+    return not hasattr(config, "workerinput")
+
+
+def configure_outputs(config: pytest.Config, run_dir: Path) -> None:
+    """report.html and junit.xml into the run folder; squarecheck's verdict instead of
+    pytest's tracebacks and short summary, unless -v."""
+    option = config.option
+    if getattr(option, "xmlpath", None) is None:
+        option.xmlpath = str(run_dir / "junit.xml")
+    if config.pluginmanager.hasplugin("html") and getattr(option, "htmlpath", None) is None:
+        option.htmlpath = str(run_dir / "report.html")
+        option.self_contained_html = True
+    if config.get_verbosity() <= 0:
+        option.tbstyle = "no"
+        option.reportchars = ""
+
+
+def run_preflight(config: pytest.Config, state: RunState) -> None:
+    """Probe a remote target once; on a diagnosis no check is collected and no worker starts."""
+    settings, target = state.settings, state.settings.target
+    if target is None or target.kind == "emulator" or config.getoption("collectonly"):
+        return
+    if not is_controller(config):
+        return
+    found = preflight(target, settings.token, settings.versions[-1], settings.request_deadline)
+    state.notes += found.notes
+    if found.diagnosis is not None:
+        state.preflight_failed = f"preflight: {found.diagnosis}"
+        state.stopped = state.preflight_failed
+        config.option.dist, config.option.tx = "no", []
+
+
+class RunReporter:
+    """The run-level hooks: warned checks counted as such, the banner, no collection after a
+    failed preflight, and the verdict in the terminal."""
+
+    def __init__(self, state: RunState) -> None:
+        self.state = state
+        self.bannered = False
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_report_teststatus(self, report: pytest.TestReport) -> Any:
+        record = getattr(report, "squarecheck", None)
+        if record is not None and record.get("outcome") == "warned":
+            return "warned", "w", "WARNED"
+        return None
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection(self, session: pytest.Session) -> bool | None:
+        return True if self.state.preflight_failed else None
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        if is_controller(session.config):
+            self._banner(session.config, len(session.items))
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        self._banner(node.config, len(ids))
+
+    def _banner(self, config: pytest.Config, checks: int) -> None:
+        if self.bannered or self.state.preflight_failed or not checks:
+            return
+        self.bannered = True
+        settings = self.state.settings
+        target = settings.target.display if settings.target else "the embedded emulator"
+        workers = getattr(config.option, "numprocesses", None) or 1
+        line = (
+            f"squarecheck: {checks} checks against {target} under {', '.join(settings.versions)}"
+            f"; {workers} worker{'s' if workers != 1 else ''}; reports in {settings.run_dir}/"
+        )
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(printable(line))
+            for note in self.state.notes:
+                reporter.write_line(printable(note))
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        for line in self.state.verdict:
+            terminalreporter.write_line(line)
+
+
+def finish(session: pytest.Session, state: RunState) -> None:
+    """The report stage after results.json; the verdict lines; squarecheck's exit code."""
+    settings = state.settings
+    run_dir = settings.run_dir
+    pytest_code = int(session.exitstatus)
+    try:
+        outcome = post_run(
+            run_dir,
+            baseline=settings.baseline,
+            summary_md=settings.summary_md,
+            upgrade=(settings.upgrade[0], settings.upgrade[1]) if settings.upgrade else None,
+            stopped=bool(state.stopped),
+        )
+    except BaselineError as exc:
+        print(printable(f"squarecheck: {exc}"), file=sys.stderr)  # a usage error: one line
+        session.exitstatus = state.exit_code = exitcodes.USAGE
+        return
+    except ReportError as exc:
+        print(printable(f"squarecheck: reports not written: {exc}"), file=sys.stderr)
+        session.exitstatus = state.exit_code = exitcodes.TOOL_ERROR
+        return
+    results = outcome.results
+    leftovers = ""
+    if outcome.leftovers:
+        target = settings.target or Target("", "emulator")
+        where = "" if target.kind == "emulator" else f" --target {target.display}"
+        leftovers = (
+            f"{outcome.leftovers} created resources could not be deleted; remove them with: "
+            f"squarecheck sweep --prefix {settings.run_prefix}{where}"
+        )
+    if pytest_code == PYTEST_NO_TESTS and not state.preflight_failed:
+        return  # nothing selected: pytest says so, and `squarecheck run` names the fix
+    state.verdict = render(results, load_table(), run_dir, outcome.messages, leftovers)
+    if state.preflight_failed or pytest_code in (PYTEST_OK, PYTEST_FAILED):
+        session.exitstatus = state.exit_code = outcome.exit_code

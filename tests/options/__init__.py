@@ -1,0 +1,1 @@
+"""Tests of the options table and its resolution (`squarecheck.options`)."""
