@@ -123,7 +123,8 @@ def test_credentials_in_target_are_refused(tmp_path: Path, target: str) -> None:
 
 
 def test_credentials_in_target_are_refused_under_pytest(tmp_path: Path) -> None:
-    """The pytest plugin refuses user:password@ in --target too, without printing it."""
+    """The pytest plugin refuses user:password@ in --target too, with the CLI's usage exit code
+    (2), without printing it."""
     suites = suites_dir()
     done = subprocess.run(
         [sys.executable, "-m", "pytest", str(suites), "-c", str(suites / "pytest.ini")]
@@ -135,6 +136,6 @@ def test_credentials_in_target_are_refused_under_pytest(tmp_path: Path) -> None:
         text=True,
         timeout=120,
     )
-    assert done.returncode == 4, done.stdout[-2000:] + done.stderr[-2000:]
+    assert done.returncode == 2, done.stdout[-2000:] + done.stderr[-2000:]
     assert "credentials" in done.stderr
     assert not leaks(PASSWORD, done.stdout + done.stderr)
