@@ -1,7 +1,7 @@
 """The report stage: what runs after the suites, once pytest has written results.json.
 
 `post_run` applies the baseline, decides the run's exit code (through `results.exit_code`),
-writes the landing page and the optional reports, and rewrites results.json once.
+writes junit.xml, the landing page and the optional reports, and rewrites results.json once.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from squarecheck import results as res
 from squarecheck.reports import baseline as bl
-from squarecheck.reports import index, summary, timeline
+from squarecheck.reports import index, junit, summary, timeline
 from squarecheck.reports import matrix as mx
 from squarecheck.reports import upgrade as up
 from squarecheck.spec.table import Table, is_well_formed, load_table
@@ -72,6 +72,7 @@ def post_run(
     summary_md: Path | None = None,
     upgrade: tuple[str, str] | None = None,
     stopped: bool = False,
+    name: str | None = None,
 ) -> PostRunResult:
     """Apply the baseline, write index.html (and the optional reports), rewrite results.json.
 
@@ -86,6 +87,8 @@ def post_run(
 
     failing = _apply_baseline(results, baseline, messages)
     run = results["run"]
+    if name:
+        run["name"] = name  # the folder's name (--run-name)
     run["counts"] = res.count(results["checks"])
     run["failing"] = failing
     stopped = stopped or bool(run.get("stopped"))
@@ -94,6 +97,7 @@ def post_run(
         messages.append(_upgrade_report(results, table, run_dir, upgrade))
     # read back validated; only a baseline's marks change the checks
     res.write(results_file, results, checks_valid=baseline is None)
+    junit.write(results, run_dir)
     timeline.write(results, table, run_dir)
     page = index.write(results, table, run_dir)
     matrix = mx.build(results, table)
