@@ -14,6 +14,7 @@ import os
 import secrets
 import signal
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
@@ -25,6 +26,7 @@ from squarecheck.cli.common import declare, usage
 from squarecheck.errors import UsageError
 from squarecheck.options import Settings, require_target_access, resolve
 from squarecheck.paths import suites_dir
+from squarecheck.reports.folders import point_latest, run_folder
 from squarecheck.target import transport
 from squarecheck.target.bounds import clip, printable
 from squarecheck.target.redaction import Redactor
@@ -76,6 +78,20 @@ def _environment(values: dict[str, str | None]) -> Iterator[None]:
                 os.environ[key] = value
 
 
+def _wait_for(target: Target, settings: Settings) -> str | None:
+    """`_reachable`, asked again every second until it answers or --wait-for-target runs out
+    (each probe within --request-deadline); None once the target answers, else why not."""
+    deadline = time.monotonic() + (settings.wait_for_target or 0.0)
+    while (why := _reachable(target, settings)) is not None:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            if settings.wait_for_target:
+                return f"{why} (still after waiting {settings.wait_for_target:g} s)"
+            return why
+        time.sleep(min(1.0, left))
+    return None
+
+
 def _reachable(target: Target, settings: Settings) -> str | None:
     """None if the target answers HTTP at all (status line and headers within the request
     deadline; the body is not read), else why not: one line, token-free."""
@@ -104,7 +120,6 @@ def _pytest_args(settings: Settings, target: Target, run_dir: Path) -> list[str]
         argv += ["--square-version", version]
     argv += ["--search-timeout", str(settings.timeout_for(target.kind))]
     argv += ["--results-json", str(run_dir / "results.json")]
-    argv += ["--junitxml", str(run_dir / "junit.xml"), "-o", "junit_family=xunit2"]
     argv += ["--html", str(run_dir / "report.html"), "--self-contained-html"]
     argv += ["--fuzz-examples", str(settings.fuzz_examples)]
     argv += ["--max-body", str(settings.max_body), "--max-text", str(settings.max_text)]
@@ -122,6 +137,10 @@ def _pytest_args(settings: Settings, target: Target, run_dir: Path) -> list[str]
         argv += ["-m", settings.markers]
     if settings.workers:
         argv += ["-n", str(settings.workers)]
+    if settings.shard:
+        argv += ["--shard", "{}/{}".format(*settings.shard)]
+    if settings.fuzz_cache:
+        argv += ["--fuzz-cache", settings.fuzz_cache]
     return argv
 
 
@@ -129,6 +148,7 @@ def execute(args: argparse.Namespace) -> int:
     try:
         settings = resolve("run", vars(args))
         require_target_access(settings)
+        run_dir = run_folder(settings.report_dir, settings.run_id, settings.run_name)
     except UsageError as exc:
         return usage("run", str(exc))
     with contextlib.ExitStack() as stack:
@@ -140,18 +160,16 @@ def execute(args: argparse.Namespace) -> int:
             target = Target(url=server.url, kind="emulator")
             settings.token = settings.token or f"sqc-emu-{secrets.token_hex(8)}"
             settings.second_token = settings.second_token or f"sqc-emu2-{secrets.token_hex(8)}"
-        elif (why := _reachable(target, settings)) is not None:
+        elif (why := _wait_for(target, settings)) is not None:
             print(f"squarecheck run: target unreachable: {why}", file=sys.stderr)
             return exitcodes.TOOL_ERROR
-        return _run(settings, target)
+        return _run(settings, target, run_dir)
     return exitcodes.TOOL_ERROR  # pragma: no cover - ExitStack does not swallow
 
 
-def _run(settings: Settings, target: Target) -> int:
+def _run(settings: Settings, target: Target, run_dir: Path) -> int:
     import pytest
 
-    run_dir = settings.report_dir / settings.run_id
-    run_dir.mkdir(parents=True, exist_ok=True)
     secrets_env = {
         "SQUARECHECK_TOKEN": settings.token,
         "SQUARECHECK_SECOND_TOKEN": settings.second_token,
@@ -160,7 +178,10 @@ def _run(settings: Settings, target: Target) -> int:
     with _environment(secrets_env), _signals(interrupt=True):
         code = int(pytest.main(_pytest_args(settings, target, run_dir)))
     with _signals(interrupt=False):  # the reports of what ran are written whatever arrives
-        return _report(settings, target, run_dir, code)
+        verdict = _report(settings, target, run_dir, code)
+        if (run_dir / "index.html").is_file():
+            point_latest(run_dir)
+        return verdict
 
 
 def _report(settings: Settings, target: Target, run_dir: Path, code: int) -> int:
@@ -183,6 +204,7 @@ def _report(settings: Settings, target: Target, run_dir: Path, code: int) -> int
             summary_md=settings.summary_md,
             upgrade=(settings.upgrade[0], settings.upgrade[1]) if settings.upgrade else None,
             stopped=stopped,
+            name=settings.run_name,
         )
     except BaselineError as exc:
         return usage("run", str(exc))

@@ -22,6 +22,7 @@ from squarecheck.options.table import (
     TOKEN_NEEDED,
     Command,
     Option,
+    fuzz_cache_dir,
     fuzz_examples_for,
 )
 from squarecheck.results import new_run_id, prefix_for
@@ -129,11 +130,20 @@ class Settings:
     results_json: Path | None
     run_id: str
     prefix: str | None
+    run_name: str | None = None
+    wait_for_target: float | None = None
+    shard: tuple[int, int] | None = None
+    fuzz_cache: str | None = None
 
     @property
     def run_prefix(self) -> str:
         """The name prefix of every resource this run creates."""
         return prefix_for(self.run_id)
+
+    @property
+    def fuzz_cache_dir(self) -> Path | None:
+        """Where the fuzz suite keeps drawn cases between runs (None: nowhere)."""
+        return fuzz_cache_dir(self.fuzz_cache)
 
     @property
     def limits(self) -> Limits:

@@ -9,6 +9,7 @@ import pytest
 from squarecheck.errors import UsageError
 from squarecheck.options import Settings, options_for, require_target_access, resolve
 from squarecheck.paths import suites_dir
+from squarecheck.pytest_plugin.distribution import CheckScheduling, Sharding
 from squarecheck.pytest_plugin.recording import HtmlColumns, Recorder
 from squarecheck.pytest_plugin.state import STATE, RunState
 from squarecheck.target.redaction import Redactor
@@ -53,6 +54,9 @@ def activate(config: pytest.Config) -> RunState:
     redactor = Redactor([settings.token, settings.second_token])
     state = config.stash[STATE] = RunState(settings, redactor)
     config.pluginmanager.register(Recorder(state), "squarecheck-recorder")
+    config.pluginmanager.register(CheckScheduling(), "squarecheck-scheduling")
+    if settings.shard:
+        config.pluginmanager.register(Sharding(*settings.shard), "squarecheck-shard")
     if config.pluginmanager.hasplugin("html"):
         config.pluginmanager.register(HtmlColumns(), "squarecheck-html")
     return state
