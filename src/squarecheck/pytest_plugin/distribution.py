@@ -48,10 +48,13 @@ def split(items: list[pytest.Item], count: int) -> list[list[pytest.Item]]:
 
 
 class Sharding:
-    """Keeps only part K of N of the selected checks (after -k and -m have selected)."""
+    """Keeps only part K of N of the selected checks (after -k and -m have selected). A part
+    left empty by the split (fewer checks than parts) is a run of no checks, not an error; a
+    selection that matches nothing stays one."""
 
     def __init__(self, index: int, count: int) -> None:
         self.index, self.count = index, count
+        self.empty_part = False
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(
@@ -59,9 +62,15 @@ class Sharding:
     ) -> None:
         kept = {id(i) for i in split(items, self.count)[self.index - 1]}
         dropped = [i for i in items if id(i) not in kept]
+        self.empty_part = bool(items) and not kept
         if dropped:
             config.hook.pytest_deselected(items=dropped)
             items[:] = [i for i in items if id(i) in kept]
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.empty_part and session.exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+            session.exitstatus = pytest.ExitCode.OK
 
 
 class CheckScheduling:
