@@ -15,6 +15,7 @@ from squarecheck.reports import baseline as bl
 from squarecheck.reports import index, junit, summary, timeline
 from squarecheck.reports import matrix as mx
 from squarecheck.reports import upgrade as up
+from squarecheck.reports.upgrade_md import headline
 from squarecheck.spec.table import Table, is_well_formed, load_table
 
 
@@ -50,7 +51,7 @@ def _apply_baseline(results: dict[str, Any], baseline: Path | None, messages: li
 def _upgrade_report(
     results: dict[str, Any], table: Table, run_dir: Path, upgrade: tuple[str, str]
 ) -> str:
-    """Write upgrade.html / upgrade.json; returns the line to print."""
+    """Write upgrade.html / upgrade.json / upgrade.md; returns the line to print."""
     old, new = upgrade
     bad = [v for v in (old, new) if not is_well_formed(v)]
     if bad:
@@ -58,11 +59,8 @@ def _upgrade_report(
     results["run"]["upgrade"] = [old, new]
     report = up.write(results, table, run_dir, old, new)
     dates = sorted({c["since"] for c in report["changes"]})
-    at = f" at {', '.join(dates)}" if dates else ""
-    return (
-        f"upgrade {old} -> {new}: {len(report['changes'])} documented changes{at}, "
-        f"{len(report['undocumented'])} undocumented differences ({run_dir / 'upgrade.html'})"
-    )
+    at = f"; cutovers crossed: {', '.join(dates)}" if dates else ""
+    return f"upgrade {old} -> {new}: {headline(report)}{at} ({run_dir / 'upgrade.html'})"
 
 
 def post_run(
