@@ -22,6 +22,7 @@ from squarecheck.fuzz.document import operation_fingerprint, operation_ids
 
 VERSION = "2022-02-16"
 TOKEN = f"sqc-test-token-{secrets.token_hex(6)}"
+MODES = ((True, "positive"), (False, "negative"), (False, "unknown-property"))
 
 
 @pytest.fixture
@@ -89,7 +90,7 @@ def test_cases_read_back_as_they_were_drawn(disk: Path) -> None:
     """For every operation and mode, a list read from disk equals the drawn one (metadata and
     its modification tracking included), and the run's token is never written."""
     for op in operation_ids():
-        for declared, mode in ((True, "positive"), (False, "negative"), (False, "unknown-property")):
+        for declared, mode in MODES:
             key, strategy = _strategy(op, declared, mode)
             drawn = drawing._draw(strategy(), 3)
             source = casefile.source_of(strategy())
