@@ -38,11 +38,13 @@ def disk(tmp_path: Path) -> Iterator[Path]:
         drawing._DRAWN.update(kept)
 
 
-def _strategy(op: str, declared: bool, mode: str) -> tuple[tuple[str, str, int], Callable[[], Any]]:
+def _strategy(
+    op: str, declared: bool, mode: str, token: str = TOKEN
+) -> tuple[tuple[str, str, int], Callable[[], Any]]:
     """The key and strategy the fuzzer would use for `op` under VERSION (with a token)."""
     schema = fuzzing.schema_for(VERSION, declared)
     operation = schema.find_operation_by_id(op)  # type: ignore[attr-defined]
-    fixed = {"Square-Version": VERSION, "Authorization": f"Bearer {TOKEN}"}
+    fixed = {"Square-Version": VERSION, "Authorization": f"Bearer {token}"}
     generation = GenerationMode.POSITIVE if mode != "negative" else GenerationMode.NEGATIVE
 
     def strategy() -> Any:
@@ -117,17 +119,18 @@ def test_a_warm_key_is_read_not_drawn(disk: Path) -> None:
 def test_a_stale_or_unreadable_file_is_drawn_again(disk: Path, damage: str) -> None:
     """A file that does not read back whole under exactly its key is redrawn and rewritten."""
     key, strategy = _strategy("UpdateCustomerGroup", True, "positive")
-    other, _ = _strategy("RetrieveCustomerGroup", True, "positive")
+    other, other_strategy = _strategy("RetrieveCustomerGroup", True, "positive")
     drawn = drawing.drawn(key, strategy, 3)
-    drawing.drawn(other, _strategy("RetrieveCustomerGroup", True, "positive")[1], 3)
-    path = casefile.path_for(disk, key)
+    drawing.drawn(other, other_strategy, 3)
+    recipe = _recipe(strategy)
+    path = casefile.path_for(disk, key, recipe)
     text = path.read_text()
     if damage == "garbage":
         path.write_bytes(b"\x00\xff not json")
     elif damage == "truncated":
         path.write_text(text[: len(text) // 2])
     elif damage == "other key":
-        path.write_text(casefile.path_for(disk, other).read_text())
+        path.write_text(casefile.path_for(disk, other, _recipe(other_strategy)).read_text())
     else:
         doc = json.loads(text)
         doc["key"]["format"] = casefile.FORMAT + 1
@@ -137,23 +140,37 @@ def test_a_stale_or_unreadable_file_is_drawn_again(disk: Path, damage: str) -> N
     again = drawing.drawn(key, strategy, 3)
     assert drawing.DISK.drawn == before + 1
     assert [_values(c) for c in again] == [_values(c) for c in drawn]
-    assert json.loads(path.read_text())["key"] == casefile.key_document(key)
+    assert json.loads(path.read_text())["key"] == casefile.key_document(key, recipe)
 
 
-def test_the_key_names_the_generator_versions() -> None:
-    """The file's key holds the fingerprint, mode, example count and both library versions."""
-    document = casefile.key_document(("f" * 64, "negative", 10))
+def _recipe(strategy: Callable[[], Any]) -> str:
+    source = casefile.source_of(strategy())
+    assert source is not None
+    return source.recipe
+
+
+def test_the_key_names_generator_versions_and_how_the_strategy_is_built() -> None:
+    """The file's key holds the fingerprint, mode, example count, both library versions and
+    the strategy's recipe, which differs between modes but not between tokens."""
+    document = casefile.key_document(("f" * 64, "negative", 10), "r")
     assert set(document) == {
         "format",
         "fingerprint",
         "mode",
         "examples",
+        "strategy",
         "schemathesis",
         "hypothesis",
     }
-    assert casefile.path_for(Path("x"), ("a", "negative", 10)) != casefile.path_for(
-        Path("x"), ("a", "negative", 11)
+    where = Path("x")
+    assert casefile.path_for(where, ("a", "n", 10), "r") != casefile.path_for(
+        where, ("a", "n", 11), "r"
     )
+    positive = _recipe(_strategy("CreateCustomerGroup", False, "positive")[1])
+    negative = _recipe(_strategy("CreateCustomerGroup", False, "negative")[1])
+    assert positive != negative
+    other_token = _recipe(_strategy("CreateCustomerGroup", False, "positive", "another")[1])
+    assert positive == other_token
 
 
 def test_run_fills_the_cache_and_off_keeps_none(tmp_path: Path) -> None:

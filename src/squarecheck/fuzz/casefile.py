@@ -2,7 +2,9 @@
 
 One JSON file per drawn list, named by a digest of its key: the operation's fingerprint
 (`squarecheck.fuzz.document.operation_fingerprint`), the mode, the example count, the
-schemathesis and hypothesis versions and this file's format. Generation is derandomized, so
+schemathesis and hypothesis versions, this file's format, and a digest of how the strategy was
+built (its description with the fixed header values left out), so a change to how the fuzzer
+asks for cases is a new key too. Generation is derandomized, so
 equal keys draw equal cases; a file stands in for drawing only when it reads back whole and the
 key written inside it is exactly the one asked for. Anything else (unreadable, cut short,
 another key or format, a case that does not rebuild) is drawn again and rewritten: the cache is
@@ -46,9 +48,11 @@ class Source:
 
     operation: Any
     fixed_headers: Mapping[str, str]
+    #: a digest of the strategy's description, fixed header values left out
+    recipe: str = ""
 
 
-def key_document(key: tuple[str, str, int]) -> dict[str, Any]:
+def key_document(key: tuple[str, str, int], recipe: str) -> dict[str, Any]:
     """Everything that decides which cases a key draws, as written inside the file."""
     fingerprint, mode, examples = key
     return {
@@ -56,14 +60,25 @@ def key_document(key: tuple[str, str, int]) -> dict[str, Any]:
         "fingerprint": fingerprint,
         "mode": mode,
         "examples": examples,
+        "strategy": recipe,
         "schemathesis": version("schemathesis"),
         "hypothesis": version("hypothesis"),
     }
 
 
-def path_for(directory: Path, key: tuple[str, str, int]) -> Path:
-    text = json.dumps(key_document(key), sort_keys=True)
+def path_for(directory: Path, key: tuple[str, str, int], recipe: str) -> Path:
+    text = json.dumps(key_document(key, recipe), sort_keys=True)
     return directory / f"{hashlib.sha256(text.encode()).hexdigest()[:40]}.json"
+
+
+def _recipe(strategy: Any, fixed: Mapping[str, str]) -> str:
+    """A digest of how `strategy` was built; the values of fixed headers (a token) left out,
+    and the line breaks its description wraps at (they depend on those values' length)."""
+    text = repr(strategy)
+    for value in fixed.values():
+        if value:
+            text = text.replace(repr(str(value)), "<fixed>")
+    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
 
 
 def source_of(strategy: Any) -> Source | None:
@@ -78,7 +93,9 @@ def source_of(strategy: Any) -> Source | None:
             operation = kwargs.get("operation")
             if operation is not None and hasattr(operation, "definition"):
                 headers = kwargs.get("headers") or {}
-                return Source(operation, dict(headers)) if isinstance(headers, Mapping) else None
+                if not isinstance(headers, Mapping):
+                    return None
+                return Source(operation, dict(headers), _recipe(strategy, headers))
             pending += list(kwargs.values())
         if isinstance(args, tuple):
             pending += list(args)
@@ -181,12 +198,12 @@ def _decode(raw: Any, source: Source) -> Any:
 
 def read(directory: Path, key: tuple[str, str, int], source: Source) -> list[Any] | None:
     """The cases kept for `key`, rebuilt for `source`; None when there is no usable file."""
-    path = path_for(directory, key)
+    path = path_for(directory, key, source.recipe)
     try:
         if path.stat().st_size > MAX_FILE:
             return None
         doc = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(doc, dict) or doc.get("key") != key_document(key):
+        if not isinstance(doc, dict) or doc.get("key") != key_document(key, source.recipe):
             return None
         items = doc["items"]
         if not isinstance(items, list) or len(items) > key[2]:
@@ -200,11 +217,14 @@ def write(directory: Path, key: tuple[str, str, int], items: list[Any], source: 
     """Keep `items` for `key`, whole or not at all (written aside, then renamed into place).
     False when they cannot be stored or the folder cannot be written; the run goes on."""
     try:
-        doc = {"key": key_document(key), "items": [_encode(i, source.fixed_headers) for i in items]}
+        doc = {
+            "key": key_document(key, source.recipe),
+            "items": [_encode(i, source.fixed_headers) for i in items],
+        }
         text = json.dumps(doc, ensure_ascii=True, allow_nan=False)
     except (_Unstorable, ValueError, TypeError):
         return False
-    path = path_for(directory, key)
+    path = path_for(directory, key, source.recipe)
     try:
         directory.mkdir(parents=True, exist_ok=True)
         handle, tmp = tempfile.mkstemp(dir=directory, prefix=".draw-", suffix=".tmp")
