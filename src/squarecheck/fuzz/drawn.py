@@ -76,25 +76,33 @@ def drawn(key: tuple[str, str, int], strategy: Callable[[], Any], examples: int)
     strategy is built only when the key has not been drawn yet.
 
     `key` is (operation fingerprint, mode, examples): equal keys draw equal cases. An
-    unsatisfiable strategy (nothing to negate) yields no case, and that is kept too.
+    unsatisfiable strategy (nothing to negate) yields no case, and that is kept too. With a
+    cache folder a key drawn by an earlier process is read from disk instead.
     """
     if key not in _DRAWN:
-        built = strategy()
-        source = casefile.source_of(built) if DISK.directory is not None else None
-        found = None
-        if source is not None and DISK.directory is not None:
-            found = casefile.read(DISK.directory, key, source)
-            DISK.read += found is not None
-        if found is None:
-            found = _draw(built, examples)
-            DISK.drawn += 1
-            if source is not None and DISK.directory is not None:
-                DISK.written += casefile.write(DISK.directory, key, found, source)
-        _DRAWN[key] = found
+        _DRAWN[key] = _read_or_draw(key, strategy(), examples)
         while len(_DRAWN) > KEPT:
             _DRAWN.popitem(last=False)
     _DRAWN.move_to_end(key)
     return [_fresh(item) for item in _DRAWN[key]]
+
+
+def _read_or_draw(key: tuple[str, str, int], built: Any, examples: int) -> list[Any]:
+    """The key's cases from the cache folder when a usable file is there, else drawn (and
+    written there when the strategy's operation can be told, which rebuilding needs)."""
+    directory = DISK.directory
+    source = casefile.source_of(built) if directory is not None else None
+    if directory is None or source is None:
+        DISK.drawn += 1
+        return _draw(built, examples)
+    found = casefile.read(directory, key, source)
+    if found is not None:
+        DISK.read += 1
+        return found
+    DISK.drawn += 1
+    found = _draw(built, examples)
+    DISK.written += casefile.write(directory, key, found, source)
+    return found
 
 
 def _draw(strategy: Any, examples: int) -> list[Any]:
