@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
@@ -23,6 +24,8 @@ from tests.support.fixtures import emulator, proxy, run_cli, selftest_cli, selle
 __all__ = ["browser", "emulator", "proxy", "run_cli", "seller_on", "selftest_cli"]
 #: Fixtures that start squarecheck in a subprocess: a test asking for one is end to end.
 END_TO_END_FIXTURES = frozenset({"run_cli", "selftest_cli"})
+#: The command line's tests run its commands as a user would: every one is end to end.
+END_TO_END_FOLDER = Path(__file__).resolve().parent / "cli"
 
 LAUNCH_ARGS = [
     "--headless",
@@ -52,5 +55,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("verify") or item.get_closest_marker("e2e"):
             continue
-        if END_TO_END_FIXTURES & set(getattr(item, "fixturenames", ())):
+        in_cli = END_TO_END_FOLDER in Path(str(item.path)).parents
+        if in_cli or END_TO_END_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.e2e)

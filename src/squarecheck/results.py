@@ -80,6 +80,12 @@ class RunInfo(TypedDict):
     stopped: NotRequired[str]
     #: versions under which only these behaviours were checked (`Table.narrowed`)
     narrowed: NotRequired[dict[str, list[str]]]
+    #: `K/N` when the run checked one part of the selection (`--shard`)
+    shard: NotRequired[str]
+    #: the run folder's name when given (`--run-name`)
+    name: NotRequired[str]
+    #: the runs `squarecheck merge` combined into this one
+    merged_from: NotRequired[list[dict[str, Any]]]
 
 
 class Results(TypedDict):

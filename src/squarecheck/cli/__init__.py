@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "sweep": "Delete leftovers of a crashed run (resources whose name has a given prefix).",
     "diff": "Compare two runs: new failures, fixes and changed observations.",
     "selftest": "Run the suites against the clean emulator and every injected fault.",
+    "merge": "Combine shard runs (or one run per version) into one run folder with every report.",
 }
 
 

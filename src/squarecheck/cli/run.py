@@ -25,6 +25,7 @@ from squarecheck.errors import UsageError
 from squarecheck.options import Settings, require_target_access, resolve
 from squarecheck.options.pytest_args import pytest_args
 from squarecheck.pytest_plugin.state import STATE
+from squarecheck.reports.folders import run_folder
 from squarecheck.target.resolve import Target
 
 # pytest's own exit codes (pytest.ExitCode) that are not verdicts on the target
@@ -77,6 +78,7 @@ def execute(args: argparse.Namespace) -> int:
     try:
         settings = resolve("run", vars(args))
         require_target_access(settings)
+        run_folder(settings.report_dir, settings.run_id, settings.run_name)
     except UsageError as exc:
         return usage("run", str(exc))
     with contextlib.ExitStack() as stack:

@@ -6,7 +6,8 @@ the same in every version whose document defines it the same way
 schemathesis builds deep Catalog and Orders bodies, and hypothesis would try a thousand times
 before it calls an operation with nothing to negate unsatisfiable (`give_up` below). So a
 matrix of many versions draws each definition once per process and sends the same cases under
-every version.
+every version. With a cache folder (`use_disk`, from `--fuzz-cache`) the drawn lists are kept
+between runs too (`squarecheck.fuzz.casefile`), so a warm run draws nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from __future__ import annotations
 import copy
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, settings
@@ -21,10 +24,30 @@ from hypothesis.errors import FailedHealthCheck, Unsatisfiable
 from schemathesis import Case
 from schemathesis.core import NotSet
 
+from squarecheck.fuzz import casefile
+
 STEPS = 6  # calls per stateful sequence: enough for create -> add -> retrieve -> remove -> delete
 KEPT = 512  # drawn lists kept: every operation, mode and definition of the cutover matrix
 
 _DRAWN: OrderedDict[tuple[str, str, int], list[Any]] = OrderedDict()
+
+
+@dataclass
+class DiskUse:
+    """Where drawn lists are kept between runs (None: nowhere), and what this process did."""
+
+    directory: Path | None = None
+    read: int = 0
+    drawn: int = 0
+    written: int = 0
+
+
+DISK = DiskUse()
+
+
+def use_disk(directory: Path | None) -> None:
+    """Keep drawn lists in `directory` between runs (None: draw in every process)."""
+    DISK.directory = directory
 
 
 def hypothesis_settings(examples: int, steps: int = STEPS, *, give_up: bool = False) -> settings:
@@ -53,25 +76,48 @@ def drawn(key: tuple[str, str, int], strategy: Callable[[], Any], examples: int)
     strategy is built only when the key has not been drawn yet.
 
     `key` is (operation fingerprint, mode, examples): equal keys draw equal cases. An
-    unsatisfiable strategy (nothing to negate) yields no case, and that is kept too.
+    unsatisfiable strategy (nothing to negate) yields no case, and that is kept too. With a
+    cache folder a key drawn by an earlier process is read from disk instead.
     """
     if key not in _DRAWN:
-        found: list[Any] = []
-
-        @hypothesis_settings(examples, give_up=True)
-        @given(drawn=strategy())
-        def collect(drawn: Any) -> None:
-            found.append(drawn)
-
-        try:
-            collect()
-        except (Unsatisfiable, FailedHealthCheck):
-            found.clear()  # nothing to draw: e.g. no way to negate a bare path id
-        _DRAWN[key] = found
+        _DRAWN[key] = _read_or_draw(key, strategy(), examples)
         while len(_DRAWN) > KEPT:
             _DRAWN.popitem(last=False)
     _DRAWN.move_to_end(key)
     return [_fresh(item) for item in _DRAWN[key]]
+
+
+def _read_or_draw(key: tuple[str, str, int], built: Any, examples: int) -> list[Any]:
+    """The key's cases from the cache folder when a usable file is there, else drawn (and
+    written there when the strategy's operation can be told, which rebuilding needs)."""
+    directory = DISK.directory
+    source = casefile.source_of(built) if directory is not None else None
+    if directory is None or source is None:
+        DISK.drawn += 1
+        return _draw(built, examples)
+    found = casefile.read(directory, key, source)
+    if found is not None:
+        DISK.read += 1
+        return found
+    DISK.drawn += 1
+    found = _draw(built, examples)
+    DISK.written += casefile.write(directory, key, found, source)
+    return found
+
+
+def _draw(strategy: Any, examples: int) -> list[Any]:
+    found: list[Any] = []
+
+    @hypothesis_settings(examples, give_up=True)
+    @given(drawn=strategy)
+    def collect(drawn: Any) -> None:
+        found.append(drawn)
+
+    try:
+        collect()
+    except (Unsatisfiable, FailedHealthCheck):
+        found.clear()  # nothing to draw: e.g. no way to negate a bare path id
+    return found
 
 
 def _fresh(item: Any) -> Any:

@@ -23,6 +23,7 @@ from squarecheck.options.table import (
     TOKEN_NEEDED,
     Command,
     Option,
+    fuzz_cache_dir,
     fuzz_examples_for,
 )
 from squarecheck.results import new_run_id, prefix_for
@@ -149,15 +150,25 @@ class Settings:
     json_out: Path | None
     suites: bool
 
+    run_name: str | None = None
+    wait_for_target: float | None = None
+    shard: tuple[int, int] | None = None
+    fuzz_cache: str | None = None
+
     @property
     def run_dir(self) -> Path:
-        """The run's report folder: `<report dir>/<run id>`."""
-        return self.report_dir / self.run_id
+        """The run's report folder: `<report dir>/<run name or run id>`."""
+        return self.report_dir / (self.run_name or self.run_id)
 
     @property
     def run_prefix(self) -> str:
         """The name prefix of every resource this run creates."""
         return prefix_for(self.run_id)
+
+    @property
+    def fuzz_cache_dir(self) -> Path | None:
+        """Where the fuzz suite keeps drawn cases between runs (None: nowhere)."""
+        return fuzz_cache_dir(self.fuzz_cache)
 
     @property
     def limits(self) -> Limits:

@@ -7,7 +7,8 @@ next to the entries that use them.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -18,7 +19,7 @@ from squarecheck.target.bounds import MAX_BODY, MAX_ERRORS, MAX_TEXT, REQUEST_DE
 from squarecheck.target.resolve import target_kind
 
 #: `child` is the selftest child (`python -m squarecheck.selftest.child`)
-Command = Literal["run", "pytest", "sweep", "selftest", "serve", "diff", "child"]
+Command = Literal["run", "pytest", "sweep", "selftest", "serve", "diff", "child", "merge"]
 Kind = Literal["value", "flag", "list", "pair", "positional"]
 TOKEN_NEEDED = "a token is needed: --token, SQUARECHECK_TOKEN or SQUARE_TOKEN"
 #: Seconds to poll search (Square: "well under 30 seconds", at times more); the emulator has none.
@@ -71,6 +72,41 @@ def _existing_file(flag: str) -> Callable[[str], Path]:
         return Path(raw)
 
     return cast
+
+
+_RUN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+#: `--fuzz-cache off`: draw the fuzz suite's cases in every run.
+CACHE_OFF = "off"
+
+
+def _run_name(raw: str) -> str:
+    """A run folder name: letters, digits, `.`, `_`, `-`, not `latest` (the pointer's name)."""
+    if not _RUN_NAME.fullmatch(raw) or raw == "latest":
+        raise UsageError(
+            f"--run-name {raw!r}: use 1-100 letters, digits, '.', '_' or '-', starting with a "
+            "letter or digit, and not 'latest'"
+        )
+    return raw
+
+
+def _shard(raw: str) -> tuple[int, int]:
+    """`K/N` with 1 <= K <= N."""
+    match = re.fullmatch(r"\s*(\d{1,4})\s*/\s*(\d{1,4})\s*", raw)
+    if not match or not 1 <= int(match[1]) <= int(match[2]):
+        raise UsageError(f"--shard {raw!r}: use K/N with 1 <= K <= N, e.g. 2/4")
+    return int(match[1]), int(match[2])
+
+
+def fuzz_cache_dir(value: str | None, environ: Mapping[str, str] | None = None) -> Path | None:
+    """Where drawn fuzz cases are kept: `--fuzz-cache`, else $XDG_CACHE_HOME/squarecheck/fuzz,
+    else ~/.cache/squarecheck/fuzz; None for `off`."""
+    if value == CACHE_OFF:
+        return None
+    if value:
+        return Path(value)
+    env = os.environ if environ is None else environ
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "squarecheck" / "fuzz"
 
 
 @dataclass(frozen=True)
@@ -164,7 +200,7 @@ TABLE: tuple[Option, ...] = (
         "report_dir",
         "--report-dir",
         "where run folders go",
-        "run selftest pytest child",
+        "run selftest pytest child merge",
         cast=Path,
         default=Path("reports"),
     ),
@@ -239,7 +275,7 @@ TABLE: tuple[Option, ...] = (
         "baseline",
         "--baseline",
         "known failures file for the report stage",
-        "run pytest",
+        "run pytest merge",
         cast=_existing_file("--baseline"),
         metavar="FILE",
     ),
@@ -247,7 +283,7 @@ TABLE: tuple[Option, ...] = (
         "summary_md",
         "--summary-md",
         "write a short Markdown summary here",
-        "run pytest",
+        "run pytest merge",
         cast=Path,
         metavar="FILE",
     ),
@@ -255,10 +291,45 @@ TABLE: tuple[Option, ...] = (
         "upgrade",
         "--upgrade",
         "run under FROM and TO and report what changes for a client moving between them",
-        "run pytest",
+        "run pytest merge",
         kind="pair",
         cast=_version("--upgrade"),
         metavar=("FROM", "TO"),
+    ),
+    _o(
+        "run_name",
+        "--run-name",
+        "name of the run folder under --report-dir (default: the run id); the report dir's "
+        "'latest' points at the newest run",
+        "run pytest merge",
+        cast=_run_name,
+        metavar="NAME",
+    ),
+    _o(
+        "wait_for_target",
+        "--wait-for-target",
+        "poll the target for up to S seconds until it answers before the run (a service "
+        "starting beside the job); then exit 3",
+        "run pytest",
+        cast=_positive(float, "--wait-for-target"),
+        metavar="S",
+    ),
+    _o(
+        "shard",
+        "--shard",
+        "run only part K of N of the checks (every version of a check in the same part); "
+        "combine the parts with squarecheck merge",
+        "run pytest",
+        cast=_shard,
+        metavar="K/N",
+    ),
+    _o(
+        "fuzz_cache",
+        "--fuzz-cache",
+        "folder that keeps the fuzz suite's drawn cases between runs, or 'off' "
+        "(default $XDG_CACHE_HOME/squarecheck/fuzz, else ~/.cache/squarecheck/fuzz)",
+        "run pytest",
+        metavar="DIR",
     ),
     _bound("max_body", int, MAX_BODY, "BYTES", "response bytes read past the request's size"),
     _bound("max_text", int, MAX_TEXT, "CHARS", "characters kept of one target text (marked cut)"),

@@ -10,6 +10,7 @@ from squarecheck import exitcodes
 from squarecheck.errors import UsageError
 from squarecheck.options import Settings, options_for, require_target_access, resolve
 from squarecheck.paths import suites_dir
+from squarecheck.pytest_plugin.distribution import CheckScheduling, Sharding
 from squarecheck.pytest_plugin.recording import HtmlColumns, Recorder
 from squarecheck.pytest_plugin.reporting import (
     RunReporter,
@@ -76,6 +77,9 @@ def activate(config: pytest.Config) -> RunState:
     state = config.stash[STATE] = RunState(settings, redactor)
     config.pluginmanager.register(Recorder(state), "squarecheck-recorder")
     config.pluginmanager.register(RunReporter(state), "squarecheck-reporter")
+    config.pluginmanager.register(CheckScheduling(), "squarecheck-scheduling")
+    if settings.shard:
+        config.pluginmanager.register(Sharding(*settings.shard), "squarecheck-shard")
     if config.pluginmanager.hasplugin("html"):
         config.pluginmanager.register(HtmlColumns(), "squarecheck-html")
     if is_controller(config):

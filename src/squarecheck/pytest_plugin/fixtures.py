@@ -132,5 +132,10 @@ def check(
 
 @pytest.fixture
 def fuzz_examples(request: pytest.FixtureRequest) -> int:
-    """Generated cases per operation and mode for the fuzz suite (--fuzz-examples)."""
-    return run_state(request.config).settings.fuzz_examples
+    """Generated cases per operation and mode for the fuzz suite (--fuzz-examples); the drawn
+    cases are kept in --fuzz-cache between runs."""
+    from squarecheck.fuzz.drawn import use_disk  # schemathesis loads only where fuzzing runs
+
+    settings = run_state(request.config).settings
+    use_disk(settings.fuzz_cache_dir)
+    return settings.fuzz_examples

@@ -135,6 +135,8 @@ class Recorder:
         )
         if state.stopped:
             info["stopped"] = state.stopped
+        if settings.shard:
+            info["shard"] = "{}/{}".format(*settings.shard)
         if settings.narrowed:
             info["narrowed"] = {v: sorted(ids) for v, ids in sorted(settings.narrowed.items())}
         return info

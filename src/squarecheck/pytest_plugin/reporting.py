@@ -15,6 +15,7 @@ collected), 2 (interrupted), 3 (pytest's internal error); docs/running.md maps t
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +23,15 @@ import pytest
 
 from squarecheck import exitcodes
 from squarecheck.errors import ReportError
+from squarecheck.options import Settings
 from squarecheck.pytest_plugin.state import RunState
 from squarecheck.reports.baseline import BaselineError
+from squarecheck.reports.folders import point_latest
 from squarecheck.reports.stage import post_run
 from squarecheck.reports.terminal import render
 from squarecheck.spec.table import load_table
 from squarecheck.target.bounds import printable
-from squarecheck.target.preflight import preflight
+from squarecheck.target.preflight import Preflight, preflight
 from squarecheck.target.resolve import Target
 
 PYTEST_OK, PYTEST_FAILED, PYTEST_NO_TESTS = 0, 1, 5
@@ -39,17 +42,30 @@ def is_controller(config: pytest.Config) -> bool:
 
 
 def configure_outputs(config: pytest.Config, run_dir: Path) -> None:
-    """report.html and junit.xml into the run folder; squarecheck's verdict instead of
-    pytest's tracebacks and short summary, unless -v."""
+    """report.html into the run folder (the report stage writes junit.xml from results.json);
+    squarecheck's verdict instead of pytest's tracebacks and short summary, unless -v."""
     option = config.option
-    if getattr(option, "xmlpath", None) is None:
-        option.xmlpath = str(run_dir / "junit.xml")
     if config.pluginmanager.hasplugin("html") and getattr(option, "htmlpath", None) is None:
         option.htmlpath = str(run_dir / "report.html")
         option.self_contained_html = True
     if config.get_verbosity() <= 0:
         option.tbstyle = "no"
         option.reportchars = ""
+
+
+def wait_for(target: Target, settings: Settings) -> Preflight:
+    """The preflight, asked again every second while the target does not answer at all, for up
+    to --wait-for-target seconds (a service starting beside the job)."""
+    waited = settings.wait_for_target or 0.0
+    deadline = time.monotonic() + waited
+    version, limit = settings.versions[-1], settings.request_deadline
+    found = preflight(target, settings.token, version, limit)
+    while not found.answered and time.monotonic() < deadline:
+        time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
+        found = preflight(target, settings.token, version, limit)
+    if not found.answered and waited:
+        found.diagnosis = f"{found.diagnosis} (still after waiting {waited:g} s)"
+    return found
 
 
 def run_preflight(config: pytest.Config, state: RunState) -> None:
@@ -59,7 +75,7 @@ def run_preflight(config: pytest.Config, state: RunState) -> None:
         return
     if not is_controller(config):
         return
-    found = preflight(target, settings.token, settings.versions[-1], settings.request_deadline)
+    found = wait_for(target, settings)
     state.notes += found.notes
     if found.diagnosis is not None:
         state.preflight_failed = f"preflight: {found.diagnosis}"
@@ -128,6 +144,7 @@ def finish(session: pytest.Session, state: RunState) -> None:
             summary_md=settings.summary_md,
             upgrade=(settings.upgrade[0], settings.upgrade[1]) if settings.upgrade else None,
             stopped=bool(state.stopped),
+            name=settings.run_name,
         )
     except BaselineError as exc:
         print(printable(f"squarecheck: {exc}"), file=sys.stderr)  # a usage error: one line
@@ -137,6 +154,7 @@ def finish(session: pytest.Session, state: RunState) -> None:
         print(printable(f"squarecheck: reports not written: {exc}"), file=sys.stderr)
         session.exitstatus = state.exit_code = exitcodes.TOOL_ERROR
         return
+    point_latest(run_dir)
     results = outcome.results
     leftovers = ""
     if outcome.leftovers:

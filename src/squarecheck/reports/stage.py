@@ -1,7 +1,7 @@
 """The report stage: what runs after the suites, once pytest has written results.json.
 
 `post_run` applies the baseline, decides the run's exit code (through `results.exit_code`),
-writes the landing page and the optional reports, and rewrites results.json once.
+writes junit.xml, the landing page and the optional reports, and rewrites results.json once.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from typing import Any
 
 from squarecheck import results as res
 from squarecheck.reports import baseline as bl
-from squarecheck.reports import index, summary, timeline
+from squarecheck.reports import index, junit, summary, timeline
 from squarecheck.reports import upgrade as up
+from squarecheck.reports.upgrade_md import headline
 from squarecheck.spec.table import Table, is_well_formed, load_table
 
 
@@ -51,7 +52,7 @@ def _apply_baseline(results: dict[str, Any], baseline: Path | None, messages: li
 def _upgrade_report(
     results: dict[str, Any], table: Table, run_dir: Path, upgrade: tuple[str, str]
 ) -> str:
-    """Write upgrade.html / upgrade.json; returns the line to print."""
+    """Write upgrade.html / upgrade.json / upgrade.md; returns the line to print."""
     old, new = upgrade
     bad = [v for v in (old, new) if not is_well_formed(v)]
     if bad:
@@ -59,11 +60,8 @@ def _upgrade_report(
     results["run"]["upgrade"] = [old, new]
     report = up.write(results, table, run_dir, old, new)
     dates = sorted({c["since"] for c in report["changes"]})
-    at = f" at {', '.join(dates)}" if dates else ""
-    return (
-        f"upgrade {old} -> {new}: {len(report['changes'])} documented changes{at}, "
-        f"{len(report['undocumented'])} undocumented differences ({run_dir / 'upgrade.html'})"
-    )
+    at = f"; cutovers crossed: {', '.join(dates)}" if dates else ""
+    return f"upgrade {old} -> {new}: {headline(report)}{at} ({run_dir / 'upgrade.html'})"
 
 
 def post_run(
@@ -73,6 +71,7 @@ def post_run(
     summary_md: Path | None = None,
     upgrade: tuple[str, str] | None = None,
     stopped: bool = False,
+    name: str | None = None,
 ) -> PostRunResult:
     """Apply the baseline, write index.html (and the optional reports), rewrite results.json.
 
@@ -87,6 +86,8 @@ def post_run(
 
     failing = _apply_baseline(results, baseline, messages)
     run = results["run"]
+    if name:
+        run["name"] = name  # the folder's name (--run-name)
     stopped = stopped or bool(run.get("stopped"))
     run["failing"] = failing
     run["exit_code"] = res.exit_code(res.count(results["checks"]), failing=failing, stopped=stopped)
@@ -96,6 +97,7 @@ def post_run(
         messages.append(_upgrade_report(results, table, run_dir, upgrade))
     # read back validated; only a baseline's marks change the checks
     res.write(results_file, results, checks_valid=baseline is None)
+    junit.write(results, run_dir)
     timeline.write(results, table, run_dir)
     index.write(results, table, run_dir)
     if summary_md is not None:

@@ -1,8 +1,11 @@
-"""`upgrade.html` / `upgrade.json`: what changes for a client moving from Square-Version FROM to TO.
+"""`upgrade.html` / `upgrade.json` / `upgrade.md`: what changes for a client moving from
+Square-Version FROM to TO.
 
 Documented changes come from the behaviour table (each version resolved to its cutover first),
 each with whether the run observed it; undocumented ones are rows whose observations differ
-between the two versions although the table predicts no change.
+between the two versions although the table predicts no change. `build` makes the one model
+(written as upgrade.json); its `counts` are what every rendering says (`headline`: the HTML
+page, the Markdown for a pull request in `upgrade_md`, the terminal line), so they agree.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from squarecheck.reports import matrix as mx
 from squarecheck.reports import runs
 from squarecheck.reports.page import anchor, badge, document, esc, link, source_link
 from squarecheck.reports.timeline import change_anchor
+from squarecheck.reports.upgrade_md import headline, render_md
 from squarecheck.spec.table import Change, Table
 
 OBSERVED = "observed"
@@ -131,12 +135,23 @@ def build(results: dict[str, Any], table: Table, old: str, new: str) -> dict[str
         if compared["differs"]:
             undocumented.append({"behaviour": row.behaviour_id, **compared})
     status = {str(d["behaviour"]): str(d["status"]) for d in documented}
+    crossed = _by_version(table, old, new, status)
+    by_status: dict[str, int] = {}
+    for item in documented:
+        by_status[item["status"]] = by_status.get(item["status"], 0) + 1
     return {
         "from": old,
         "to": new,
         "resolved": {"from": table.resolve(old), "to": table.resolve(new)},
         "run": results["run"]["id"],
-        "changes": _by_version(table, old, new, status),
+        "target": runs.clean_target(str(results["run"].get("target", ""))),
+        "counts": {
+            "changes": len(crossed),
+            "behaviours": len(documented),
+            "undocumented": len(undocumented),
+            "by_status": by_status,
+        },
+        "changes": crossed,
         "documented": documented,
         "undocumented": undocumented,
     }
@@ -192,10 +207,9 @@ def render(report: dict[str, Any]) -> str:
     parts = [
         f"<h1>Upgrading from Square-Version {esc(old)} to {esc(new)}</h1>",
         '<nav><a href="index.html">run summary and matrix</a>'
-        '<a href="upgrade.json">upgrade.json</a></nav>',
+        '<a href="upgrade.json">upgrade.json</a><a href="upgrade.md">upgrade.md</a></nav>',
         f"<p>{esc(old)} behaves as {esc(report['resolved']['from'])}; {esc(new)} behaves as "
-        f"{esc(report['resolved']['to'])}. {len(report['documented'])} documented changes, "
-        f"{len(report['undocumented'])} undocumented differences observed.</p>",
+        f"{esc(report['resolved']['to'])}. <span id=counts>{esc(headline(report))}</span>.</p>",
         _by_version_html(report.get("changes", [])),
         "<h2>Documented changes by behaviour</h2>",
     ]
@@ -235,4 +249,5 @@ def write(
     report = build(results, table, old, new)
     (run_dir / "upgrade.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     (run_dir / "upgrade.html").write_text(render(report), encoding="utf-8")
+    (run_dir / "upgrade.md").write_text(render_md(report), encoding="utf-8")
     return report

@@ -43,6 +43,8 @@ class Preflight:
 
     diagnosis: str | None = None
     notes: list[str] = field(default_factory=list)
+    #: False when nothing answered HTTP at all (worth waiting for, with --wait-for-target)
+    answered: bool = True
 
     @property
     def ok(self) -> bool:
@@ -158,5 +160,6 @@ def preflight(target: Target, token: str | None, version: str, deadline: float) 
         answer = _probe(target.url, headers, seconds)
     except httpx.HTTPError as exc:
         why = clip(printable(redact.text(f"{type(exc).__name__}: {exc}")), 200)
-        return Preflight(diagnosis=redact.text(_unreachable(target, exc, seconds, why)))
+        diagnosis = redact.text(_unreachable(target, exc, seconds, why))
+        return Preflight(diagnosis=diagnosis, answered=False)
     return _judge(target, token, version, answer)

@@ -1,0 +1,96 @@
+"""Measure the CI gate's run: the default `squarecheck run` cold and warm, one and two workers.
+
+Each repeat runs, back to back, the default two-version run against the embedded emulator:
+
+- `off`: drawing every fuzz case in the run (`--fuzz-cache off`, as before the cache);
+- `cold`: an empty --fuzz-cache folder (drawing, then writing the cases);
+- `warm`: the folder `cold` filled (reading the cases, drawing none);
+- `warm -n2` and `cold -n2`: the same with `--workers 2`.
+
+It prints each configuration's median wall time (with min and max), the load average around
+the measurement (the machine may be shared: ratios taken side by side say more than the
+figures), and the ratios the targets are about: warm against 8 s, cold against off, one
+worker against two.
+
+    python bench/bench_ci.py [--repeat 3] [--markers EXPR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WARM_TARGET_SECONDS = 8.0
+WORKERS_TARGET_RATIO = 1.3
+
+
+def run_once(report_dir: Path, cache: str, workers: int, markers: str | None) -> float:
+    """One `squarecheck run`; its wall time in seconds (exit code 0 required)."""
+    cmd = [sys.executable, "-m", "squarecheck", "run", "--report-dir", str(report_dir)]
+    cmd += ["--fuzz-cache", cache]
+    if workers > 1:
+        cmd += ["--workers", str(workers)]
+    if markers:
+        cmd += ["-m", markers]
+    start = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"squarecheck run exited {done.returncode}: {done.stderr.strip()[-300:]}")
+    return wall
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--markers", default=None, help="-m expression (default: every check)")
+    args = parser.parse_args()
+    names = ("off", "cold", "warm", "warm -n2", "cold -n2")
+    walls: dict[str, list[float]] = {name: [] for name in names}
+    loads = [os.getloadavg()[0]]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for repeat in range(args.repeat):
+            cache, cache2 = root / f"cache-{repeat}", root / f"cache2-{repeat}"
+            reports = root / "reports"
+            plan = (
+                ("off", "off", 1),
+                ("cold", str(cache), 1),
+                ("warm", str(cache), 1),
+                ("warm -n2", str(cache), 2),
+                ("cold -n2", str(cache2), 2),
+            )
+            for name, setting, workers in plan:
+                walls[name].append(run_once(reports, setting, workers, args.markers))
+                loads.append(os.getloadavg()[0])
+            print(
+                f"repeat {repeat + 1}: "
+                + ", ".join(f"{n} {walls[n][-1]:.1f} s" for n in names)
+                + f" (load {loads[-1]:.1f})",
+                flush=True,
+            )
+    median = {name: statistics.median(values) for name, values in walls.items()}
+    print(f"\nmedians of {args.repeat} (load average {min(loads):.1f}-{max(loads):.1f}):")
+    for name in names:
+        values = walls[name]
+        print(f"  {name:9} {median[name]:6.2f} s (min {min(values):.2f}, max {max(values):.2f})")
+    print(
+        f"warm against the {WARM_TARGET_SECONDS:g} s target: "
+        f"{median['warm'] / WARM_TARGET_SECONDS:.2f}"
+    )
+    print(f"cold / off (no slower: <= 1): {median['cold'] / median['off']:.2f}")
+    print(f"warm / off: {median['warm'] / median['off']:.2f}")
+    print(
+        f"one worker / two workers, warm: {median['warm'] / median['warm -n2']:.2f} "
+        f"(target >= {WORKERS_TARGET_RATIO}); cold: {median['cold'] / median['cold -n2']:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
