@@ -68,14 +68,18 @@ def test_verdict_names_survivors_and_faults_without_a_verdict() -> None:
 
 
 def test_matrix_lists_errors_and_survivors_first() -> None:
-    """Rows run: no verdict, survived, killed by another behaviour only, killed as intended."""
-    rows = re.findall(r'<tr id="([^"]+)" class="([^"]+)">', _page())
+    """Rows run: no verdict (saying why), survived, killed by another behaviour only, killed as
+    intended."""
+    page = _page()
+    rows = re.findall(r'<tr id="([^"]+)" class="([^"]+)">', page)
     assert rows == [
         ("crashed", "error"),
         ("quiet", "survived"),
         ("stray", "stray"),
         ("aimed", "killed"),
     ]
+    crashed = page[page.index('<tr id="crashed"') :]
+    assert "No verdict:</span> exit 4 without results</td>" in crashed[: crashed.index("</tr>")]
 
 
 def test_catching_checks_fold_under_a_summary() -> None:
