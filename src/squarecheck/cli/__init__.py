@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     module = importlib.import_module(f"squarecheck.cli.{args.command}")
     try:
         code: int = module.execute(args)
+        sys.stdout.flush()  # output that cannot be written fails here, inside the boundary
     except KeyboardInterrupt:
         return 130
     except (TableError, UsageError) as exc:

@@ -3,11 +3,14 @@
 A broken behaviour table or schema is a configuration error (exit 2, the line names the file
 and line). Anything unexpected is squarecheck's own failure (exit 3): one line naming it and a
 log file holding the traceback, so a bug in squarecheck never reads as a verdict (exit 1) and
-never floods the terminal.
+never floods the terminal. Output that cannot be written (stdout on a full disk or a closed
+pipe) is such a failure too: the caller flushes stdout inside the boundary, and what stdout
+still holds is dropped, so Python's own flush at exit cannot fail again with its exit 120.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
@@ -40,4 +43,19 @@ def unexpected(prog: str, exc: BaseException) -> int:
     except OSError as log_error:
         where = f"no log written: {log_error.strerror}"
     print(f"{prog}: internal error, not a verdict: {what} ({where})", file=sys.stderr)
+    _drop_unwritable_output()
     return exitcodes.TOOL_ERROR
+
+
+def _drop_unwritable_output() -> None:
+    """When stdout cannot take what it holds, point it at the null device (the remedy Python's
+    documentation gives for a closed pipe) so that the flush at exit succeeds."""
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, sys.stdout.fileno())
+            os.close(null)
+        except (OSError, ValueError):
+            pass  # no file descriptor to point elsewhere: nothing more to do

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from squarecheck.reports import runs
-from squarecheck.reports.page import document, esc
+from squarecheck.reports.templating import render as render_template
 from squarecheck.target.bounds import clip, printable
 
 MAX_LINE = 2000  # characters of one line of the text diff
@@ -142,32 +142,42 @@ def render_text(diff: Diff) -> str:
     return "\n".join(clip(printable(line), MAX_LINE) for line in lines) + "\n"
 
 
+def _side_view(check: dict[str, Any] | None) -> dict[str, str] | None:
+    if check is None:
+        return None
+    return {"outcome": str(check["outcome"]), "facts": runs.describe(runs.observed(check))}
+
+
 def render_html(diff: Diff) -> str:
-    parts = [f"<h1>squarecheck diff {esc(diff.old_run)} → {esc(diff.new_run)}</h1>"]
-    for name, title in diff.SECTIONS:
-        items = diff.section(name)
-        parts.append(f'<h2 id="{name}">{esc(title)}: {len(items)}</h2>')
-        if not items:
-            continue
-        rows = "".join(
-            f"<tr><td>{esc(c.id)}</td><td>{esc(c.behaviour)}</td>"
-            f"<td class=obs>{esc(_side(c.old))}</td><td class=obs>{esc(_side(c.new))}</td></tr>"
-            for c in items
-        )
-        parts.append(
-            f'<table class="{name}"><thead><tr><th>Check</th><th>Behaviour</th>'
-            f"<th>{esc(diff.old_run)}</th><th>{esc(diff.new_run)}</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>"
-        )
-    keys = diff.by_key()
-    if keys:
-        parts.append('<h2 id="by-key">By check key</h2><ul>')
-        for key, sections in keys.items():
-            text = "; ".join(
-                f"{title.lower()}: {', '.join(sections[n])}"
-                for n, title in diff.SECTIONS
-                if n in sections
-            )
-            parts.append(f"<li><strong>{esc(key)}</strong>: {esc(text)}</li>")
-        parts.append("</ul>")
-    return document(f"squarecheck diff {diff.old_run} → {diff.new_run}", "".join(parts))
+    """The diff as a page (`templates/diff.html.j2`): the verdict and every section's count
+    first, then the non-empty sections, each change with what it was and what it is now."""
+    sections = [
+        {
+            "name": name,
+            "title": title,
+            "changes": [
+                {
+                    "id": c.id,
+                    "key": c.key,
+                    "version": c.version,
+                    "behaviour": c.behaviour,
+                    "old": _side_view(c.old),
+                    "new": _side_view(c.new),
+                }
+                for c in diff.section(name)
+            ],
+        }
+        for name, title in diff.SECTIONS
+    ]
+    keys = [
+        (key, [(title.lower(), found[name]) for name, title in diff.SECTIONS if name in found])
+        for key, found in diff.by_key().items()
+    ]
+    return render_template(
+        "diff.html.j2",
+        old_run=diff.old_run,
+        new_run=diff.new_run,
+        regressions=len(diff.regressions),
+        sections=sections,
+        keys=keys,
+    )

@@ -1,8 +1,11 @@
-"""HTML building blocks shared by the report pages: escaping, layout, evidence, links.
+"""HTML building blocks shared by the report pages: the style, the policy, links and anchors.
 
 Pages are self-contained (inline CSS, an optional small inline script, a Content-Security-Policy
-that forbids loading anything) so a report folder can be archived or opened offline. Every
-value from a run passes through `esc`.
+that forbids loading anything) so a report folder can be archived or opened offline. They are
+rendered from Jinja2 templates with autoescape (`templating`), which use these helpers as
+filters; `document` and `esc` remain for upgrade.html, the one page still built in Python.
+A link is made only for http(s) and relative targets: anything else (`javascript:`, `data:`)
+is shown as text.
 """
 
 from __future__ import annotations
@@ -106,16 +109,15 @@ def badge(outcome: str) -> str:
     return f'<span class="badge o-{esc(outcome)}">{esc(outcome)}</span>'
 
 
-def document(title: str, body: str, script: str = "") -> str:
-    """A whole page: CSP that loads nothing from anywhere, inline style and script."""
-    tail = f"<script>{script}</script>" if script else ""
+def document(title: str, body: str) -> str:
+    """A whole page: CSP that loads nothing from anywhere, inline style."""
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{esc(title)}</title><style>{CSS}</style></head>"
-        f"<body>{body}{tail}</body></html>\n"
+        f"<body>{body}</body></html>\n"
     )
 
 
@@ -137,40 +139,3 @@ def evidence_facts(check: dict[str, Any]) -> list[tuple[str, str]]:
         ("baseline reason", (check.get("baseline") or {}).get("reason")),
     ]
     return [(name, str(value)) for name, value in facts if value]
-
-
-def evidence_section(check: dict[str, Any], back: str = "#matrix") -> str:
-    """One check's verdict, message and every request/response/curl, under its anchor."""
-    parts = [
-        f'<section class="evidence" id="{anchor(check["id"])}">',
-        f"<h3>{esc(check['id'])} {badge(check['outcome'])}",
-    ]
-    if "baseline" in check:
-        parts.append(" " + badge(str(check["baseline"].get("status", ""))))
-    parts.append("</h3>")
-    facts = [
-        ("behaviour", check.get("behaviour")),
-        ("operation", check.get("operation")),
-        ("expected", check.get("expected_summary")),
-        ("observed", json.dumps(check.get("observed") or {}, sort_keys=True)),
-        ("message", check.get("message")),
-        ("baseline reason", (check.get("baseline") or {}).get("reason")),
-    ]
-    parts.append('<dl class="summary">')
-    for name, value in facts:
-        if value:
-            parts.append(f"<dt>{esc(name)}</dt><dd>{esc(value)}</dd>")
-    parts.append("</dl>")
-    for number, item in enumerate(check.get("evidence") or [], start=1):
-        parts.append(f'<h4>Exchange {number}</h4><div class="exchange">')
-        for part in ("request", "response", "curl"):
-            if part in item:
-                parts.append(
-                    f'<div class="{part}"><div class="muted">{esc(part)}</div>'
-                    f"<pre>{esc(pretty(item[part]))}</pre></div>"
-                )
-        parts.append("</div>")
-    if not check.get("evidence"):
-        parts.append('<p class="muted">No exchanges recorded.</p>')
-    parts.append(f'<p><a href="{esc(back)}">back to the matrix</a></p></section>')
-    return "".join(parts)

@@ -1,9 +1,11 @@
-"""The kill matrix for people: a plain-text table and selftest.html (readable without scripts)."""
+"""The kill matrix for people: a plain-text table and selftest.html (readable without scripts,
+rendered from `reports/templates/selftest.html.j2` with autoescape)."""
 
 from __future__ import annotations
 
-import html
 from typing import Any
+
+from squarecheck.reports.templating import render as render_template
 
 
 def terminal_table(doc: dict[str, Any]) -> str:
@@ -32,56 +34,55 @@ def terminal_table(doc: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-STYLE = """
-body{font-family:system-ui,sans-serif;margin:2rem;color:#1b1b1b}
-table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:.35rem .5rem;
-text-align:left;vertical-align:top}th{background:#f2f2f2}.killed{color:#0a6b0a;font-weight:600}
-.survived,.error{color:#b00020;font-weight:600}ul{margin:0;padding-left:1.1rem}
-code{font-size:.9em}.muted{color:#666}
-"""
+#: kill-matrix rows in the order a reader acts on them: no verdict, survivors, stray kills
+ORDER = {"error": 0, "survived": 1, "stray": 2, "killed": 3}
+
+
+def _status(row: dict[str, Any]) -> str:
+    if row["error"]:
+        return "error"
+    if not row["killed"]:
+        return "survived"
+    return "killed" if row["intended_caught"] else "stray"
+
+
+def _headline(doc: dict[str, Any]) -> str:
+    """The verdict in a few words, by exit code."""
+    summary, clean = doc["summary"], doc["clean"]
+    if doc["exit_code"] == 0:
+        return "Every fault killed"
+    if doc["exit_code"] == 1:
+        survived = len(summary["survived"])
+        if not clean["passed"]:
+            return "The clean emulator fails a check"
+        return f"{survived} fault{'' if survived == 1 else 's'} survived"
+    return "No verdict"
 
 
 def render_html(doc: dict[str, Any]) -> str:
-    """selftest.html: self-contained, every value escaped, readable without scripts."""
-    e = html.escape
-    run, clean, summary = doc["run"], doc["clean"], doc["summary"]
-    verdict = "passed" if clean["passed"] else "FAILED"
-    parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>squarecheck selftest {e(run['id'])}</title><style>{STYLE}</style></head><body>",
-        f"<h1>squarecheck selftest <code>{e(run['id'])}</code></h1>",
-        f"<p>{summary['killed']} of {summary['faults']} injected faults killed; "
-        f"{summary['intended_caught']} caught by a check of a behaviour the fault targets. "
-        f"Exit code {doc['exit_code']}. Finished {e(run['finished_at'])} in {run['duration']}s"
-        f"{'; -k ' + e(run['keyword']) if run.get('keyword') else ''}.</p>",
-        f"<h2>Positive control: the clean emulator {verdict}</h2>",
-        "<p>" + e(", ".join(f"{n} {o}" for o, n in clean["counts"].items() if n)) + "</p>",
-    ]
-    if clean["failing"] or clean["errors"] or clean["error"]:
-        items = [f"{c['id']} ({c['behaviour']})" for c in clean["failing"]] + clean["errors"]
-        items += [clean["error"]] if clean["error"] else []
-        parts.append("<ul>" + "".join(f"<li>{e(i)}</li>" for i in items) + "</ul>")
-    parts.append(
-        "<h2>Kill matrix</h2><table><thead><tr><th>fault</th><th>what it breaks</th>"
-        "<th>intended behaviours</th><th>verdict</th><th>intended caught</th>"
-        "<th>checks that caught it</th></tr></thead><tbody>"
-    )
+    """selftest.html (`templates/selftest.html.j2`): the verdict, the clean control, then the
+    kill matrix with survivors and errors first; self-contained, readable without scripts."""
+    rows = []
     for row in doc["faults"]:
-        status = "error" if row["error"] else "killed" if row["killed"] else "survived"
-        caught = "".join(
-            f"<li>{'&#9733; ' if c['intended'] else ''}<code>{e(c['id'])}</code> "
-            f"<span class='muted'>({e(c['behaviour'])})</span></li>"
-            for c in row["caught_by"]
+        behaviours = sorted({c["behaviour"] for c in row["caught_by"]})
+        rows.append(
+            {
+                **row,
+                "status": _status(row),
+                "caught_behaviours": [(b, b in row["behaviours"]) for b in behaviours],
+            }
         )
-        parts.append(
-            f"<tr id='{e(row['name'])}'><td><code>{e(row['name'])}</code></td>"
-            f"<td>{e(row['description'])}</td><td>{e(', '.join(row['behaviours']))}</td>"
-            f"<td class='{status}'>{status}{': ' + e(row['error']) if row['error'] else ''}</td>"
-            f"<td>{'yes' if row['intended_caught'] else 'no'}</td>"
-            f"<td><ul>{caught}</ul></td></tr>"
-        )
-    parts.append(
-        "</tbody></table><p class='muted'>&#9733; marks a check of a behaviour the fault "
-        "is meant to break.</p></body></html>"
+    rows.sort(key=lambda r: ORDER[r["status"]])
+    clean = doc["clean"]
+    return render_template(
+        "selftest.html.j2",
+        run=doc["run"],
+        summary=doc["summary"],
+        exit_code=doc["exit_code"],
+        headline=_headline(doc),
+        clean=clean,
+        clean_problems=[f"{c['id']} ({c['behaviour']})" for c in clean["failing"]]
+        + list(clean["errors"])
+        + ([clean["error"]] if clean["error"] else []),
+        rows=rows,
     )
-    return "\n".join(parts) + "\n"
