@@ -29,23 +29,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def _pytest_reports(run_dir: Path, sources: list[tuple[Path, str]]) -> None:
     """Copy each merged run's report.html beside the merged run, and list them in report.html."""
-    from squarecheck.reports.page import document, esc
+    from squarecheck.reports import templating
 
     (run_dir / "runs").mkdir(exist_ok=True)
-    items = []
+    listed = []
     for folder, run_id in sources:
         page = folder / "report.html"
         if page.is_file():
             shutil.copyfile(page, run_dir / "runs" / f"{run_id}.html")
-            items.append(f'<li><a href="runs/{esc(run_id)}.html">{esc(run_id)}</a></li>')
-        else:
-            items.append(f"<li>{esc(run_id)}: no pytest report</li>")
-    body = (
-        "<h1>pytest reports of the merged runs</h1>"
-        '<nav><a href="index.html">the merged run: summary and matrix</a></nav>'
-        f"<ul>{''.join(items)}</ul>"
-    )
-    (run_dir / "report.html").write_text(document("squarecheck merged runs", body), "utf-8")
+        listed.append((run_id, page.is_file()))
+    html = templating.render("merged.html.j2", runs=listed)
+    (run_dir / "report.html").write_text(html, "utf-8")
 
 
 def execute(args: argparse.Namespace) -> int:

@@ -3,7 +3,7 @@
 Pages are self-contained (inline CSS, an optional small inline script, a Content-Security-Policy
 that forbids loading anything) so a report folder can be archived or opened offline. They are
 rendered from Jinja2 templates with autoescape (`templating`), which use these helpers as
-filters; `document` and `esc` remain for upgrade.html, the one page still built in Python.
+filters; a helper that returns markup escapes its own input.
 A link is made only for http(s) and relative targets: anything else (`javascript:`, `data:`)
 is shown as text.
 """
@@ -107,18 +107,6 @@ def source_link(url: str, label: str = "") -> str:
 
 def badge(outcome: str) -> str:
     return f'<span class="badge o-{esc(outcome)}">{esc(outcome)}</span>'
-
-
-def document(title: str, body: str) -> str:
-    """A whole page: CSP that loads nothing from anywhere, inline style."""
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{esc(title)}</title><style>{CSS}</style></head>"
-        f"<body>{body}</body></html>\n"
-    )
 
 
 def pretty(value: Any) -> str:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from squarecheck.reports import matrix as mx
-from squarecheck.reports import runs
-from squarecheck.reports.page import anchor, badge, document, esc, link, source_link
+from squarecheck.reports import runs, templating
+from squarecheck.reports.page import anchor
 from squarecheck.reports.timeline import change_anchor
 from squarecheck.reports.upgrade_md import headline, render_md
 from squarecheck.spec.table import Change, Table
@@ -157,90 +157,45 @@ def build(results: dict[str, Any], table: Table, old: str, new: str) -> dict[str
     }
 
 
-def _side_html(side: dict[str, Any] | None) -> str:
+_DIFFERS = {True: "differs", False: "same", None: "not comparable"}
+
+
+def _side_view(side: dict[str, Any] | None) -> dict[str, Any] | None:
     if side is None:
-        return '<td class="muted">not run</td>'
-    return (
-        f"<td>{badge(side['outcome'])} <span class=obs>{esc(runs.describe(side['observed']))}"
-        f'</span> <a href="index.html#{esc(side["anchor"])}">evidence</a></td>'
-    )
+        return None
+    return {**side, "facts": runs.describe(side["observed"])}
 
 
-def _checks_table(checks: list[dict[str, Any]], old: str, new: str) -> str:
-    if not checks:
-        return '<p class="muted">No check in this run covers it.</p>'
-    rows = "".join(
-        f"<tr><td>{esc(c['key'])}</td>{_side_html(c['from'])}{_side_html(c['to'])}"
-        f"<td>{esc({True: 'differs', False: 'same', None: 'not comparable'}[c['differs']])}"
-        "</td></tr>"
+def _checks_view(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": c["key"],
+            "from": _side_view(c["from"]),
+            "to": _side_view(c["to"]),
+            "differs": _DIFFERS[c["differs"]],
+        }
         for c in checks
-    )
-    return (
-        f"<table><thead><tr><th>Check</th><th>{esc(old)}</th><th>{esc(new)}</th>"
-        f"<th>Observations</th></tr></thead><tbody>{rows}</tbody></table>"
-    )
-
-
-def _by_version_html(changes: list[dict[str, Any]]) -> str:
-    """Every change crossed, grouped by the version it starts in, with its evidence."""
-    if not changes:
-        return ""
-    parts, current = ['<h2>Changes by version</h2><div id="by-version">'], ""
-    for change in changes:
-        if change["since"] != current:
-            parts.append(("</ul>" if current else "") + f"<h3>{esc(change['since'])}</h3><ul>")
-            current = change["since"]
-        evidence = "; ".join(link(e["href"], e["label"]) for e in change["evidence"])
-        timeline = f"timeline.html#{change_anchor(change['behaviour'], change['since'])}"
-        parts.append(
-            f'<li><a href="#b-{esc(change["behaviour"])}">{esc(change["behaviour"])}</a> '
-            f"({esc(change['basis'])}, {esc(change['status'])}): "
-            f"<em>before:</em> {esc(change['before'])} <em>after:</em> {esc(change['after'])} "
-            f'<span class="muted">evidence: {evidence}; <a href="{timeline}">on the timeline</a>'
-            "</span></li>"
-        )
-    return "".join(parts) + "</ul></div>"
+    ]
 
 
 def render(report: dict[str, Any]) -> str:
-    old, new = report["from"], report["to"]
-    parts = [
-        f"<h1>Upgrading from Square-Version {esc(old)} to {esc(new)}</h1>",
-        '<nav><a href="index.html">run summary and matrix</a>'
-        '<a href="upgrade.json">upgrade.json</a><a href="upgrade.md">upgrade.md</a></nav>',
-        f"<p>{esc(old)} behaves as {esc(report['resolved']['from'])}; {esc(new)} behaves as "
-        f"{esc(report['resolved']['to'])}. <span id=counts>{esc(headline(report))}</span>.</p>",
-        _by_version_html(report.get("changes", [])),
-        "<h2>Documented changes by behaviour</h2>",
+    """upgrade.html (`templates/upgrade.html.j2`): the changes crossed by version, each
+    documented behaviour with its checks on both sides, then the undocumented differences."""
+    changes = [
+        {**c, "timeline": change_anchor(c["behaviour"], c["since"])}
+        for c in report.get("changes", [])
     ]
-    if report["documented"]:
-        overview = "".join(
-            f'<li><a href="#b-{esc(d["behaviour"])}">{esc(d["behaviour"])}</a>: '
-            f"{esc(d['status'])}</li>"
-            for d in report["documented"]
-        )
-        parts.append(f'<ul id="overview">{overview}</ul>')
-    if not report["documented"]:
-        parts.append("<p>The behaviour table documents no change between these versions.</p>")
-    for item in report["documented"]:
-        sources = ", ".join(
-            f"{esc(c['since'])} ({esc(c['basis'])}, {source_link(c['source'])})"
-            for c in item["changes"]
-        )
-        parts.append(
-            f'<section class="upgrade-item" id="b-{esc(item["behaviour"])}">'
-            f"<h3>{esc(item['behaviour'])}: {esc(item['title'])} "
-            f'<span class="finding">{esc(item["status"])}</span></h3>'
-            f"<p><em>before:</em> {esc(item['before'])}<br><em>after:</em> {esc(item['after'])}"
-            f"<br><span class=muted>changes in {sources}</span></p>"
-            f"{_checks_table(item['checks'], old, new)}</section>"
-        )
-    parts.append("<h2>Undocumented differences</h2>")
-    if not report["undocumented"]:
-        parts.append("<p>No check observed a difference the table does not predict.</p>")
-    else:
-        parts.append(_checks_table(report["undocumented"], old, new))
-    return document(f"squarecheck upgrade {old} → {new}", "".join(parts))
+    documented = [{**d, "checks": _checks_view(d["checks"])} for d in report["documented"]]
+    return templating.render(
+        "upgrade.html.j2",
+        old=report["from"],
+        new=report["to"],
+        resolved=report["resolved"],
+        headline=headline(report),
+        changes=changes,
+        documented=documented,
+        undocumented=_checks_view(report["undocumented"]),
+    )
 
 
 def write(
