@@ -41,3 +41,17 @@ def test_secrets_never_reach_the_command_line() -> None:
     argv = pytest_args(settings, Target("http://127.0.0.1:9", "url"))
     assert "tok-1" not in argv and "tok-2" not in argv
     assert all(o.secret for o in TABLE if o.name in ("token", "second_token"))
+
+
+def test_values_reach_the_suites_in_a_spelling_the_plugin_reads_back() -> None:
+    """--shard K/N, --run-name, --wait-for-target and --fuzz-cache are passed on as given, and
+    each parses back to the value the run resolved."""
+    given = {"shard": "2/4", "run_name": "nightly", "wait_for_target": "5", "fuzz_cache": "off"}
+    settings = resolve("run", given, environ={})
+    argv = pytest_args(settings, Target("http://127.0.0.1:9", "url"))
+    passed = {flag: argv[argv.index(flag) + 1] for flag in ("--shard", "--run-name")}
+    assert passed == {"--shard": "2/4", "--run-name": "nightly"}
+    back = resolve("pytest", {"shard": passed["--shard"]}, environ={})
+    assert back.shard == settings.shard == (2, 4)
+    assert argv[argv.index("--wait-for-target") + 1] == "5.0"
+    assert argv[argv.index("--fuzz-cache") + 1] == "off"

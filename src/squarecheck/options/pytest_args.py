@@ -40,12 +40,12 @@ def _spelled(option: Option, value: Any) -> Iterator[str]:
             yield flag
     elif option.kind == "pair":
         yield flag
-        yield from (str(v) for v in value)
+        yield from (option.spell(v) for v in value)
     elif option.kind == "list":
         for item in value:
-            yield from (flag, str(item))
+            yield from (flag, option.spell(item))
     else:
-        yield from (flag, str(value))
+        yield from (flag, option.spell(value))
 
 
 def option_args(settings: Settings) -> list[str]:

@@ -129,6 +129,8 @@ class Option:
     pytest_native: str | None = None
     #: a secret: passed to pytest through the environment, never on a command line
     secret: bool = False
+    #: how a resolved value is written back on a command line (the run's pytest arguments)
+    spell: Callable[[Any], str] = str
 
     def flag_for(self, command: Command) -> str:
         return self.pytest_flag if command == "pytest" and self.pytest_flag else self.flag
@@ -321,6 +323,7 @@ TABLE: tuple[Option, ...] = (
         "combine the parts with squarecheck merge",
         "run pytest",
         cast=_shard,
+        spell=lambda shard: f"{shard[0]}/{shard[1]}",
         metavar="K/N",
     ),
     _o(
