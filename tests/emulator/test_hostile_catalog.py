@@ -1,4 +1,4 @@
-"""Hostile catalog requests cost what they carry: no quadratic update.
+"""Hostile catalog requests cost what they carry: no quadratic update, no state per reader.
 
 The cost of an update is counted, not timed: Python calls (`sys.setprofile`) and SQLite virtual
 machine steps (`set_progress_handler`) while the real handler runs on the real stores, so a
@@ -14,14 +14,17 @@ from types import FrameType
 from typing import Any
 
 import pytest
+from commerce_helpers import CATALOG, batch_upsert
+from emulator_helpers import Api, error_of
 
 from squarecheck.emulator.call import Call
 from squarecheck.emulator.commerce import catalog_handlers
-from squarecheck.emulator.commerce.store import CommerceStore
+from squarecheck.emulator.commerce.store import MAX_SCRATCH, CommerceStore
 from squarecheck.emulator.config import EmulatorConfig
 from squarecheck.emulator.core.bodyparse import parse
 from squarecheck.emulator.core.versioning import context_for
 from squarecheck.emulator.customers.store import CustomerStore
+from squarecheck.emulator.server import EmulatorServer
 
 NEW = "2022-03-16"
 SQLITE_STEPS_PER_TICK = 100
@@ -96,3 +99,67 @@ def test_updating_an_item_costs_linear_operations_in_its_variations(
     """Updating an item with 4x the variations costs under 5x the operations (16x is quadratic)."""
     small, large = _operations(stores, 100), _operations(stores, 400)
     assert large < 5 * small, (small, large, large / small)
+
+
+@pytest.fixture(scope="module")
+def own_server() -> Iterator[EmulatorServer]:
+    """A server of this module's own, so no other test's sellers are counted."""
+    with EmulatorServer(port=0) as running:
+        yield running
+
+
+def test_catalog_reads_keep_nothing_per_token(own_server: EmulatorServer) -> None:
+    """Catalog reads and a customerless CalculateOrder under fresh tokens leave no state behind."""
+    assert own_server.app is not None
+    commerce: CommerceStore = own_server.app.state.commerce
+    for index in range(40):
+        api = Api(own_server.url, NEW)
+        api.token = f"reader{index}-" + "t" * 2000
+        assert api.request("GET", f"{CATALOG}/list").status_code == 200
+        assert api.request("POST", f"{CATALOG}/search", json={}).status_code == 200
+        assert api.request("GET", f"{CATALOG}/object/NOPE").status_code == 404
+        batch = {"object_ids": ["NOPE"]}
+        assert api.request("POST", f"{CATALOG}/batch-retrieve", json=batch).status_code == 200
+        location = api.ok("GET", "/v2/locations")["locations"][0]["id"]
+        order = {"location_id": location, "line_items": [{"name": "x", "quantity": "1",
+                 "base_price_money": {"amount": 100, "currency": "USD"}}]}  # fmt: skip
+        assert api.request("POST", "/v2/orders/calculate", json={"order": order}).status_code == 200
+        api.close()
+    assert commerce.scratch_count() == 0
+    assert own_server.app.state.store.seller_count() == 0
+
+
+def test_faults_scratch_state_is_bounded(stores: tuple[CustomerStore, CommerceStore]) -> None:
+    """Scratch state is kept for the most recent MAX_SCRATCH tokens only, whatever their count."""
+    commerce = stores[1]
+    for index in range(MAX_SCRATCH + 50):
+        with commerce.session(f"writer{index}") as session:
+            session.memo["seen"] = index
+    assert commerce.scratch_count() == MAX_SCRATCH
+    with commerce.session(f"writer{MAX_SCRATCH + 49}") as session:
+        assert session.memo["seen"] == MAX_SCRATCH + 49
+    with commerce.session("writer0") as session:
+        assert session.memo == {}
+
+
+def test_a_search_cursor_keeps_a_digest_of_a_huge_request(own_server: EmulatorServer) -> None:
+    """A SearchCatalogObjects cursor of a 256 KiB request is stored in under 200 bytes, and is
+    still bound to that request."""
+    api = Api(own_server.url, NEW)
+    categories = [{"type": "CATEGORY", "id": f"#c{i}", "category_data": {"name": f"c{i}"}}
+                  for i in range(3)]  # fmt: skip
+    batch_upsert(api, *categories)
+    types = ["CATEGORY"] * (256 * 1024 // len('"CATEGORY", '))
+    body: dict[str, Any] = {"object_types": types, "limit": 1}
+    first = api.ok("POST", f"{CATALOG}/search", json=body)
+    assert len(json.dumps(body)) > 256 * 1024 and "cursor" in first
+    assert own_server.app is not None
+    with own_server.app.state.store.transaction() as db:
+        (largest,) = db.execute("SELECT max(length(scope)) FROM commerce_cursors").fetchone()
+    assert largest < 200
+    second = api.ok("POST", f"{CATALOG}/search", json={**body, "cursor": first["cursor"]})
+    assert second["objects"][0]["id"] != first["objects"][0]["id"]
+    other = {"object_types": types[:-1], "limit": 1, "cursor": first["cursor"]}
+    refused = api.request("POST", f"{CATALOG}/search", json=other)
+    assert refused.status_code == 400 and error_of(refused)["field"] == "cursor"
+    api.close()
