@@ -4,6 +4,10 @@
         httpx.get(server.url + "/v2/customers/groups", headers=...)
 
 The socket is bound before `start()` returns, so `url` carries the real port even for port 0.
+A request's head (request line and headers) is bounded where it is read (`BoundedHttpTools`):
+MAX_HEAD_BYTES in all and MAX_HEADERS headers, as a front end such as Envoy bounds it by
+default (`max_request_headers_kb` 60, `max_headers_count` 100); beyond either the answer is 431
+with a Square error envelope and the connection is closed, before the head is held in memory.
 """
 
 from __future__ import annotations
@@ -13,15 +17,151 @@ import socket
 import threading
 from collections.abc import Iterable
 from types import TracebackType
+from typing import Any
 
+import httptools
 import uvicorn
 from starlette.applications import Starlette
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from squarecheck.emulator.app import create_app
 from squarecheck.emulator.config import EmulatorConfig
+from squarecheck.emulator.core.errors import BadRequest
+from squarecheck.emulator.core.responses import json_bytes
 from squarecheck.emulator.faults.catalogue import CATALOGUE
 
 _START_TIMEOUT = 15.0
+#: Bytes of a request's head (request line, header lines and their line ends), and headers.
+MAX_HEAD_BYTES = 60 * 1024
+MAX_HEADERS = 100
+#: After a refusal, how long the rest of the request is read and dropped (so the client, still
+#: sending, gets the 431 instead of a reset) before the connection is closed.
+LINGER_SECONDS = 2.0
+TOO_LARGE = f"The request headers must not exceed {MAX_HEAD_BYTES} bytes."
+
+
+class _HeadRefused(Exception):
+    """Raised in a parser callback to stop the parser at once."""
+
+
+class BoundedHttpTools(HttpToolsProtocol):
+    """uvicorn's httptools protocol with a bounded request head.
+
+    httptools holds a header until its line ends, so a 64 MiB header would be held whole
+    before a callback could refuse it. Instead the head's bytes are counted as they arrive and
+    the parser is fed no further than MAX_HEAD_BYTES of them: a head that has not ended there
+    is answered 431 and the connection closed (after LINGER_SECONDS of reading and dropping
+    whatever else the client sends). A head that begins in the same read as the end of a
+    pipelined request before it is counted from its first whole read on, so the parsed size
+    of its target, names and values is checked too, and so is the number of headers.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._reading_head = True
+        self._head_bytes = 0  # as received, since the head began
+        self._head_content = 0  # as parsed: the request target, header names and values
+        self._header_count = 0
+        self._refusal = ""
+        self._refused = False
+
+    def data_received(self, data: bytes) -> None:
+        """Feed the parser; within a head, no further than the head's limit."""
+        if self._refused or self.transport.is_closing():
+            return
+        while data and self._reading_head:
+            room = MAX_HEAD_BYTES - self._head_bytes
+            piece, data = (data, b"") if len(data) <= room else (data[:room], data[room:])
+            self._head_bytes += len(piece)
+            self._feed(piece)
+            if self._refused or self.transport.is_closing():
+                return
+            if self._reading_head and self._head_bytes >= MAX_HEAD_BYTES:
+                self._refuse(TOO_LARGE)
+                return
+        if data:
+            self._feed(data)
+
+    def _feed(self, data: bytes) -> None:
+        """`HttpToolsProtocol.data_received`, with a refusal from a callback answered 431."""
+        self._unset_keepalive_if_required()
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserError:
+            if self._refusal:
+                self._refuse(self._refusal)
+                return
+            message = "Invalid HTTP request received."
+            self.logger.warning(message)
+            self.send_400_response(message)
+        except httptools.HttpParserUpgrade:
+            if self._should_upgrade():
+                self.handle_websocket_upgrade()
+            else:
+                self._unsupported_upgrade_warning()
+
+    def _stop(self, detail: str) -> None:
+        self._refusal = detail
+        raise _HeadRefused(detail)
+
+    def on_message_begin(self) -> None:
+        self._head_content = self._header_count = 0
+        super().on_message_begin()
+
+    # on_url and on_header do what uvicorn's do, inline: they run for every header of every
+    # request, where a call to super() is a measurable share of the cost.
+    def on_url(self, url: bytes) -> None:
+        self._head_content += len(url)
+        self.url += url
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._header_count += 1
+        self._head_content += len(name) + len(value)
+        if self._header_count > MAX_HEADERS:
+            self._stop(f"A request must not carry more than {MAX_HEADERS} headers.")
+        if self._head_content > MAX_HEAD_BYTES:
+            self._stop(TOO_LARGE)
+        name = name.lower()
+        value = value.rstrip(b" \t")  # llhttp keeps trailing whitespace; RFC 9110 drops it
+        if name == b"expect" and value.lower() == b"100-continue":
+            self.expect_100_continue = True
+        self.headers.append((name, value))
+
+    def on_headers_complete(self) -> None:
+        if self._head_content > MAX_HEAD_BYTES:
+            self._stop(TOO_LARGE)
+        self._reading_head = False
+        super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        self._reading_head = True
+        self._head_bytes = 0
+        super().on_message_complete()
+
+    def _refuse(self, detail: str) -> None:
+        """431 with a Square error envelope, then close: the rest of the head is never parsed.
+
+        Behind a pipelined request still being answered, that answer goes first and then the
+        connection closes (a 431 written now would cut into it)."""
+        self._refused = True
+        if self.cycle is not None and not self.cycle.response_complete:
+            self.cycle.keep_alive = False
+            return
+        body = json_bytes(BadRequest(detail).to_body())
+        lines = [b"HTTP/1.1 431 Request Header Fields Too Large\r\n"]
+        lines += [
+            name + b": " + value + b"\r\n" for name, value in self.server_state.default_headers
+        ]
+        lines += [
+            b"content-type: application/json\r\n",
+            b"content-length: " + str(len(body)).encode("ascii") + b"\r\n",
+            b"connection: close\r\n\r\n",
+            body,
+        ]
+        self.transport.write(b"".join(lines))
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        self.loop.call_later(LINGER_SECONDS, self.transport.close)
 
 
 class EmulatorServer:
@@ -87,6 +227,7 @@ class EmulatorServer:
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
             app,
+            http=BoundedHttpTools,
             log_level="warning",
             access_log=False,
             lifespan="off",
