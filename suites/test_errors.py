@@ -146,7 +146,7 @@ def test_integral_number(check: Check) -> None:
 
 
 @pytest.mark.check("integral-numbers", "UpsertCatalogObject", "a price written as 1.5e3")
-def test_integral_number_echoed(check: Check) -> None:
+def test_integral_number_in_exponent_form(check: Check) -> None:
     """A variation's price written 1.5e3 is taken as 1500 and answered as the integer 1500."""
     item = Shop.open(check).item("#item", 1500)
     text = json.dumps({"idempotency_key": check.new_key(), "object": item})
