@@ -165,12 +165,15 @@ def wrk_rate(url: str, token: str, seconds: float) -> float:
 
 
 def _serve_bare() -> None:
-    """A bare Starlette endpoint on uvicorn, set up like `EmulatorServer` (thread, socket)."""
+    """A bare Starlette endpoint on uvicorn, set up like `EmulatorServer` (thread, socket, the
+    protocol that bounds request heads)."""
     import uvicorn
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import Response
     from starlette.routing import Route
+
+    from squarecheck.emulator.server import BoundedHttpTools
 
     group = {
         "id": "2TAT3CMH4Q0A9M87XJZED0WMR3",
@@ -193,7 +196,12 @@ def _serve_bare() -> None:
     sock.listen(512)
     server = uvicorn.Server(
         uvicorn.Config(
-            app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2
+            app,
+            http=BoundedHttpTools,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=2,
         )
     )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

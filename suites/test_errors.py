@@ -12,6 +12,8 @@ is refused at all is inferred (malformed-body-refused), which code it gets is as
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from squarecheck.checks import (
@@ -24,6 +26,7 @@ from squarecheck.checks import (
     expect_true,
     group_names,
 )
+from squarecheck.checks.discounts import Shop
 from squarecheck.target.client import Response
 
 GROUPS = "/v2/customers/groups"
@@ -140,6 +143,28 @@ def test_integral_number(check: Check) -> None:
         expect_status(resp, expect["status"], "(2.0 is the integer 2)")
     else:
         expect_error(resp, status=expect["status"], code=expect["code"])
+
+
+@pytest.mark.check("integral-numbers", "UpsertCatalogObject", "a price written as 1.5e3")
+def test_integral_number_in_exponent_form(check: Check) -> None:
+    """A variation's price written 1.5e3 is taken as 1500 and answered as the integer 1500."""
+    item = Shop.open(check).item("#item", 1500)
+    text = json.dumps({"idempotency_key": check.new_key(), "object": item})
+    text = text.replace('"amount": 1500', '"amount": 1.5e3')
+    resp = check.judge(check.client.request(
+        "UpsertCatalogObject", "POST", "/v2/catalog/object", content=text,
+    ))  # fmt: skip
+    expect = check.expect
+    check.observe(outcome=acceptance(resp))
+    if expect["outcome"] != "accepted":
+        expect_error(resp, status=expect["status"], code=expect["code"])
+        return
+    expect_status(resp, expect["status"], "(1.5e3 is the integer 1500)")
+    variations = resp.body["catalog_object"]["item_data"].get("variations") or [{}]
+    price = (variations[0].get("item_variation_data") or {}).get("price_money") or {}
+    answered = price.get("amount")
+    exact = isinstance(answered, int) and not isinstance(answered, bool) and answered == 1500
+    expect_true(exact, f"the price is answered as {answered!r}, not as the integer 1500", resp)
 
 
 def _route_miss(check: Check, method: str, path: str) -> None:

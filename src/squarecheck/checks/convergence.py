@@ -59,6 +59,7 @@ def run_probe(base: Client, timeout: float) -> dict[str, bool]:
     client = Client(base.conn, base.token, base.version, [], validate=False)
     ledger = client.conn.ledger
     mark = ledger.mark()
+    interrupted = False
     try:
         group_id = _created(client.create_group(f"{ledger.prefix}probe"), "group")
         customer_id = _created(client.create_customer(f"{ledger.prefix}probe"), "customer")
@@ -67,10 +68,15 @@ def run_probe(base: Client, timeout: float) -> dict[str, bool]:
         if client.add_group(customer_id, group_id).status != 200:
             return {}
         return _wait(client, customer_id, group_id, timeout)
+    except KeyboardInterrupt:
+        interrupted = True  # SIGINT or SIGTERM: nothing more is sent; the ledger keeps the rest
+        raise
     finally:
-        cleanup(
-            ledger.since(mark), lambda token: Client(client.conn, token, None, [], validate=False)
-        )
+        if not interrupted:
+            cleanup(
+                ledger.since(mark),
+                lambda token: Client(client.conn, token, None, [], validate=False),
+            )
 
 
 def _wait(client: Client, customer_id: str, group_id: str, timeout: float) -> dict[str, bool]:

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from squarecheck.errors import UsageError
-from squarecheck.options.table import Option, _o, _version
+from squarecheck.options.casts import version as _version
+from squarecheck.options.table import Option, _o
 
 
 def _port(raw: str) -> int:

@@ -1,20 +1,22 @@
 """The options table itself: each option's flag, environment twin, cast and default.
 
-Split from the resolution (`squarecheck.options`) so each stays small; the casts live here,
-next to the entries that use them.
+Split from the resolution (`squarecheck.options`) and the casts (`casts`) so each stays small.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from squarecheck.errors import UsageError
-from squarecheck.spec.table import SELECTIONS, load_table
+from squarecheck.options.casts import CACHE_OFF
+from squarecheck.options.casts import existing_file as _existing_file
+from squarecheck.options.casts import positive as _positive
+from squarecheck.options.casts import run_name as _run_name
+from squarecheck.options.casts import shard as _shard
+from squarecheck.options.casts import version as _version
 from squarecheck.target.bounds import MAX_BODY, MAX_ERRORS, MAX_TEXT, REQUEST_DEADLINE
 from squarecheck.target.resolve import target_kind
 
@@ -27,35 +29,6 @@ REMOTE_SEARCH_TIMEOUT = 60.0
 EMULATOR_SEARCH_TIMEOUT = 5.0
 
 
-def _positive(kind: type[int] | type[float], flag: str) -> Callable[[str], Any]:
-    def cast(raw: str) -> Any:
-        try:
-            number = kind(raw)
-        except ValueError:
-            noun = "whole number" if kind is int else "number"
-            raise UsageError(f"{flag} must be a {noun}, not {raw!r}") from None
-        if number <= 0:
-            raise UsageError(f"{flag} must be positive")
-        return number
-
-    return cast
-
-
-def _version(flag: str, selections: bool = False) -> Callable[[str], str]:
-    """A Square-Version the behaviour table knows, or with `selections` `cutovers` / `all`
-    (expanded once every value is read); else a usage error naming the newest known."""
-
-    def cast(raw: str) -> str:
-        problem = None if selections and raw in SELECTIONS else load_table().version_problem(raw)
-        if problem and selections:
-            problem += f"; or one of the keywords {', '.join(SELECTIONS)}"
-        if problem:
-            raise UsageError(f"{flag} {problem}")
-        return raw
-
-    return cast
-
-
 FUZZ_BUDGET = 20  # default generated cases per operation and mode, spread over the versions
 
 
@@ -63,38 +36,6 @@ def fuzz_examples_for(versions: int) -> int:
     """The default fuzz budget per version: 10 for one or two versions, FUZZ_BUDGET spread
     over more (at least 2 each), so a matrix of many versions does not multiply its time."""
     return max(2, min(10, FUZZ_BUDGET // max(versions, 1)))
-
-
-def _existing_file(flag: str) -> Callable[[str], Path]:
-    def cast(raw: str) -> Path:
-        if not Path(raw).is_file():
-            raise UsageError(f"{flag} {raw}: no such file")
-        return Path(raw)
-
-    return cast
-
-
-_RUN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
-#: `--fuzz-cache off`: draw the fuzz suite's cases in every run.
-CACHE_OFF = "off"
-
-
-def _run_name(raw: str) -> str:
-    """A run folder name: letters, digits, `.`, `_`, `-`, not `latest` (the pointer's name)."""
-    if not _RUN_NAME.fullmatch(raw) or raw == "latest":
-        raise UsageError(
-            f"--run-name {raw!r}: use 1-100 letters, digits, '.', '_' or '-', starting with a "
-            "letter or digit, and not 'latest'"
-        )
-    return raw
-
-
-def _shard(raw: str) -> tuple[int, int]:
-    """`K/N` with 1 <= K <= N."""
-    match = re.fullmatch(r"\s*(\d{1,4})\s*/\s*(\d{1,4})\s*", raw)
-    if not match or not 1 <= int(match[1]) <= int(match[2]):
-        raise UsageError(f"--shard {raw!r}: use K/N with 1 <= K <= N, e.g. 2/4")
-    return int(match[1]), int(match[2])
 
 
 def fuzz_cache_dir(value: str | None, environ: Mapping[str, str] | None = None) -> Path | None:

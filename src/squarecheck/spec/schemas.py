@@ -26,9 +26,11 @@ from squarecheck.paths import specs_dir
 SCHEMA_BASE = "https://squarecheck.dev/specs/schemas/"
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
-# RFC 3339 section 5.6 `date-time`: full date, "T", time with optional fraction, Z or offset.
+# RFC 3339 section 5.6 `date-time`: full date, "T", time with optional fraction, Z or offset;
+# ASCII digits only, and `\Z`, since `$` would also take a final newline.
 _RFC3339 = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+    r"\A(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})\Z",
+    re.ASCII,
 )
 
 

@@ -66,13 +66,14 @@ def write(
     """
     version = session.next_version()
     out = Written(stamp=stamp_of(version))
+    ordinals = Ordinals(session)
     for index, batch in enumerate(batches):
         staged: list[Json] = []
         error = problems.get(index)
         if error is None:
             try:
                 where = "" if single else f"batches[{index}]"
-                _stage(session, batch, mapping, version, gates, staged, where)
+                _stage(session, batch, mapping, version, gates, staged, where, ordinals)
             except SquareError as failure:
                 error = failure
         if error is not None:
@@ -103,6 +104,7 @@ def _stage(
     gates: Gates,
     staged: list[Json],
     where: str,
+    ordinals: Ordinals,
 ) -> None:
     """Append to `staged` the stored form of every object of one batch, or raise."""
     for position, raw in enumerate(batch):
@@ -110,10 +112,10 @@ def _stage(
         check_object(raw, at)
         obj = copy.deepcopy(raw)
         resolve(obj, mapping)
-        stored = _stored(session, obj, mapping, version, gates)
+        stored = _stored(session, obj, mapping, version, gates, ordinals)
         staged.append(stored)
         if obj["type"] == "ITEM":
-            _stage_variations(session, obj, stored, mapping, version, gates, staged, at)
+            _stage_variations(session, obj, stored, mapping, version, gates, staged)
 
 
 def _stage_variations(
@@ -124,12 +126,13 @@ def _stage_variations(
     version: int,
     gates: Gates,
     staged: list[Json],
-    at: str,
 ) -> None:
     """An item's nested variations: written with it; ones it no longer lists are deleted.
 
     Upserts replace whole objects: "omitting inlined children like variations will delete
     them" (Square's Python SDK 46, docstring of catalog.object.upsert and catalog.batch_upsert).
+    Their ordinals are their places in the list, so no variation reads its siblings: an item's
+    variations are read once per request, which keeps an update linear in their number.
     """
     nested = (item.get("item_data") or {}).get("variations") or []
     kept: set[str] = set()
@@ -137,8 +140,7 @@ def _stage_variations(
         variation = copy.deepcopy(raw)
         resolve(variation, mapping)
         variation["item_variation_data"]["item_id"] = stored_item["id"]
-        stored = _stored(session, variation, mapping, version, gates)
-        stored["item_variation_data"]["ordinal"] = ordinal
+        stored = _stored(session, variation, mapping, version, gates, ordinal)
         staged.append(stored)
         kept.add(str(stored["id"]))
     for old in live_variations(session, str(stored_item["id"])):
@@ -152,13 +154,17 @@ def _stored(
     mapping: dict[str, str],
     version: int,
     gates: Gates,
+    ordinal: Ordinals | int,
 ) -> Json:
-    """The object as it will be stored: server id, the request's version, defaults filled in."""
+    """The object as it will be stored: server id, the request's version, defaults filled in.
+
+    A variation keeps its ordinal on update; a new one takes `ordinal` (its place in its item's
+    list) or, upserted on its own, the next free one of its item."""
     kind = str(obj["type"])
     data_key = DATA_KEYS[kind]
     client_id = str(obj["id"])
     server_id = mapping.get(client_id, client_id)
-    ordinal = None
+    kept_ordinal = None
     if not client_id.startswith("#"):
         existing = session.get(server_id)
         if existing is None or existing.get("is_deleted") or existing["type"] != kind:
@@ -169,15 +175,16 @@ def _stored(
             )
         if gates.check_versions and obj.get("version") != existing.get("version"):
             raise by_code(gates.mismatch_code)(VERSION_MISMATCH_DETAIL, field="version")
-        ordinal = (existing.get("item_variation_data") or {}).get("ordinal")
+        kept_ordinal = (existing.get("item_variation_data") or {}).get("ordinal")
     data = copy.deepcopy(obj[data_key])
     if kind == "ITEM":
         data.pop("variations", None)
     if kind == "PRICING_RULE" and not gates.groups_field:
         data.pop("customer_group_ids_any", None)  # not part of the rule under this version
     if kind == "ITEM_VARIATION":
-        siblings = live_variations(session, str(data.get("item_id")))
-        data["ordinal"] = ordinal or len(siblings) + 1
+        if isinstance(ordinal, Ordinals):
+            ordinal = kept_ordinal or ordinal.next(str(data.get("item_id")))
+        data["ordinal"] = ordinal
     return {
         "type": kind,
         "id": server_id,
@@ -187,6 +194,22 @@ def _stored(
         "present_at_all_locations": obj.get("present_at_all_locations", True),
         data_key: data,
     }
+
+
+class Ordinals:
+    """The next free ordinal of each item a request adds variations to on their own, read once
+    per item and request (reading the siblings for each new variation is quadratic)."""
+
+    def __init__(self, session: CatalogSession) -> None:
+        self._session = session
+        self._next: dict[str, int] = {}
+
+    def next(self, item_id: str) -> int:
+        if item_id not in self._next:
+            self._next[item_id] = len(live_variations(self._session, item_id)) + 1
+        ordinal = self._next[item_id]
+        self._next[item_id] = ordinal + 1
+        return ordinal
 
 
 def _deleted(obj: Json, version: int) -> Json:

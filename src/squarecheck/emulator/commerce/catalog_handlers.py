@@ -2,11 +2,12 @@
 
 Request bodies are checked against their schemas (`schemacheck`) and pruned to the fields the
 emulator models; unrecognized fields are ignored or refused as the table says (behaviour
-catalog-orders-unrecognized-field). Upserts are idempotent per seller, operation and key: the
-same body replays the first answer (behaviour catalog-upsert-idempotency), another body is the
-table's error (catalog-idempotency-key-reused). A batch upsert one of whose batches failed
-answers 400 with that batch's own error or, as the table may say, a BAD_REQUEST naming the
-batch (catalog-batch-failure-status).
+catalog-orders-unrecognized-field); an integer written 1e3 or 1000.0 is taken as 1000 or
+refused as the table says (behaviour integral-numbers). Upserts are idempotent per seller,
+operation and key: the same body replays the first answer (behaviour
+catalog-upsert-idempotency), another body is the table's error (catalog-idempotency-key-reused).
+A batch upsert one of whose batches failed answers 400 with that batch's own error or, as the
+table may say, a BAD_REQUEST naming the batch (catalog-batch-failure-status).
 """
 
 from __future__ import annotations
@@ -140,7 +141,7 @@ def _answer(session: CatalogSession, written: catalog.Written, single: bool, gro
 
 def upsert_catalog_object(call: Call) -> Body:
     body = v.body_object(call.body, call.version)
-    schemacheck.check("UpsertCatalogObjectRequest", body)
+    schemacheck.check("UpsertCatalogObjectRequest", body, integral=v.integral(call.version))
     refuse_unknown("UpsertCatalogObjectRequest", call.body, call.version)
     refuse_unmodelled(body["object"], "object")
     request = schemacheck.prune("UpsertCatalogObjectRequest", body)
@@ -149,7 +150,8 @@ def upsert_catalog_object(call: Call) -> Body:
 
 def batch_upsert_catalog_objects(call: Call) -> Body:
     body = v.body_object(call.body, call.version)
-    problems = schemacheck.check_each("BatchUpsertCatalogObjectsRequest", body, "batches")
+    integral = v.integral(call.version)
+    problems = schemacheck.check_each("BatchUpsertCatalogObjectsRequest", body, "batches", integral)
     if not problems:
         refuse_unknown("BatchUpsertCatalogObjectsRequest", call.body, call.version)
     _check_sizes(body["batches"])
@@ -201,7 +203,7 @@ def retrieve_catalog_object(call: Call) -> Body:
 
 def batch_retrieve_catalog_objects(call: Call) -> Body:
     body = v.body_object(call.body, call.version)
-    schemacheck.check("BatchRetrieveCatalogObjectsRequest", body)
+    schemacheck.check("BatchRetrieveCatalogObjectsRequest", body, integral=v.integral(call.version))
     refuse_unknown("BatchRetrieveCatalogObjectsRequest", call.body, call.version)
     request = schemacheck.prune("BatchRetrieveCatalogObjectsRequest", body)
     shown_groups = gates(call).groups_field
@@ -233,7 +235,7 @@ def delete_catalog_object(call: Call) -> Body:
 
 def batch_delete_catalog_objects(call: Call) -> Body:
     body = v.body_object(call.body, call.version)
-    schemacheck.check("BatchDeleteCatalogObjectsRequest", body)
+    schemacheck.check("BatchDeleteCatalogObjectsRequest", body, integral=v.integral(call.version))
     refuse_unknown("BatchDeleteCatalogObjectsRequest", call.body, call.version)
     with call.commerce.session(call.token) as session:
         deleted, stamp = catalog.delete(session, [str(i) for i in body["object_ids"]], gates(call))
@@ -251,7 +253,7 @@ def list_catalog(call: Call) -> Body:
 
 def search_catalog_objects(call: Call) -> Body:
     body = v.body_object(call.body, call.version)
-    schemacheck.check("SearchCatalogObjectsRequest", body)
+    schemacheck.check("SearchCatalogObjectsRequest", body, integral=v.integral(call.version))
     refuse_unknown("SearchCatalogObjectsRequest", call.body, call.version)
     raw_query = body.get("query") or {}
     other = [k for k in QUERIES_UNMODELLED if isinstance(raw_query, dict) and k in raw_query]

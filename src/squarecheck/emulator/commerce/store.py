@@ -9,18 +9,23 @@ in `db/commerce`. `get` hands out a copy to change and `put` back; the bulk read
 `of_type`, `variations`) hand out decoded objects to be read and never changed, shared across
 requests while their stored JSON is unchanged (`Decoded`), so pricing a large catalog does not
 decode it again on every request; `view` reads objects by id as pricing asks for them. A read
-creates no seller: an unknown token owns an empty catalog. The customer data (membership) is
-the customer store's own; the app opens one `CommerceStore` over the customer store's
-database, so both live and die with one emulator app.
+creates no seller and no state of its own: an unknown token owns an empty catalog; faults'
+scratch state (`memo`) is made on first use (pricing a customer's order asks for it) and kept
+for the most recent MAX_SCRATCH tokens only; a cursor keeps a digest of its query, not the
+query. The customer data (membership) is the customer store's own; the app opens one
+`CommerceStore` over the customer store's database, so both live and die with one emulator app.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
+import hashlib
 import json
 import sqlite3
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,6 +37,8 @@ from squarecheck.emulator.db.session import LockedDatabase
 
 MAX_CURSORS = 10_000
 MAX_DECODED = 100_000
+#: How many tokens keep faults' scratch state (`CatalogSession.memo`); the oldest goes first.
+MAX_SCRATCH = 1024
 
 Json = dict[str, Any]
 
@@ -96,13 +103,13 @@ class CatalogSession:
         db: sqlite3.Connection,
         seller: int | None,
         create: Callable[[], int],
-        memo: dict[str, Any],
+        memo: Callable[[], dict[str, Any]],
         decoded: Decoded,
     ) -> None:
         self._db = db
         self._seller = seller
         self._create = create
-        self._memo = memo
+        self._memo_of_token = memo
         self._decoded = decoded
         self._cache: dict[str, Json | None] = {}
 
@@ -184,14 +191,15 @@ class CatalogSession:
         """An opaque cursor bound to this seller and `scope` (an endpoint and its filters)."""
         token = clock.new_token()
         made = time.time_ns()
-        tables.new_cursor(self._db, self._writer(), token, made, (scope, offset), MAX_CURSORS)
+        where = (_scope_key(scope), offset)
+        tables.new_cursor(self._db, self._writer(), token, made, where, MAX_CURSORS)
         return token
 
     def cursor(self, token: str, scope: str) -> int | None:
         """The offset a cursor stands for, or None when it is unknown or another scope's."""
         if self._seller is None:
             return None
-        return tables.cursor(self._db, self._seller, token, scope)
+        return tables.cursor(self._db, self._seller, token, _scope_key(scope))
 
     # --- orders ------------------------------------------------------------------------------
     def put_order(self, order: Json) -> None:
@@ -204,8 +212,16 @@ class CatalogSession:
 
     @property
     def memo(self) -> dict[str, Any]:
-        """Scratch state of injected faults (e.g. a stale membership cache); empty when clean."""
-        return self._memo
+        """Scratch state of injected faults (e.g. a stale membership cache), made on first use."""
+        return self._memo_of_token()
+
+
+def _scope_key(scope: str) -> str:
+    """What a cursor keeps of its scope (`Operation:query`): the operation and a digest of the
+    query, so a cursor of a 256 KiB request is as small as any other."""
+    operation, _, query = scope.partition(":")
+    digest = hashlib.sha256(query.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{operation}:{digest[:32]}"
 
 
 class LiveView(Mapping[str, Json]):
@@ -232,17 +248,34 @@ class CommerceStore:
 
     def __init__(self, database: LockedDatabase) -> None:
         self._store = database
-        self._memos: dict[str, dict[str, Any]] = {}
+        self._memos: OrderedDict[bytes, dict[str, Any]] = OrderedDict()
         self._decoded = Decoded()
         self._lock = threading.Lock()
+
+    def scratch_count(self) -> int:
+        """How many tokens keep faults' scratch state (reads alone never add one)."""
+        with self._lock:
+            return len(self._memos)
+
+    def _memo(self, token: str) -> dict[str, Any]:
+        """The scratch state of `token`, made now if needed; the least recently used goes when
+        MAX_SCRATCH tokens have one (keyed by a digest, so a long token costs no more)."""
+        key = hashlib.sha256(token.encode("utf-8", "surrogatepass")).digest()
+        with self._lock:
+            memo = self._memos.get(key)
+            if memo is None:
+                memo = self._memos[key] = {}
+                if len(self._memos) > MAX_SCRATCH:
+                    self._memos.popitem(last=False)
+            else:
+                self._memos.move_to_end(key)
+            return memo
 
     @contextmanager
     def session(self, token: str) -> Iterator[CatalogSession]:
         """The seller `token` stands for, in one transaction for the duration of the block.
 
         An exception leaving the block rolls back everything the block wrote."""
-        with self._lock:
-            memo = self._memos.setdefault(token, {})
         store = self._store
         with store.transaction() as db:
             seller = store.seller_id(db, token, create=False)
@@ -252,4 +285,5 @@ class CommerceStore:
                 assert made is not None
                 return made
 
+            memo = functools.partial(self._memo, token)
             yield CatalogSession(db, seller, create, memo, self._decoded)

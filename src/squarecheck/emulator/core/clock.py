@@ -6,6 +6,8 @@ import secrets
 import string
 from datetime import UTC, datetime, timedelta
 
+from squarecheck.spec.schemas import is_rfc3339
+
 _ID_ALPHABET = string.ascii_uppercase + string.digits
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -46,11 +48,12 @@ def rfc3339(moment: datetime) -> str:
 
 
 def parse_rfc3339(text: str) -> datetime | None:
-    """Parse an RFC 3339 timestamp (search TimeRange bounds); None when malformed or when it
+    """Parse an RFC 3339 timestamp (search TimeRange bounds); None when malformed (as the
+    schemas' `date-time` format judges it: no blanks or final newline around it) or when it
     falls outside years 1-9999 once converted to UTC."""
-    candidate = text.strip()
-    if not candidate or "T" not in candidate.upper():
+    if not is_rfc3339(text):
         return None
+    candidate = text
     if candidate.endswith(("Z", "z")):
         candidate = candidate[:-1] + "+00:00"
     try:

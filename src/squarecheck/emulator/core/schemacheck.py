@@ -6,7 +6,12 @@ The first problem becomes one Square error (a missing field is MISSING_REQUIRED_
 wrong type EXPECTED_<TYPE>, a bad enum value INVALID_ENUM_VALUE, a bound VALUE_TOO_LONG and
 so on; which code goes with which problem is squarecheck's choice, as for the customer
 endpoints). `prune` keeps only the fields a schema declares: unrecognized fields are ignored and
-never stored or echoed (behaviour catalog-orders-unrecognized-field).
+never stored or echoed (behaviour catalog-orders-unrecognized-field). An integer written with
+a zero fraction or an exponent (`1000.0`, `1e3`) is that integer (behaviour integral-numbers):
+valid where the table says so (`integral`), and pruned to the integer, so it is stored and
+answered as `1000`, never as `1000.0`. A `pattern` is applied
+as JSON Schema means it, with ECMA-262's `$`: the end of the string, never before a final
+newline as Python's `$` allows (so `"1\n"` is no quantity `^[0-9]+$` accepts).
 
 The customer endpoints' bodies are judged by `check_shape`: JSON types and structure only. Their
 value constraints, required fields and unknown fields are the behaviour table's (the codes, and
@@ -15,7 +20,8 @@ from which version a constraint holds, differ by row), so `customers/` checks th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
 
@@ -42,13 +48,60 @@ _FORMATS.checks("date-time")(is_rfc3339)
 
 
 @cache
-def _validator(name: str) -> Draft202012Validator:
+def ecma_pattern(pattern: str) -> re.Pattern[str]:
+    """`pattern` compiled with ECMA-262's `$`: every `$` that is neither escaped nor inside a
+    character class becomes `\\Z` (Python's `$` also matches before a final newline)."""
+    out: list[str] = []
+    index, in_class = 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            out.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            char = r"\Z"
+        out.append(char)
+        index += 1
+    return re.compile("".join(out))
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    """The `pattern` keyword, searched as JSON Schema says, with ECMA-262's `$`."""
+    if validator.is_type(instance, "string") and not ecma_pattern(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+# `extend` keeps everything of Draft 2020-12 but the one keyword (it has no type hints)
+_Validator: Any = validators.extend(Draft202012Validator, {"pattern": _pattern})  # type: ignore[no-untyped-call]
+#: Where the table refuses 46.0 as an integer: JSON Schema's `integer` without the integral floats.
+_WHOLE_INTEGERS = Draft202012Validator.TYPE_CHECKER.redefine(
+    "integer", lambda _, instance: isinstance(instance, int) and not isinstance(instance, bool)
+)
+_StrictValidator: Any = validators.extend(_Validator, type_checker=_WHOLE_INTEGERS)  # type: ignore[no-untyped-call]
+
+
+@cache
+def _strict_validator(name: str) -> Any:
+    return _StrictValidator(_validator(name).schema, format_checker=_FORMATS)
+
+
+def _checker(name: str, integral: bool) -> Any:
+    return _validator(name) if integral else _strict_validator(name)
+
+
+@cache
+def _validator(name: str) -> Any:
     """A validator of schema `name` with every reference inlined (request schemas have no
     cycles; references are file names, so a repeated name on the way down is one); resolving
     references at each use costs more than the rest of a batch upsert."""
     resolver = registry().resolver(base_uri=f"{SCHEMA_BASE}{name}.json")
     schema = _inlined(resolver, {"$ref": ""}, ())
-    return Draft202012Validator(schema, format_checker=_FORMATS)
+    return _Validator(schema, format_checker=_FORMATS)
 
 
 def _inlined(resolver: Any, node: Any, seen: tuple[str, ...]) -> Any:
@@ -118,14 +171,17 @@ def field_path(parts: Iterable[str | int], prefix: str = "") -> str:
     return text
 
 
-def check(name: str, instance: Any, prefix: str = "") -> None:
-    """Raise the Square error for the first way `instance` breaks schema `name`."""
-    errors = list(_validator(name).iter_errors(instance))
+def check(name: str, instance: Any, prefix: str = "", integral: bool = True) -> None:
+    """Raise the Square error for the first way `instance` breaks schema `name` (where
+    `integral` is false, 46.0 is no integer)."""
+    errors = list(_checker(name, integral).iter_errors(instance))
     if errors:
         raise _to_square(_pick(errors), prefix)
 
 
-def check_each(name: str, instance: Any, member: str) -> dict[int, SquareError]:
+def check_each(
+    name: str, instance: Any, member: str, integral: bool = True
+) -> dict[int, SquareError]:
     """Like `check`, but problems inside `instance[member][i]` are returned per item `i`.
 
     A batch upsert fails only the batches with a problem (behaviour catalog-batch-atomic);
@@ -133,7 +189,7 @@ def check_each(name: str, instance: Any, member: str) -> dict[int, SquareError]:
     """
     per_item: dict[int, list[ValidationError]] = {}
     rest: list[ValidationError] = []
-    for error in _validator(name).iter_errors(instance):
+    for error in _checker(name, integral).iter_errors(instance):
         path = list(error.absolute_path)
         if len(path) >= 2 and path[0] == member and isinstance(path[1], int):
             per_item.setdefault(path[1], []).append(error)
@@ -197,7 +253,8 @@ def _to_square(error: ValidationError, prefix: str) -> SquareError:
 
 
 def prune(name: str, instance: Any) -> Any:
-    """A copy of a valid `instance` with only the fields schema `name` declares."""
+    """A copy of a valid `instance` with only the fields schema `name` declares, and each
+    integer written as a float (`1e3`) as the integer it is."""
     return _prune(_validator(name).schema, instance)
 
 
@@ -229,8 +286,21 @@ def _items(parts: list[Any]) -> Any:
     return next((p["items"] for p in parts if isinstance(p.get("items"), dict)), None)
 
 
+def _is_integer(parts: list[dict[str, Any]]) -> bool:
+    """Whether the schema `parts` make up is an integer (possibly nullable)."""
+    for part in parts:
+        kind = part.get("type")
+        if kind == "integer" or (isinstance(kind, list) and "integer" in kind):
+            return True
+        if any(_is_integer(_parts(variant)) for variant in part.get("anyOf", [])):
+            return True
+    return False
+
+
 def _prune(node: Any, value: Any) -> Any:
     parts = _parts(node)
+    if isinstance(value, float) and value.is_integer() and _is_integer(parts):
+        return int(value)
     matches = _matching_variants(parts, value)
     if matches is not None:
         return _prune(matches[0], value) if matches else value

@@ -32,11 +32,12 @@ STRING_FIELDS = (
     "birthday", "reference_id", "note",
 )  # fmt: skip
 #: 9-16 digits, optional + and country code, common separators (spec-head Customer.phone_number).
-_VALID_PHONE = re.compile(r"^\+?\(?(?:[0-9][ ().-]{0,2}){8,15}[0-9]$")
+#: The patterns are anchored with `\A...\Z`: `$` would also accept a final newline ("US\n").
+_VALID_PHONE = re.compile(r"\A\+?\(?(?:[0-9][ ().-]{0,2}){8,15}[0-9]\Z")
 #: Characters a phone number can hold at all; anything else (letters, %) is invalid everywhere.
-_PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ().-]*[0-9][0-9 ().-]*$")
-_BIRTHDAY = re.compile(r"^(?:([0-9]{4})-)?(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
-_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_PHONE_CHARACTERS = re.compile(r"\A\+?[0-9 ().-]*[0-9][0-9 ().-]*\Z")
+_BIRTHDAY = re.compile(r"\A(?:([0-9]{4})-)?(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])\Z")
+_COUNTRY = re.compile(r"\A[A-Z]{2}\Z")
 
 
 class ProfileRules:

@@ -44,7 +44,14 @@ def open_memory() -> sqlite3.Connection:
 
 
 def open_file(path: str | os.PathLike[str]) -> sqlite3.Connection:
-    """Open (or create) a data file, lock it, check its marker and bring its schema up to date."""
+    """Open (or create) a data file, lock it, check its marker and bring its schema up to date.
+
+    An empty name is refused: it names no file, and SQLite would quietly keep the state in a
+    temporary database that is gone on exit."""
+    if not os.fspath(path):
+        raise DataFileUnusable(
+            "is empty: give a file name, or leave it out to keep the state in memory"
+        )
     target = Path(path)
     if target.is_dir():
         raise DataFileUnusable(f"{target} is a directory, not a data file")

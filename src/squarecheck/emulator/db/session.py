@@ -26,7 +26,8 @@ class LockedDatabase:
     def __init__(self, config: EmulatorConfig, shared_sellers: bool = False) -> None:
         self.config = config
         self._shared_sellers = shared_sellers  # fault shared-sellers: every token one seller
-        self._db = database.open_file(config.data) if config.data else database.open_memory()
+        memory = config.data is None
+        self._db = database.open_memory() if memory else database.open_file(str(config.data))
         criteria.install_functions(self._db)
         self._lock = threading.RLock()
         self._known: dict[str, int] = {}
