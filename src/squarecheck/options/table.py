@@ -6,6 +6,7 @@ next to the entries that use them.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,15 +26,27 @@ REMOTE_SEARCH_TIMEOUT = 60.0
 EMULATOR_SEARCH_TIMEOUT = 5.0
 
 
+#: The longest wait a seconds option accepts: a day. Beyond it the platform's socket timeouts
+#: overflow, and no run needs to wait that long for one answer.
+MAX_SECONDS = 86400.0
+
+
 def _positive(kind: type[int] | type[float], flag: str) -> Callable[[str], Any]:
+    """A positive number; for seconds (a float) also finite and at most MAX_SECONDS, so `nan`,
+    `inf` and `1e400` are one line, not a traceback from the socket layer."""
+
     def cast(raw: str) -> Any:
         try:
             number = kind(raw)
         except ValueError:
             noun = "whole number" if kind is int else "number"
             raise UsageError(f"{flag} must be a {noun}, not {raw!r}") from None
+        if kind is float and not math.isfinite(number):
+            raise UsageError(f"{flag} must be a finite number of seconds, not {raw!r}")
         if number <= 0:
             raise UsageError(f"{flag} must be positive")
+        if kind is float and number > MAX_SECONDS:
+            raise UsageError(f"{flag} must be at most {MAX_SECONDS:g} seconds")
         return number
 
     return cast
