@@ -14,7 +14,16 @@ import pytest
 from squarecheck import __version__
 from squarecheck.checks import Check
 from squarecheck.pytest_plugin.state import RunState
-from squarecheck.results import CheckRecord, Outcome, RunInfo, count, exit_code, now_iso, write
+from squarecheck.results import (
+    CheckRecord,
+    Outcome,
+    RunInfo,
+    count,
+    exit_code,
+    now_iso,
+    storable,
+    write,
+)
 from squarecheck.spec.table import Behaviour, load_table
 from squarecheck.target.bounds import Limits, clip, printable
 from squarecheck.target.redaction import Redactor
@@ -24,10 +33,11 @@ _MESSAGES = frozenset({"message", "curl"})
 
 
 def bounded(value: Any, redactor: Redactor, limits: Limits, key: str = "") -> Any:
-    """`value` with every string redacted (decoded facts too) and cut to size, keys included."""
+    """`value` with every string redacted (decoded facts too), storable in every report file
+    (`results.storable`) and cut to size, keys included: target text enters a record here."""
     if isinstance(value, str):
         limit = limits.max_message if key in _MESSAGES else limits.max_text
-        return clip(redactor.text(value), limit)
+        return clip(storable(redactor.text(value)), limit)
     if isinstance(value, dict):
         return {
             bounded(k, redactor, limits): bounded(v, redactor, limits, str(k))
