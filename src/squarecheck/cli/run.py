@@ -12,11 +12,10 @@ import argparse
 import contextlib
 import os
 import secrets
-import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import FrameType
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -30,31 +29,18 @@ from squarecheck.target.bounds import clip, printable
 from squarecheck.target.redaction import Redactor
 from squarecheck.target.resolve import Target
 
+if TYPE_CHECKING:
+    from squarecheck.pytest_plugin.interrupts import SignalGuard
+
 # pytest's own exit codes (pytest.ExitCode) that are not verdicts on the target
 PYTEST_INTERRUPTED, PYTEST_INTERNAL_ERROR, PYTEST_USAGE, PYTEST_NO_TESTS = 2, 3, 4, 5
+#: where pytest writes junit.xml, to be moved into the run folder only once whole
+STAGING = ".writing"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options from the one options table."""
     declare(parser, "run")
-
-
-@contextlib.contextmanager
-def _signals(*, interrupt: bool) -> Iterator[None]:
-    """SIGTERM and SIGINT while the suites run: a KeyboardInterrupt naming the signal, which
-    pytest turns into an orderly stop (results of what ran, cleanup skipped); while the reports
-    are written: ignored, so that they are complete."""
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        if interrupt:
-            raise KeyboardInterrupt(signal.Signals(signum).name)
-
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
 
 
 @contextlib.contextmanager
@@ -104,7 +90,7 @@ def _pytest_args(settings: Settings, target: Target, run_dir: Path) -> list[str]
         argv += ["--square-version", version]
     argv += ["--search-timeout", str(settings.timeout_for(target.kind))]
     argv += ["--results-json", str(run_dir / "results.json")]
-    argv += ["--junitxml", str(run_dir / "junit.xml"), "-o", "junit_family=xunit2"]
+    argv += ["--junitxml", str(run_dir / STAGING / "junit.xml"), "-o", "junit_family=xunit2"]
     argv += ["--html", str(run_dir / "report.html"), "--self-contained-html"]
     argv += ["--fuzz-examples", str(settings.fuzz_examples)]
     argv += ["--max-body", str(settings.max_body), "--max-text", str(settings.max_text)]
@@ -131,6 +117,19 @@ def execute(args: argparse.Namespace) -> int:
         require_target_access(settings)
     except UsageError as exc:
         return usage("run", str(exc))
+    from squarecheck.pytest_plugin.interrupts import SignalGuard  # pytest loads only here
+
+    # From here on SIGINT and SIGTERM are noted; while the checks run, the first one stops
+    # them in order (pytest_plugin.interrupts); while reports are written, none stops that.
+    guard = SignalGuard()
+    guard.install()
+    try:
+        return _execute(settings, guard)
+    finally:
+        guard.restore(ignore=guard.first is not None)
+
+
+def _execute(settings: Settings, guard: SignalGuard) -> int:
     with contextlib.ExitStack() as stack:
         target = settings.target
         if target is None:
@@ -143,13 +142,16 @@ def execute(args: argparse.Namespace) -> int:
         elif (why := _reachable(target, settings)) is not None:
             print(f"squarecheck run: target unreachable: {why}", file=sys.stderr)
             return exitcodes.TOOL_ERROR
-        return _run(settings, target)
+        return _run(settings, target, guard)
     return exitcodes.TOOL_ERROR  # pragma: no cover - ExitStack does not swallow
 
 
-def _run(settings: Settings, target: Target) -> int:
+def _run(settings: Settings, target: Target, guard: SignalGuard) -> int:
     import pytest
 
+    if guard.first is not None:
+        print(f"squarecheck run: interrupted by {guard.first} before any check ran; no reports")
+        return exitcodes.TOOL_ERROR
     run_dir = settings.report_dir / settings.run_id
     run_dir.mkdir(parents=True, exist_ok=True)
     secrets_env = {
@@ -157,13 +159,28 @@ def _run(settings: Settings, target: Target) -> int:
         "SQUARECHECK_SECOND_TOKEN": settings.second_token,
         "SQUARE_TOKEN": None,
     }
-    with _environment(secrets_env), _signals(interrupt=True):
-        code = int(pytest.main(_pytest_args(settings, target, run_dir)))
-    with _signals(interrupt=False):  # the reports of what ran are written whatever arrives
-        return _report(settings, target, run_dir, code)
+    with _environment(secrets_env):
+        try:
+            code = int(pytest.main(_pytest_args(settings, target, run_dir), plugins=[guard]))
+        except KeyboardInterrupt:  # not from the guard, which pytest always catches
+            code = PYTEST_INTERRUPTED
+        else:
+            _publish(run_dir)
+    return _report(settings, target, run_dir, code, guard)
 
 
-def _report(settings: Settings, target: Target, run_dir: Path, code: int) -> int:
+def _publish(run_dir: Path) -> None:
+    """Move what pytest wrote under a temporary name (junit.xml) to its place, whole."""
+    staging = run_dir / STAGING
+    for written in staging.glob("*"):
+        written.replace(run_dir / written.name)
+    with contextlib.suppress(OSError):
+        staging.rmdir()
+
+
+def _report(
+    settings: Settings, target: Target, run_dir: Path, code: int, guard: SignalGuard
+) -> int:
     from squarecheck.errors import ReportError
     from squarecheck.reports.baseline import BaselineError
     from squarecheck.reports.stage import post_run
@@ -173,7 +190,8 @@ def _report(settings: Settings, target: Target, run_dir: Path, code: int) -> int
     if code == PYTEST_NO_TESTS:
         return usage("run", "no check matches the -k/-m selection")
     if not (run_dir / "results.json").is_file():
-        print(f"squarecheck run: pytest ended ({code}) without writing results", file=sys.stderr)
+        why = f"interrupted by {guard.first}" if guard.first else f"pytest ended ({code})"
+        print(f"squarecheck run: {why} without writing results", file=sys.stderr)
         return exitcodes.TOOL_ERROR
     stopped = code in (PYTEST_INTERRUPTED, PYTEST_INTERNAL_ERROR)
     try:
@@ -203,9 +221,8 @@ def _print_summary(
     shown = ", ".join(f"{n} {outcome}" for outcome, n in counts.items() if n)
     print(f"squarecheck: {shown} against {t.display} under {', '.join(settings.versions)}")
     print(f"reports: {run_dir}/ (report.html, junit.xml, results.json)")
-    if leftovers:
-        where = "" if t.kind == "emulator" else f" --target {t.display}"
+    if leftovers and t.kind != "emulator":  # the embedded emulator ended with the run
         print(
             f"{leftovers} created resources could not be deleted; remove them with: "
-            f"squarecheck sweep --prefix {settings.run_prefix}{where}"
+            f"squarecheck sweep --prefix {settings.run_prefix} --target {t.display}"
         )

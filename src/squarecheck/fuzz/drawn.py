@@ -48,12 +48,18 @@ def hypothesis_settings(examples: int, steps: int = STEPS, *, give_up: bool = Fa
     )
 
 
-def drawn(key: tuple[str, str, int], strategy: Callable[[], Any], examples: int) -> list[Any]:
+def drawn(
+    key: tuple[str, str, int],
+    strategy: Callable[[], Any],
+    examples: int,
+    checkpoint: Callable[[], None] = lambda: None,
+) -> list[Any]:
     """Fresh copies of the `examples` (the third part of `key`) cases `strategy()` draws; the
     strategy is built only when the key has not been drawn yet.
 
     `key` is (operation fingerprint, mode, examples): equal keys draw equal cases. An
     unsatisfiable strategy (nothing to negate) yields no case, and that is kept too.
+    `checkpoint` runs before each case is kept: an interrupted run stops drawing there.
     """
     if key not in _DRAWN:
         found: list[Any] = []
@@ -61,6 +67,7 @@ def drawn(key: tuple[str, str, int], strategy: Callable[[], Any], examples: int)
         @hypothesis_settings(examples, give_up=True)
         @given(drawn=strategy())
         def collect(drawn: Any) -> None:
+            checkpoint()
             found.append(drawn)
 
         try:

@@ -9,6 +9,7 @@ import pytest
 from squarecheck.errors import UsageError
 from squarecheck.options import Settings, options_for, require_target_access, resolve
 from squarecheck.paths import suites_dir
+from squarecheck.pytest_plugin.interrupts import SignalGuard
 from squarecheck.pytest_plugin.recording import HtmlColumns, Recorder
 from squarecheck.pytest_plugin.state import STATE, RunState
 from squarecheck.target.redaction import Redactor
@@ -53,6 +54,19 @@ def activate(config: pytest.Config) -> RunState:
     redactor = Redactor([settings.token, settings.second_token])
     state = config.stash[STATE] = RunState(settings, redactor)
     config.pluginmanager.register(Recorder(state), "squarecheck-recorder")
+    _guard_signals(config)
     if config.pluginmanager.hasplugin("html"):
         config.pluginmanager.register(HtmlColumns(), "squarecheck-html")
     return state
+
+
+def _guard_signals(config: pytest.Config) -> None:
+    """SIGINT and SIGTERM stop the run in order (`interrupts`), unless `squarecheck run`
+    guards them already; not in pytest-xdist workers, whose controller is signalled."""
+    plugins = config.pluginmanager.get_plugins()
+    if hasattr(config, "workerinput") or any(isinstance(p, SignalGuard) for p in plugins):
+        return
+    guard = SignalGuard()
+    if guard.install():
+        config.pluginmanager.register(guard, "squarecheck-signals")
+        config.add_cleanup(guard.restore)

@@ -106,16 +106,17 @@ class Recorder:
             self.state.stopped = self.state.stopped or str(output["squarecheck_stopped"])
 
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
-        """SIGINT, or SIGTERM turned into it by `squarecheck run`: send nothing more, so that
-        cleanup and the reports of what ran finish at once."""
-        name = excinfo.value.args[0] if excinfo.value.args else "SIGINT"
-        self.state.stop(f"interrupted by {name}")
+        """SIGINT or SIGTERM (`pytest_plugin.interrupts`): send nothing more, so that cleanup
+        and the reports of what ran finish at once."""
+        name = str(excinfo.value.args[0]) if excinfo.value.args else "SIGINT"
+        self.state.interrupt(name.removeprefix("interrupted by "))
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         settings = self.state.settings
         if hasattr(session.config, "workerinput") or settings.results_json is None:
             return
+        self.state.reported = True  # from here on a signal changes nothing in what is written
         write(settings.results_json, {"run": self.run_info(), "checks": self.state.records})
 
     def run_info(self) -> RunInfo:

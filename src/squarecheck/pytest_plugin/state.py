@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
@@ -43,6 +45,12 @@ class RunState:
     #: tool errors by check key ("operation > name"), across versions
     errors_by_check: dict[str, int] = field(default_factory=dict)
     stopped: str | None = None
+    #: the signal that interrupted the run (see `pytest_plugin.interrupts`)
+    interrupted_by: str | None = None
+    #: a signal may raise Interrupted here: a check's own work, or a cleanup that catches it
+    in_flight: bool = False
+    #: results.json's run part is decided: a later signal changes nothing
+    reported: bool = False
 
     def __repr__(self) -> str:
         # pytest shows a failing fixture's arguments; the records must not make that grow
@@ -53,6 +61,22 @@ class RunState:
         self.stopped = self.stopped or reason
         if self.conn is not None:
             self.conn.halt(self.stopped)
+
+    def interrupt(self, signal_name: str) -> None:
+        """A signal stopped the run: nothing more is sent, and results.json says so."""
+        self.interrupted_by = self.interrupted_by or signal_name
+        self.stop(f"interrupted by {self.interrupted_by}")
+        if self.conn is not None:
+            self.conn.interrupt(self.interrupted_by)
+
+    @contextlib.contextmanager
+    def cut_short(self) -> Iterator[None]:
+        """A stretch (a cleanup that catches Interrupted) a signal may cut short."""
+        self.in_flight = True
+        try:
+            yield
+        finally:
+            self.in_flight = False
 
     def count(self, outcome: Outcome, key: str) -> None:
         """Count a check's outcome for the circuit breaker: a judged check ends a streak of

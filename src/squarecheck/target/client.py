@@ -163,7 +163,7 @@ class Client(CommerceOperations):
     ) -> Raw:
         """One request within one deadline: connect, send, every read and every 429 wait."""
         conn = self.conn
-        conn.checkpoint()
+        conn.may_send()
         policy, limit, waited = conn.retry, conn.limits.deadline, 0.0
         started = time.monotonic()
         for attempt in range(1, policy.tries + 1):

@@ -57,9 +57,13 @@ class Connection:
         self.halt(f"interrupted by {self.interrupted_by}")
 
     def checkpoint(self) -> None:
-        """Raise what a request would if the run may not go on (called between requests)."""
+        """Raise Interrupted if a signal stopped the run: work between requests calls it."""
         if self.interrupted_by is not None:
             raise Interrupted(self.interrupted_by)
+
+    def may_send(self) -> None:
+        """Raise what a request must if the run may not send it (interrupted, or halted)."""
+        self.checkpoint()
         if self.halted:
             raise ToolError(f"not sent: {self.halted}")
 
