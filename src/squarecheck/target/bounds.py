@@ -18,8 +18,9 @@ MAX_BODY = 1024 * 1024
 MAX_TEXT = 2000
 #: Seconds one request may take in all: connect, send, every read, and waiting out 429s.
 REQUEST_DEADLINE = 30.0
-#: Tool errors in a row that open the circuit breaker: requests that each ran into the deadline,
-#: the body cap or endless 429s say the target will not answer the rest either.
+#: Tool errors in a row, the target answering nothing between them, after which a probe
+#: decides whether the circuit breaker opens (a dead target will not answer the rest either);
+#: and the tool errors of one check, under as many versions, after which it is given up.
 MAX_ERRORS = 3
 #: A failure message holds a few target texts (a detail, a body, a curl line) at most.
 MESSAGE_FACTOR = 4
