@@ -2,11 +2,13 @@
 
 Each target is a small TCP server on a loopback port: one answers the reachability probe and
 then never again (`hang`), one answers 429 with `Retry-After: 20` forever (`429`), one sends a
-body that never ends (`endless`). For each, prints the exit code, wall time and peak RSS of the
-run's process (from wait4) and whether every report was written, with the ratios against the
+body that never ends (`endless`), one answers the probe and then closes every connection
+unanswered (`dead`). For each, prints the exit code, wall time and peak RSS of the run's
+process (from wait4) and whether every report was written, with the ratios against the
 5-minute and 1 GiB budgets.
 
     python bench/bench_hostile.py [--only hang] [-- extra squarecheck run options]
+    python bench/bench_hostile.py --only dead -- --square-version all   # every release
 """
 
 from __future__ import annotations
@@ -55,7 +57,17 @@ def endless(number: int, conn: socket.socket, stop: threading.Event) -> None:
         conn.sendall(b" " * 65536)
 
 
-TARGETS: dict[str, Behave] = {"hang": hang, "429": rate_limited, "endless": endless}
+def dead(number: int, conn: socket.socket, stop: threading.Event) -> None:
+    if number == 1:
+        conn.sendall(_head("200 OK", Content_Length="2") + b"{}")
+
+
+TARGETS: dict[str, Behave] = {
+    "hang": hang,
+    "429": rate_limited,
+    "endless": endless,
+    "dead": dead,
+}
 
 
 def serve(behave: Behave) -> tuple[socketserver.ThreadingTCPServer, threading.Event]:

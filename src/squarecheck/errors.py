@@ -9,6 +9,9 @@
         UsageError         a bad option or configuration; one line on stderr, exit code 2
         ReportError        the report stage cannot read or write one of its files
           ResultsError     a results.json that is missing, unreadable or not in the format
+    KeyboardInterrupt
+      Interrupted          a signal (SIGINT, SIGTERM) stopped the run; the check in flight is
+                           dropped, the reports of what ran are written, exit code 3
 
 Lower layers raise these; the CLI and the pytest plugin turn them into outcomes and exit codes.
 A failure is a statement about the target; an error never is.
@@ -57,3 +60,9 @@ class ReportError(ToolError):
 
 class ResultsError(ReportError):
     """A results.json that is missing, unreadable or not in the documented format."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """A signal stopped the run: nothing more is sent. A KeyboardInterrupt, so that pytest
+    and hypothesis stop at it and no `except Exception` swallows it; its argument is the
+    signal's name."""

@@ -9,6 +9,7 @@ write goes through `write`, which validates too, so no file of the wrong shape i
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -94,6 +95,26 @@ class Results(TypedDict):
     format: int
     run: RunInfo
     checks: list[CheckRecord]
+
+
+# Code points no report file holds as text: lone surrogates (valid JSON escapes a target may
+# send, that UTF-8 cannot encode) and the C0 controls and noncharacters XML 1.0 refuses.
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# A JSON text's escape of a surrogate (behind an even number of backslashes, so an escape).
+_SURROGATE_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def storable(text: str) -> str:
+    """`text` with every code point a report file cannot hold shown as a visible escape
+    (`\\ud800`, `\\x00`): what a target sent stays readable and every writer (JSON, XML,
+    HTML, a terminal) can write it. Where target text enters a record, it passes here."""
+    return _UNSTORABLE.sub(_visible, text)
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -198,7 +219,8 @@ def load(path: Path) -> dict[str, Any]:
     if not file.is_file():
         raise ResultsError(f"{path}: no such run folder or results.json file")
     try:
-        doc = json.loads(file.read_text(encoding="utf-8"))
+        text = file.read_text(encoding="utf-8")
+        doc = json.loads(text)
     except RecursionError:
         raise ResultsError(f"{file}: not a squarecheck results file: nested too deeply") from None
     except (OSError, ValueError) as exc:  # unreadable, not UTF-8, not JSON, an over-long number
@@ -207,6 +229,8 @@ def load(path: Path) -> dict[str, Any]:
         raise ResultsError(
             f"{file}: not a squarecheck results file: nested deeper than {MAX_DEPTH} levels"
         )
+    if _SURROGATE_ESCAPE.search(text):  # a lone one would break every page written from it
+        doc = _storable_strings(doc)
     try:
         validate(doc)
     except ResultsError as exc:
@@ -229,6 +253,21 @@ def _depth(value: Any) -> int:
     return deepest
 
 
+def _storable_strings(value: Any) -> Any:
+    """`value` with `storable` applied to every string and key (nested at most MAX_DEPTH)."""
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, dict):
+        return {storable(str(k)): _storable_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_storable_strings(v) for v in value]
+    return value
+
+
+def _surrogate_as_text(match: re.Match[str]) -> str:
+    return f"\\\\u{ord(match.group()):04x}"  # in JSON: a backslash, then the code
+
+
 def write(path: Path, doc: Mapping[str, Any], *, checks_valid: bool = False) -> None:
     """Validate and write results.json: checks sorted so runs diff cleanly, whole file at once.
 
@@ -240,5 +279,9 @@ def write(path: Path, doc: Mapping[str, Any], *, checks_valid: bool = False) -> 
     validate({**out, "checks": []} if checks_valid else out)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = json.dumps(out, indent=2, ensure_ascii=False) + "\n"
+    # A lone surrogate can only stand inside a JSON string here; UTF-8 cannot encode it, so it
+    # is written as the visible text `\\ud800`, whatever record carried it.
+    text = _LONE_SURROGATE.sub(_surrogate_as_text, text)
+    tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)

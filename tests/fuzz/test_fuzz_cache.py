@@ -94,7 +94,7 @@ def test_cases_read_back_as_they_were_drawn(disk: Path) -> None:
     for op in operation_ids():
         for declared, mode in MODES:
             key, strategy = _strategy(op, declared, mode)
-            drawn = drawing._draw(strategy(), 3)
+            drawn = drawing._draw(strategy(), 3, lambda: None)
             source = casefile.source_of(strategy())
             assert source is not None and source.fixed_headers["Authorization"].endswith(TOKEN)
             assert casefile.write(disk, key, drawn, source), (op, mode)

@@ -4,7 +4,9 @@ Without --target the embedded emulator is started on a free loopback port for th
 suites run through pytest and the squarecheck plugin, with a command line generated from the
 options table (`options.pytest_args`); the plugin is the same tool under plain pytest: it runs
 the preflight, prints the verdict, writes report.html, junit.xml, results.json and the report
-stage's pages into the run folder, and decides the exit code.
+stage's pages into the run folder, and decides the exit code. SIGINT and SIGTERM are guarded
+from the start (`pytest_plugin.interrupts`): the first stops the checks in order, none stops
+the reports being written.
 """
 
 from __future__ import annotations
@@ -12,9 +14,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import signal
 from collections.abc import Generator, Iterator
-from types import FrameType
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -28,6 +29,9 @@ from squarecheck.pytest_plugin.state import STATE
 from squarecheck.reports.folders import run_folder
 from squarecheck.target.resolve import Target
 
+if TYPE_CHECKING:
+    from squarecheck.pytest_plugin.interrupts import SignalGuard
+
 # pytest's own exit codes (pytest.ExitCode) that are not verdicts on the target
 PYTEST_INTERRUPTED, PYTEST_INTERNAL_ERROR, PYTEST_USAGE, PYTEST_NO_TESTS = 2, 3, 4, 5
 
@@ -35,24 +39,6 @@ PYTEST_INTERRUPTED, PYTEST_INTERNAL_ERROR, PYTEST_USAGE, PYTEST_NO_TESTS = 2, 3,
 def configure(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options from the one options table."""
     declare(parser, "run")
-
-
-@contextlib.contextmanager
-def _signals(*, interrupt: bool) -> Iterator[None]:
-    """SIGTERM and SIGINT while the suites run: a KeyboardInterrupt naming the signal, which
-    pytest turns into an orderly stop (results of what ran, cleanup skipped); while the reports
-    are written: ignored, so that they are complete."""
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        if interrupt:
-            raise KeyboardInterrupt(signal.Signals(signum).name)
-
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
 
 
 @contextlib.contextmanager
@@ -81,6 +67,19 @@ def execute(args: argparse.Namespace) -> int:
         run_folder(settings.report_dir, settings.run_id, settings.run_name)
     except UsageError as exc:
         return usage("run", str(exc))
+    from squarecheck.pytest_plugin.interrupts import SignalGuard
+
+    # From here on SIGINT and SIGTERM are noted; while the checks run, the first one stops
+    # them in order (pytest_plugin.interrupts); while reports are written, none stops that.
+    guard = SignalGuard()
+    guard.install()
+    try:
+        return _execute(settings, guard)
+    finally:
+        guard.restore(ignore=guard.first is not None)
+
+
+def _execute(settings: Settings, guard: SignalGuard) -> int:
     with contextlib.ExitStack() as stack:
         target = settings.target
         if target is None:
@@ -88,7 +87,7 @@ def execute(args: argparse.Namespace) -> int:
             target = Target(url=embedded.url, kind="emulator")
             settings.token = settings.token or embedded.token
             settings.second_token = settings.second_token or embedded.second_token
-        return _run(settings, target)
+        return _run(settings, target, guard)
     return exitcodes.TOOL_ERROR  # pragma: no cover - ExitStack does not swallow
 
 
@@ -105,18 +104,24 @@ class _Decided:
         self.code = state.exit_code if state is not None else None
 
 
-def _run(settings: Settings, target: Target) -> int:
+def _run(settings: Settings, target: Target, guard: SignalGuard) -> int:
     """The suites through pytest and the squarecheck plugin, which runs the preflight, prints
     the verdict, writes every report and returns squarecheck's exit code; what pytest itself
     decides (a refused option, nothing selected, an interrupt) is mapped here."""
+    if guard.first is not None:
+        print(f"squarecheck run: interrupted by {guard.first} before any check ran; no reports")
+        return exitcodes.TOOL_ERROR
     secrets_env = {
         "SQUARECHECK_TOKEN": settings.token,
         "SQUARECHECK_SECOND_TOKEN": settings.second_token,
         "SQUARE_TOKEN": None,
     }
     decided = _Decided()
-    with _environment(secrets_env), _signals(interrupt=True):
-        code = int(pytest.main(pytest_args(settings, target), plugins=[decided]))
+    with _environment(secrets_env):
+        try:
+            code = int(pytest.main(pytest_args(settings, target), plugins=[decided, guard]))
+        except KeyboardInterrupt:  # not from the guard, which pytest always catches
+            code = PYTEST_INTERRUPTED
     if decided.code is not None:  # the plugin's own exit code, not one of pytest's
         return decided.code
     if code == PYTEST_USAGE:

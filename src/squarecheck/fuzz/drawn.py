@@ -71,46 +71,55 @@ def hypothesis_settings(examples: int, steps: int = STEPS, *, give_up: bool = Fa
     )
 
 
-def drawn(key: tuple[str, str, int], strategy: Callable[[], Any], examples: int) -> list[Any]:
+def drawn(
+    key: tuple[str, str, int],
+    strategy: Callable[[], Any],
+    examples: int,
+    checkpoint: Callable[[], None] = lambda: None,
+) -> list[Any]:
     """Fresh copies of the `examples` (the third part of `key`) cases `strategy()` draws; the
     strategy is built only when the key has not been drawn yet.
 
     `key` is (operation fingerprint, mode, examples): equal keys draw equal cases. An
     unsatisfiable strategy (nothing to negate) yields no case, and that is kept too. With a
-    cache folder a key drawn by an earlier process is read from disk instead.
+    cache folder a key drawn by an earlier process is read from disk instead. `checkpoint`
+    runs before each case is kept: an interrupted run stops drawing there (and writes nothing).
     """
     if key not in _DRAWN:
-        _DRAWN[key] = _read_or_draw(key, strategy(), examples)
+        _DRAWN[key] = _read_or_draw(key, strategy(), examples, checkpoint)
         while len(_DRAWN) > KEPT:
             _DRAWN.popitem(last=False)
     _DRAWN.move_to_end(key)
     return [_fresh(item) for item in _DRAWN[key]]
 
 
-def _read_or_draw(key: tuple[str, str, int], built: Any, examples: int) -> list[Any]:
+def _read_or_draw(
+    key: tuple[str, str, int], built: Any, examples: int, checkpoint: Callable[[], None]
+) -> list[Any]:
     """The key's cases from the cache folder when a usable file is there, else drawn (and
     written there when the strategy's operation can be told, which rebuilding needs)."""
     directory = DISK.directory
     source = casefile.source_of(built) if directory is not None else None
     if directory is None or source is None:
         DISK.drawn += 1
-        return _draw(built, examples)
+        return _draw(built, examples, checkpoint)
     found = casefile.read(directory, key, source)
     if found is not None:
         DISK.read += 1
         return found
     DISK.drawn += 1
-    found = _draw(built, examples)
+    found = _draw(built, examples, checkpoint)
     DISK.written += casefile.write(directory, key, found, source)
     return found
 
 
-def _draw(strategy: Any, examples: int) -> list[Any]:
+def _draw(strategy: Any, examples: int, checkpoint: Callable[[], None]) -> list[Any]:
     found: list[Any] = []
 
     @hypothesis_settings(examples, give_up=True)
     @given(drawn=strategy)
     def collect(drawn: Any) -> None:
+        checkpoint()
         found.append(drawn)
 
     try:

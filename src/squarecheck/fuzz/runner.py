@@ -315,7 +315,7 @@ class Fuzzer:
     ) -> None:
         """Judge the cases `strategy()` draws, drawn once per operation definition (fuzz.drawn)."""
         key = (operation_fingerprint(self.version, declared, operation_id), mode, self.examples)
-        for item in drawn(key, strategy, self.examples):
+        for item in drawn(key, strategy, self.examples, self.client.conn.checkpoint):
             self.judge(_add_unknown(*item) if isinstance(item, tuple) else item, mode)
 
     def run_stateful(self, operations: tuple[str, ...]) -> FuzzReport:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -11,16 +12,27 @@ from typing import Any
 from squarecheck.errors import UsageError
 from squarecheck.spec.table import SELECTIONS, load_table
 
+#: The longest wait a seconds option accepts: a day. Beyond it the platform's socket timeouts
+#: overflow, and no run needs to wait that long for one answer.
+MAX_SECONDS = 86400.0
+
 
 def positive(kind: type[int] | type[float], flag: str) -> Callable[[str], Any]:
+    """A positive number; for seconds (a float) also finite and at most MAX_SECONDS, so `nan`,
+    `inf` and `1e400` are one line, not a traceback from the socket layer."""
+
     def cast(raw: str) -> Any:
         try:
             number = kind(raw)
         except ValueError:
             noun = "whole number" if kind is int else "number"
             raise UsageError(f"{flag} must be a {noun}, not {raw!r}") from None
+        if kind is float and not math.isfinite(number):
+            raise UsageError(f"{flag} must be a finite number of seconds, not {raw!r}")
         if number <= 0:
             raise UsageError(f"{flag} must be positive")
+        if kind is float and number > MAX_SECONDS:
+            raise UsageError(f"{flag} must be at most {MAX_SECONDS:g} seconds")
         return number
 
     return cast

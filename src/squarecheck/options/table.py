@@ -278,7 +278,14 @@ TABLE: tuple[Option, ...] = (
     _bound("max_body", int, MAX_BODY, "BYTES", "response bytes read past the request's size"),
     _bound("max_text", int, MAX_TEXT, "CHARS", "characters kept of one target text (marked cut)"),
     _bound("request_deadline", float, REQUEST_DEADLINE, "S", "seconds per request, 429s included"),
-    _bound("max_errors", int, MAX_ERRORS, "N", "tool errors in a row that stop the run (exit 3)"),
+    _bound(
+        "max_errors",
+        int,
+        MAX_ERRORS,
+        "N",
+        "tool errors in a row, the target silent between them, that stop the run (exit 3); "
+        "a check's own tool errors that give it up",
+    ),
     _o(
         "no_convergence_probe",
         "--no-convergence-probe",

@@ -6,7 +6,8 @@ inert unless its options are given or the suites are collected: servers start on
 asks for the `check` fixture, and results are written only when asked for.
 
 Modules: `activation` (options -> settings, recorder on), `markers`, `fixtures`, `verdicts`
-(outcomes, warnings, redaction), `recording` (records -> results.json), `state`.
+(outcomes, warnings, redaction), `breaker` (checks the circuit breaker rules out), `recording`
+(records -> results.json), `state`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pytest
 from squarecheck.options import argparse_kwargs, names_for, options_for
 from squarecheck.pytest_plugin import markers
 from squarecheck.pytest_plugin.activation import activate, is_active, point_at_suites
+from squarecheck.pytest_plugin.breaker import pytest_runtest_protocol
 from squarecheck.pytest_plugin.fixtures import check, fuzz_examples, run_state, squarecheck_state
 from squarecheck.pytest_plugin.state import ACTIVE
 from squarecheck.pytest_plugin.verdicts import pytest_pyfunc_call, pytest_runtest_makereport
@@ -25,6 +27,7 @@ __all__ = [
     "fuzz_examples",
     "pytest_pyfunc_call",
     "pytest_runtest_makereport",
+    "pytest_runtest_protocol",
     "squarecheck_state",
 ]
 

@@ -11,6 +11,7 @@ from squarecheck.errors import UsageError
 from squarecheck.options import Settings, options_for, require_target_access, resolve
 from squarecheck.paths import suites_dir
 from squarecheck.pytest_plugin.distribution import CheckScheduling, Sharding
+from squarecheck.pytest_plugin.interrupts import SignalGuard
 from squarecheck.pytest_plugin.recording import HtmlColumns, Recorder
 from squarecheck.pytest_plugin.reporting import (
     RunReporter,
@@ -80,9 +81,22 @@ def activate(config: pytest.Config) -> RunState:
     config.pluginmanager.register(CheckScheduling(), "squarecheck-scheduling")
     if settings.shard:
         config.pluginmanager.register(Sharding(*settings.shard), "squarecheck-shard")
+    _guard_signals(config)
     if config.pluginmanager.hasplugin("html"):
         config.pluginmanager.register(HtmlColumns(), "squarecheck-html")
     if is_controller(config):
         configure_outputs(config, settings.run_dir)
     run_preflight(config, state)
     return state
+
+
+def _guard_signals(config: pytest.Config) -> None:
+    """SIGINT and SIGTERM stop the run in order (`interrupts`), unless `squarecheck run`
+    guards them already; not in pytest-xdist workers, whose controller is signalled."""
+    plugins = config.pluginmanager.get_plugins()
+    if hasattr(config, "workerinput") or any(isinstance(p, SignalGuard) for p in plugins):
+        return
+    guard = SignalGuard()
+    if guard.install():
+        config.pluginmanager.register(guard, "squarecheck-signals")
+        config.add_cleanup(guard.restore)

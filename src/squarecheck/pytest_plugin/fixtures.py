@@ -15,14 +15,14 @@ import pytest
 from squarecheck.checks import Check
 from squarecheck.checks.convergence import Convergence
 from squarecheck.emulator.embedded import embedded_emulator, mint_tokens
-from squarecheck.errors import ToolError
+from squarecheck.errors import Interrupted, ToolError
 from squarecheck.options import TOKEN_NEEDED
 from squarecheck.pytest_plugin.activation import activate
 from squarecheck.pytest_plugin.markers import check_marker
 from squarecheck.pytest_plugin.state import CHECK, STATE, RunState
 from squarecheck.spec.table import load_table
 from squarecheck.target.client import Client, Connection
-from squarecheck.target.ledger import Ledger, cleanup
+from squarecheck.target.ledger import Entry, Ledger, cleanup
 from squarecheck.target.resolve import Target
 
 
@@ -66,18 +66,30 @@ def _connected(request: pytest.FixtureRequest, state: RunState) -> Iterator[RunS
     state.conn = Connection(
         state.target.url, state.redactor, state.ledger, limits=settings.limits, create_orders=orders
     )
-    if state.stopped:
+    if state.interrupted_by:
+        state.conn.interrupt(state.interrupted_by)
+    elif state.stopped:
         state.conn.halt(state.stopped)
     try:
         yield state
     finally:
-        state.leftovers += cleanup(state.ledger.pending(), _cleanup_client(state))
+        state.leftovers += _cleanup(state, state.ledger.pending())
         workeroutput = getattr(request.config, "workeroutput", None)
         if workeroutput is not None:
             workeroutput["squarecheck_leftovers"] = state.leftovers
             workeroutput["squarecheck_stopped"] = state.stopped
             state.leftovers = 0
         state.conn.close()
+
+
+def _cleanup(state: RunState, entries: list[Entry]) -> int:
+    """Delete `entries`; how many remain. A signal may cut a delete short (it waits on the
+    target), and no further one is sent."""
+    try:
+        with state.cut_short():
+            return cleanup(entries, _cleanup_client(state))
+    except Interrupted:
+        return sum(1 for entry in entries if not entry.deleted)
 
 
 def _cleanup_client(state: RunState) -> Callable[[str | None], Client]:
@@ -127,7 +139,7 @@ def check(
         yield ctx
     finally:
         # what fails to go here is retried by the session's final sweep, which counts leftovers
-        cleanup(state.ledger.since(mark), _cleanup_client(state))
+        _cleanup(state, state.ledger.since(mark))
 
 
 @pytest.fixture

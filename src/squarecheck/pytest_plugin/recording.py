@@ -15,7 +15,16 @@ from squarecheck import __version__
 from squarecheck.checks import Check
 from squarecheck.pytest_plugin.reporting import finish
 from squarecheck.pytest_plugin.state import RunState
-from squarecheck.results import CheckRecord, Outcome, RunInfo, count, exit_code, now_iso, write
+from squarecheck.results import (
+    CheckRecord,
+    Outcome,
+    RunInfo,
+    count,
+    exit_code,
+    now_iso,
+    storable,
+    write,
+)
 from squarecheck.spec.table import Behaviour, load_table
 from squarecheck.target.bounds import Limits, clip
 from squarecheck.target.redaction import Redactor
@@ -25,10 +34,11 @@ _MESSAGES = frozenset({"message", "curl"})
 
 
 def bounded(value: Any, redactor: Redactor, limits: Limits, key: str = "") -> Any:
-    """`value` with every string redacted (decoded facts too) and cut to size, keys included."""
+    """`value` with every string redacted (decoded facts too), storable in every report file
+    (`results.storable`) and cut to size, keys included: target text enters a record here."""
     if isinstance(value, str):
         limit = limits.max_message if key in _MESSAGES else limits.max_text
-        return clip(redactor.text(value), limit)
+        return clip(storable(redactor.text(value)), limit)
     if isinstance(value, dict):
         return {
             bounded(k, redactor, limits): bounded(v, redactor, limits, str(k))
@@ -97,10 +107,10 @@ class Recorder:
             self.state.stopped = self.state.stopped or str(output["squarecheck_stopped"])
 
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
-        """SIGINT, or SIGTERM turned into it by `squarecheck run`: send nothing more, so that
-        cleanup and the reports of what ran finish at once."""
-        name = excinfo.value.args[0] if excinfo.value.args else "SIGINT"
-        self.state.stop(f"interrupted by {name}")
+        """SIGINT or SIGTERM (`pytest_plugin.interrupts`): send nothing more, so that cleanup
+        and the reports of what ran finish at once."""
+        name = str(excinfo.value.args[0]) if excinfo.value.args else "SIGINT"
+        self.state.interrupt(name.removeprefix("interrupted by "))
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
@@ -108,6 +118,7 @@ class Recorder:
         settings = self.state.settings
         if hasattr(session.config, "workerinput"):
             return
+        self.state.reported = True  # from here on a signal changes nothing in what is written
         doc = {"run": self.run_info(), "checks": self.state.records}
         write(settings.run_dir / "results.json", doc)
         if settings.results_json is not None:

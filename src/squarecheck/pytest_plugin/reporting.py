@@ -132,6 +132,18 @@ class RunReporter:
             terminalreporter.write_line(line)
 
 
+def sweep_advice(settings: Settings, leftovers: int) -> str:
+    """The command that removes what a run could not delete; none against the embedded
+    emulator, which ended with the run."""
+    target = settings.target or Target("", "emulator")
+    if not leftovers or target.kind == "emulator":
+        return ""
+    return (
+        f"{leftovers} created resources could not be deleted; remove them with: "
+        f"squarecheck sweep --prefix {settings.run_prefix} --target {target.display}"
+    )
+
+
 def finish(session: pytest.Session, state: RunState) -> None:
     """The report stage after results.json; the verdict lines; squarecheck's exit code."""
     settings = state.settings
@@ -156,14 +168,7 @@ def finish(session: pytest.Session, state: RunState) -> None:
         return
     point_latest(run_dir)
     results = outcome.results
-    leftovers = ""
-    if outcome.leftovers:
-        target = settings.target or Target("", "emulator")
-        where = "" if target.kind == "emulator" else f" --target {target.display}"
-        leftovers = (
-            f"{outcome.leftovers} created resources could not be deleted; remove them with: "
-            f"squarecheck sweep --prefix {settings.run_prefix}{where}"
-        )
+    leftovers = sweep_advice(settings, outcome.leftovers)
     if pytest_code == PYTEST_NO_TESTS and not state.preflight_failed:
         return  # nothing selected: pytest says so, and `squarecheck run` names the fix
     state.verdict = render(results, load_table(), run_dir, outcome.messages, leftovers)

@@ -116,5 +116,5 @@ def pytest_runtest_makereport(
         outcome, message = _verdict(report, call, ctx, redact)
         record = build_record(item, found, ctx, outcome, message, report.duration)
         report.squarecheck = bounded(record, state.redactor, limits)  # type: ignore[attr-defined]
-        state.count(outcome)
+        state.count(outcome, record["key"])
     return report

@@ -18,17 +18,18 @@ MAX_BODY = 1024 * 1024
 MAX_TEXT = 2000
 #: Seconds one request may take in all: connect, send, every read, and waiting out 429s.
 REQUEST_DEADLINE = 30.0
-#: Tool errors in a row that open the circuit breaker: requests that each ran into the deadline,
-#: the body cap or endless 429s say the target will not answer the rest either.
+#: Tool errors in a row, the target answering nothing between them, after which a probe
+#: decides whether the circuit breaker opens (a dead target will not answer the rest either);
+#: and the tool errors of one check, under as many versions, after which it is given up.
 MAX_ERRORS = 3
 #: A failure message holds a few target texts (a detail, a body, a curl line) at most.
 MESSAGE_FACTOR = 4
 
-# C0 and C1 controls, DEL, and the Unicode format characters that reorder or hide text.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
-_CONTROL_BUT_NEWLINE = re.compile(
-    r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]"
-)
+# C0 and C1 controls, DEL, the Unicode format characters that reorder or hide text, and what no
+# output can encode (lone surrogates, which a JSON body may carry) or hold (noncharacters).
+_HIDDEN = r"\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff\ud800-\udfff\ufffe\uffff"
+_CONTROL = re.compile(rf"[\x00-\x1f{_HIDDEN}]")
+_CONTROL_BUT_NEWLINE = re.compile(rf"[\x00-\x09\x0b-\x1f{_HIDDEN}]")
 
 
 @dataclass(frozen=True)

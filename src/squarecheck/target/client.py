@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-
-import httpx
 
 from squarecheck.errors import ConformanceFailure, ToolError
 from squarecheck.spec.schemas import operations, validate_response
@@ -31,9 +28,8 @@ from squarecheck.target.commerce import (
     refuse_foreign,
     track_catalog,
 )
+from squarecheck.target.connection import Connection
 from squarecheck.target.evidence import Exchange, curl_command
-from squarecheck.target.ledger import Ledger
-from squarecheck.target.redaction import Redactor
 from squarecheck.target.retry import RetryPolicy
 from squarecheck.target.transport import Raw
 
@@ -84,32 +80,6 @@ class Response:
 
     def get(self, key: str) -> Any:
         return self.body.get(key) if isinstance(self.body, dict) else None
-
-
-@dataclass
-class Connection:
-    """What every client of one run shares: the socket pool, secrets, ledger, bounds, policy."""
-
-    base_url: str
-    redactor: Redactor
-    ledger: Ledger
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
-    create_orders: bool = False  # orders cannot be deleted on Square: only when allowed
-    limits: Limits = field(default_factory=Limits)
-    sleep: Callable[[float], None] = time.sleep
-    http: httpx.Client = field(init=False)
-    #: why no request may be sent any more (an open circuit breaker, an interrupted run)
-    halted: str | None = None
-
-    def __post_init__(self) -> None:
-        self.http = transport.client(self.base_url, self.limits.deadline)
-
-    def halt(self, reason: str) -> None:
-        """Refuse every further request (each becomes a ToolError naming `reason`)."""
-        self.halted = self.halted or reason
-
-    def close(self) -> None:
-        self.http.close()
 
 
 class Client(CommerceOperations):
@@ -193,14 +163,14 @@ class Client(CommerceOperations):
     ) -> Raw:
         """One request within one deadline: connect, send, every read and every 429 wait."""
         conn = self.conn
-        if conn.halted:
-            raise ToolError(f"not sent: {conn.halted}")
+        conn.may_send()
         policy, limit, waited = conn.retry, conn.limits.deadline, 0.0
         started = time.monotonic()
         for attempt in range(1, policy.tries + 1):
             with transport.deadline(limit - (time.monotonic() - started)):
                 raw = transport.exchange(conn, method, path, headers, content, params)
             if raw.status != 429:
+                conn.answers += 1
                 return raw
             delay = policy.delay(attempt, raw.headers.get("Retry-After"))
             left = limit - (time.monotonic() - started)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from squarecheck.errors import ToolError, UsageError
+from squarecheck.errors import Interrupted, ToolError, UsageError
 from squarecheck.target.bounds import clip, printable
 
 Kind = Literal["group", "customer", "catalog"]
@@ -123,7 +123,7 @@ def _delete_catalog(entries: list[Entry], client_for: Callable[[str | None], Del
             chunk = mine[start : start + DELETE_CHUNK]
             try:
                 resp = client_for(token).batch_delete_catalog([e.id for e in chunk])
-            except (ToolError, AssertionError):
+            except (ToolError, AssertionError, Interrupted):
                 remaining += len(chunk)
                 continue
             for entry in chunk:
@@ -150,9 +150,9 @@ def cleanup(entries: list[Entry], client_for: Callable[[str | None], Deleter]) -
                 resp = client.delete_customer(entry.id)
             else:
                 resp = client.delete_group(entry.id)
-        except ToolError:
-            # No answer (deadline, body cap, 429s, a halted run): the next delete would cost
-            # another whole request deadline for nothing; what is left stays for the sweep.
+        except (ToolError, Interrupted):
+            # No answer (deadline, body cap, 429s, a halted or interrupted run): the next delete
+            # would cost another whole request deadline for nothing; what is left stays.
             return remaining + sum(1 for e in ordered[index:] if not e.deleted)
         except AssertionError:
             remaining += 1
