@@ -228,3 +228,13 @@ def test_messages_and_longreprs_are_storable(text: str) -> None:
     safe = _safe(f"detail {text} end", Redactor([TOKEN]), Limits())
     safe.encode("utf-8")
     assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]", safe)
+
+
+def test_templated_pages_show_what_no_file_holds_as_visible_escapes() -> None:
+    """A lone surrogate, NUL and a bidi override reach a templated page as visible escapes,
+    never raw (a raw surrogate cannot be written; a raw override reverses the text after it)."""
+    from squarecheck.reports import templating
+
+    shown = templating.environment().from_string("{{ code }}").render(code="E\ud800\x00\u202e9")
+    assert shown == "E\\ud800\\x00\\u202e9"
+    shown.encode("utf-8")

@@ -3,7 +3,9 @@
 
 Autoescape means a value from a run (a target's text, a check id) can never become markup;
 the few helpers that return markup (`badge`, `link`, `source_link`) escape their own input and
-return `Markup`.
+return `Markup`. Every value shown passes `_shown` first: what no file can hold (a lone
+surrogate, NUL) and what would reorder or hide text on screen (control and bidi characters)
+become visible escapes, so a page is written whatever a target sent and reads as it was sent.
 """
 
 from __future__ import annotations
@@ -15,6 +17,17 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from squarecheck.reports import page
+from squarecheck.results import storable
+from squarecheck.target.bounds import printable
+
+
+def _shown(value: Any) -> Any:
+    """A value as a page may show it (see the module docstring); markup keeps its tags."""
+    if isinstance(value, Markup):
+        return Markup(storable(str(value)))
+    if isinstance(value, str):
+        return printable(storable(value), newlines=True)
+    return value
 
 
 @lru_cache(maxsize=1)
@@ -25,6 +38,7 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_shown,
     )
     env.filters["badge"] = lambda outcome: Markup(page.badge(str(outcome)))
     env.filters["anchor"] = page.anchor
