@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from commerce_probes import COMMERCE_PROBES
 from emulator_helpers import NEW, OLD, Api
+from pricing_probes import PRICING_PROBES
 
 from squarecheck.cli import main
 from squarecheck.emulator.faults.catalogue import CATALOGUE
@@ -143,6 +144,7 @@ PROBES: dict[str, tuple[str, Probe, object]] = {
     "version-not-echoed": (NEW, _echoed, NEW),
 }
 PROBES.update(COMMERCE_PROBES)
+PROBES.update(PRICING_PROBES)
 
 
 def test_catalogue_is_documented_and_probed() -> None:

@@ -127,6 +127,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("CalculateOrder", "POST", "/v2/orders/calculate", orders.calculate_order, True),
     Operation("CreateOrder", "POST", "/v2/orders", orders.create_order, True),
     Operation("RetrieveOrder", "GET", "/v2/orders/{order_id}", orders.retrieve_order),
+    Operation("UpdateOrder", "PUT", "/v2/orders/{order_id}", orders.update_order, True),
 )
 
 
