@@ -18,11 +18,11 @@ from squarecheck.emulator.commerce.pricing.model import (
     Tax,
 )
 from squarecheck.emulator.commerce.pricing.money import (
+    AmountTooLarge,
     percentage_of,
     round_half_even,
     shares,
 )
-from squarecheck.emulator.core.errors import ValueTooHigh
 
 NONE = Catalog({})
 
@@ -168,8 +168,8 @@ def test_a_discount_that_keeps_the_tax_basis() -> None:
 
 
 def test_amounts_past_an_int64_are_refused() -> None:
-    """A line whose total passes 2^63 - 1 is VALUE_TOO_HIGH naming it; a bound one is fine."""
-    with pytest.raises(ValueTooHigh) as raised:
+    """A line whose total passes 2^63 - 1 is refused naming it; one within is priced."""
+    with pytest.raises(AmountTooLarge) as raised:
         price(PricingInput((_line(9007199254740991, "999999"),)), NONE)
-    assert raised.value.field == "order.line_items[0].quantity"
+    assert raised.value.where == "order.line_items[0].quantity"
     assert price(PricingInput((_line(9007199254740991, "1"),)), NONE).total == 9007199254740991

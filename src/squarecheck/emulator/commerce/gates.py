@@ -64,6 +64,7 @@ class Gates:
     rule_id_shown: bool = True  # pricing-rule-id
     stale_membership: bool = False  # fault stale-membership
     max_lines: int = 1000  # order-limits
+    amount_code: str = "VALUE_TOO_HIGH"  # order-limits
     update_mismatch_code: str = "VERSION_MISMATCH"  # update-order-version-mismatch
     update_not_repriced: bool = False  # fault update-not-repriced
     clear_ignored: bool = False  # fault fields-to-clear-ignored
@@ -152,6 +153,7 @@ def gates_for(version: VersionContext, config: EmulatorConfig) -> Gates:
         rule_id_shown=version.expect("pricing-rule-id")["field"] == "present",
         stale_membership=StaleMembership.on(config),
         max_lines=int(version.expect("order-limits")["max_line_items"]),
+        amount_code=str(version.expect("order-limits")["amount_code"]),
         update_mismatch_code=str(version.expect("update-order-version-mismatch")["code"]),
         update_not_repriced=pf.UpdateNotRepriced.on(config),
         clear_ignored=pf.FieldsToClearIgnored.on(config),

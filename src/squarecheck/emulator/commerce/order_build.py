@@ -36,6 +36,7 @@ from squarecheck.emulator.commerce.pricing.model import (
     When,
     new_uid,
 )
+from squarecheck.emulator.commerce.pricing.money import AmountTooLarge
 from squarecheck.emulator.commerce.store import CatalogSession
 from squarecheck.emulator.core.errors import ArrayLengthTooLong, InvalidValue, SquareError, by_code
 
@@ -112,6 +113,7 @@ class Pricing:
     bugs: Bugs = field(default_factory=Bugs)
     rule_id_shown: bool = True  # pricing-rule-id
     max_lines: int = 1000  # order-limits
+    amount_code: str = "VALUE_TOO_HIGH"  # order-limits: an amount past an int64
     #: error codes of the table: unknown location, unknown catalog object, another currency
     codes: Mapping[str, str] = field(default_factory=dict)
 
@@ -246,7 +248,10 @@ def build(order: Json, ctx: Pricing) -> Json:
         ctx.choices, ctx.bugs,
     )  # fmt: skip
     sets = {i: o for i, o in objects.items() if o.get("type") == "PRODUCT_SET"}
-    priced = engine.price(inp, Catalog(sets))
+    try:
+        priced = engine.price(inp, Catalog(sets))
+    except AmountTooLarge as exc:
+        raise by_code(ctx.amount_code)(str(exc), field=exc.where) from None
     shown = order_render.Shown(
         lines=[s for _, s in parsed],
         discounts={d.uid: s for d, s in discounts},

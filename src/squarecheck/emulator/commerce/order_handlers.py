@@ -135,6 +135,7 @@ class Prepared:
             bugs=gates.bugs,
             rule_id_shown=gates.rule_id_shown,
             max_lines=gates.max_lines,
+            amount_code=gates.amount_code,
             codes=dict(gates.codes),
         )
         return build(order, ctx)

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from decimal import ROUND_FLOOR, ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from squarecheck.emulator.commerce.pricing.model import Rounding, Split
-from squarecheck.emulator.core.errors import ValueTooHigh
 
 HUNDRED = Decimal(100)
 ONE = Decimal(1)
@@ -70,10 +69,17 @@ def shares(total: int, weights: Sequence[int], split: Split = "largest-remainder
     return out
 
 
+class AmountTooLarge(ValueError):
+    """An amount of the order would pass an int64 (`where` names it; the caller answers the
+    table's error, row order-limits)."""
+
+    def __init__(self, where: str, amount: int) -> None:
+        super().__init__(f"`{where}` would be {amount}, above the largest amount (2^63 - 1).")
+        self.where = where
+
+
 def bounded(amount: int, where: str) -> int:
-    """`amount`, or 400 VALUE_TOO_HIGH when it passes an int64 (rows order-limits)."""
+    """`amount`, or AmountTooLarge when it passes an int64."""
     if amount > INT64_MAX:
-        raise ValueTooHigh(
-            f"`{where}` would be {amount}, above the largest amount (2^63 - 1).", field=where
-        )
+        raise AmountTooLarge(where, amount)
     return amount
