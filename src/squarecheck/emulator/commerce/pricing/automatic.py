@@ -79,10 +79,13 @@ def candidates(inp: PricingInput, catalog: Catalog, grosses: Sequence[int]) -> l
         apply = (rule.apply or {}).get("product_set_data") if rule.apply else None
         most = rule.exclude_most_expensive
         units = discounted_units(sets, inp.lines, exclude, apply, most, catalog, inp.bugs, ad_hoc)
+        seen: dict[tuple[int, Decimal, Decimal], int] = {}  # many lines often look alike
         for line, count in sorted(units.items()):
-            value = value_of(rule.discount, inp.lines[line], grosses[line], count, inp)
-            if value > 0:
-                found.append(Candidate(index, line, count, value))
+            key = (grosses[line], count, inp.lines[line].quantity)
+            if key not in seen:
+                seen[key] = value_of(rule.discount, inp.lines[line], grosses[line], count, inp)
+            if seen[key] > 0:
+                found.append(Candidate(index, line, count, seen[key]))
     return found
 
 

@@ -13,7 +13,7 @@ table's choice (row order-discount-split, assumed).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_FLOOR, ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
 from squarecheck.emulator.commerce.pricing.model import Rounding, Split
 
@@ -28,14 +28,25 @@ def round_half_even(value: Decimal) -> int:
     return int(value.quantize(ONE, rounding=ROUND_HALF_EVEN))
 
 
+def divide_half_even(numerator: int, denominator: int) -> int:
+    """`numerator / denominator` (both >= 0, exact integers) rounded half to even."""
+    quotient, rest = divmod(numerator, denominator)
+    if 2 * rest > denominator or (2 * rest == denominator and quotient % 2):
+        quotient += 1
+    return quotient
+
+
 def percentage_of(base: int, percentage: Decimal, rounding: Rounding) -> int:
-    """The discount `percentage` takes off `base` (row discount-rounding)."""
-    exact = Decimal(base) * percentage / HUNDRED
+    """The discount `percentage` takes off `base` (row discount-rounding), in exact integers."""
+    num, den = percentage.as_integer_ratio()
+    taken, whole = base * num, den * 100  # the discount is taken / whole, exactly
     if rounding == "discount-half-up":  # the injected wrong-rounding fault
-        return int(exact.quantize(ONE, rounding=ROUND_HALF_UP))
+        quotient, rest = divmod(taken, whole)
+        return quotient + (1 if 2 * rest >= whole else 0)
     if rounding == "discount-half-down":
-        return int(exact.quantize(ONE, rounding=ROUND_HALF_DOWN))
-    return base - round_half_even(Decimal(base) - exact)
+        quotient, rest = divmod(taken, whole)
+        return quotient + (1 if 2 * rest > whole else 0)
+    return base - divide_half_even(base * whole - taken, whole)
 
 
 def tax_of(base: int, percentage: Decimal, inclusive_total: Decimal | None = None) -> Decimal:
