@@ -151,9 +151,10 @@ def _endpoint(customers: CustomerStore, commerce: CommerceStore, config: Emulato
                 query=request.query_params if request.scope["query_string"] else {},
                 body=body,
             )
-            # in a worker thread: a long request (a large order priced outside the store's
-            # lock) never holds the event loop, so other sellers are served meanwhile
-            result = await run_in_threadpool(operation.handler, call)
+            if operation.threaded:  # a large order is priced while other sellers are served
+                result = await run_in_threadpool(operation.handler, call)
+            else:
+                result = operation.handler(call)
         except SquareError as error:
             return error_response(error, config, operation.name, version)
         headers = {HEADER: version.version}  # versioning-overview: success echoes the version

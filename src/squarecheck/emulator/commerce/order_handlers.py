@@ -27,6 +27,7 @@ from squarecheck.emulator.commerce.store import CatalogSession, Remembered
 from squarecheck.emulator.core import clock, schemacheck
 from squarecheck.emulator.core import validate as v
 from squarecheck.emulator.core.errors import (
+    ArrayLengthTooLong,
     BadRequest,
     MissingRequiredParameter,
     NotFound,
@@ -59,8 +60,21 @@ def _refuse_unmodelled(order: Json) -> None:
         )
 
 
+def _line_count(call: Call, body: Json) -> None:
+    """Too many lines are refused before the body is validated line by line (row order-limits)."""
+    lines = (
+        (body.get("order") or {}).get("line_items") if isinstance(body.get("order"), dict) else None
+    )
+    most = int(call.expect("order-limits")["max_line_items"])
+    if isinstance(lines, list) and len(lines) > most:
+        raise ArrayLengthTooLong(
+            f"`order.line_items` must have at most {most} items.", field="order.line_items"
+        )
+
+
 def _request(call: Call, schema: str) -> Json:
     body = v.body_object(call.body, call.version)
+    _line_count(call, body)
     schemacheck.check(schema, body)
     refuse_unknown(schema, call.body, call.version)
     _refuse_unmodelled(body.get("order") or {})
