@@ -291,7 +291,8 @@ def test_a_planted_upward_import_inside_the_emulator_is_reported(planted: Path) 
     domain, are both reported."""
     with open(planted / "emulator" / "customers" / "store.py", "a", encoding="utf-8") as fh:
         fh.write("\nfrom squarecheck.emulator.customers import group_handlers\n")
-    with open(planted / "emulator" / "commerce" / "pricing.py", "a", encoding="utf-8") as fh:
+    engine = planted / "emulator" / "commerce" / "pricing" / "engine.py"
+    with open(engine, "a", encoding="utf-8") as fh:
         fh.write("\nfrom squarecheck.emulator.customers.store import CustomerStore\n")
     bad = emulator_violations(planted)
     assert any(
@@ -300,7 +301,7 @@ def test_a_planted_upward_import_inside_the_emulator_is_reported(planted: Path) 
         for v in bad
     )
     assert any(
-        v.startswith("squarecheck.emulator.commerce.pricing:")
+        v.startswith("squarecheck.emulator.commerce.pricing.engine:")
         and v.endswith("-> squarecheck.emulator.customers.store")
         for v in bad
     )

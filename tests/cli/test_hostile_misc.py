@@ -95,9 +95,9 @@ def test_plain_text_target_has_no_undocumented_fuzz_change(tmp_path: Path) -> No
         )
     assert run.code == 1, run.stdout[-2000:] + run.stderr[-2000:]
     doc = run.results
-    # CreateOrder is skipped against a remote target without --create-orders (orders stay)
+    # CreateOrder and UpdateOrder are skipped against a remote target without --create-orders
     skipped = {c["operation"] for c in doc["checks"] if c["outcome"] == "skipped"}
-    assert skipped <= {"CreateOrder"}
+    assert skipped <= {"CreateOrder", "UpdateOrder"}
     assert {c["outcome"] for c in doc["checks"]} - {"skipped"} == {"failed"}
     built = matrix.build(doc, load_table())
     assert len(built.rows) >= 10

@@ -311,10 +311,17 @@ def test_unrecognized_fields_are_ignored_and_not_echoed(new_api: Api) -> None:
 @pytest.mark.parametrize(
     ("obj", "field"),
     [
-        (rule("#r", "D", "S", time_period_ids=["T"]), "object.pricing_rule_data.time_period_ids"),
         (
-            product_set("#s", all_products=True, quantity_max=2),
-            "object.product_set_data.quantity_max",
+            {"type": "ITEM", "id": "#i", "item_data": {"name": "i", "item_options": [{"x": 1}]}},
+            "object.item_data.item_options",
+        ),
+        (
+            {
+                "type": "TAX",
+                "id": "#t",
+                "tax_data": {"percentage": "5", "applies_to_product_set_id": "S"},
+            },
+            "object.tax_data.applies_to_product_set_id",
         ),
     ],
 )
@@ -334,11 +341,12 @@ def test_customer_group_ids_any_exists_from_2021_04_21(
 ) -> None:
     """Before 2021-04-21 customer_group_ids_any is ignored like any unknown field."""
     api = Api(server.url, version)
+    group = api.group()["id"]
     ids = batch_upsert(
         api,
         percent("#d", "10"),
         product_set("#s", all_products=True),
-        rule("#r", "#d", "#s", customer_group_ids_any=["G"]),
+        rule("#r", "#d", "#s", customer_group_ids_any=[group]),
     )
     stored = api.ok("GET", f"{OBJECT}/{ids['#r']}")["object"]["pricing_rule_data"]
     assert ("customer_group_ids_any" in stored) is echoed

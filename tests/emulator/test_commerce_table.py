@@ -59,7 +59,6 @@ OTHER: dict[str, dict[str, Any]] = {
     "create-order-idempotency": {"status": 200, "outcome": "replay", "other_body": "replayed"},
     "discount-fixed-amount": {"per": "line"},
     "discount-rounding": {"rounds": "discount-half-down", "examples": []},
-    "pricing-rule-stacking": {"stack": False},
     "all-products-ad-hoc-lines": {"discounted": True},
     "rule-discount-entries": {"scope": "LINE_ITEM", "entries": "per-line"},
 }

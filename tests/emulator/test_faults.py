@@ -13,6 +13,7 @@ from squarecheck.emulator.server import EmulatorServer
 from squarecheck.spec.table import load_table
 from tests.support.commerce_probes import COMMERCE_PROBES
 from tests.support.emulator import NEW, OLD, Api
+from tests.support.pricing_probes import PRICING_PROBES
 
 GROUPS = "/v2/customers/groups"
 SEARCH = "/v2/customers/search"
@@ -143,6 +144,7 @@ PROBES: dict[str, tuple[str, Probe, object]] = {
     "version-not-echoed": (NEW, _echoed, NEW),
 }
 PROBES.update(COMMERCE_PROBES)
+PROBES.update(PRICING_PROBES)
 
 
 def test_catalogue_is_documented_and_probed() -> None:

@@ -127,7 +127,7 @@ def test_product_set_matching(new_api: Api) -> None:
 
 
 def test_product_ids_all_and_quantities(new_api: Api) -> None:
-    """product_ids_all needs every product; quantity_exact counts matched units."""
+    """product_ids_all needs every product; quantity_exact is the size of a match set."""
     ids = batch_upsert(new_api, item("#a", 1000), item("#b", 1000))
     batch_upsert(
         new_api,
@@ -146,7 +146,8 @@ def test_product_ids_all_and_quantities(new_api: Api) -> None:
     )
     assert total(order(new_api, [line(exact["#c-v"], "1")])) == 100
     assert total(order(new_api, [line(exact["#c-v"], "2")])) == 100
-    assert total(order(new_api, [line(exact["#c-v"], "3")])) == 300
+    assert total(order(new_api, [line(exact["#c-v"], "3")])) == 200  # one set of two, one left
+    assert total(order(new_api, [line(exact["#c-v"], "4")])) == 200  # two sets of two
 
 
 def test_money_rounding_caps_and_fixed_amounts(new_api: Api) -> None:
@@ -273,8 +274,8 @@ def test_order_errors(new_api: Api) -> None:
             (400, "CURRENCY_MISMATCH", "order.line_items[0].base_price_money.currency"),
         ),
         (
-            {"location_id": here, "discounts": [{"name": "manual"}]},
-            (400, "BAD_REQUEST", "order.discounts"),
+            {"location_id": here, "service_charges": [{"name": "service"}]},
+            (400, "BAD_REQUEST", "order.service_charges"),
         ),
         ({"line_items": [ad_hoc]}, (400, "MISSING_REQUIRED_PARAMETER", "order.location_id")),
     ]

@@ -87,6 +87,13 @@ def _catalog(client: square.Square, group_id: str) -> dict[str, str]:
     return {m.client_object_id or "": m.object_id or "" for m in result.id_mappings or []}
 
 
+def _group(client: square.Square) -> str:
+    """A new customer group of the client's seller (a rule may name only an existing one)."""
+    group = client.customers.groups.create(group={"name": "Members"}).group
+    assert group is not None and group.id
+    return str(group.id)
+
+
 def _total(client: square.Square, location: str, variation: str, customer: str) -> int:
     order: Any = {
         "location_id": location,
@@ -124,7 +131,7 @@ def test_sdk_group_discount_follows_membership(served: str, version: str) -> Non
 def test_sdk_catalog_round_trip(server: EmulatorServer, version: str) -> None:
     """Upsert, get with related objects, list, search, batch get and delete through the SDK."""
     client = square.Square(base_url=server.url, token=f"sdk-catalog-{version}", version=version)
-    ids = _catalog(client, "GROUP")
+    ids = _catalog(client, _group(client))
     rule = client.catalog.object.get(object_id=ids["#rule"], include_related_objects=True)
     assert {o.id for o in rule.related_objects or []} == {ids["#members"], ids["#coffees"]}
     listed = [o.id for o in client.catalog.list(types="ITEM,DISCOUNT")]
@@ -161,7 +168,7 @@ def test_sdk_creates_and_retrieves_an_order(server: EmulatorServer) -> None:
     client = square.Square(base_url=server.url, token="sdk-orders", version=VERSIONS[-1])
     location = client.locations.get(location_id="main").location
     assert location is not None
-    ids = _catalog(client, "GROUP")
+    ids = _catalog(client, _group(client))
     order: Any = {
         "location_id": location.id,
         "line_items": [{"catalog_object_id": ids["#coffee-regular"], "quantity": "2"}],

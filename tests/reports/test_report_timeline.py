@@ -143,7 +143,10 @@ def test_upgrade_lists_each_change_by_version(cutover_pages: dict[str, str], ser
     folder = served[1] / "cutovers"
     report = json.loads((folder / "upgrade.json").read_text(encoding="utf-8"))
     dates = {c["since"] for c in report["changes"]}
-    cutovers = ("2021-04-21", "2021-06-16", "2021-08-18", "2021-10-20", "2022-03-16", "2022-10-19")
+    cutovers = (
+        "2021-04-21", "2021-06-16", "2021-08-18", "2021-10-20", "2021-12-15", "2022-01-20",
+        "2022-03-16", "2022-10-19",
+    )  # fmt: skip
     assert dates == set(cutovers)
     assert [c["since"] for c in report["changes"]] == sorted(c["since"] for c in report["changes"])
     assert all(c["evidence"] for c in report["changes"])

@@ -58,7 +58,7 @@ def test_undocumented_difference_is_listed(tmp_path: Path) -> None:
 
 def test_versions_outside_the_run_resolve_to_run_versions(emulator_run: Path) -> None:
     """Upgrade versions the run did not select use a run version that behaves the same."""
-    post_run(emulator_run, upgrade=("2021-11-17", "2022-05-12"))
+    post_run(emulator_run, upgrade=("2022-01-20", "2022-05-12"))
     data = upgrade_json(emulator_run)
     status = {d["behaviour"]: d["status"] for d in data["documented"]}
     assert status["unrecognized-field"] == "observed"

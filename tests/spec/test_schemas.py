@@ -206,7 +206,7 @@ def test_customer_requests() -> None:
 def test_operations_come_from_openapi() -> None:
     """operations() maps each operationId to its method and path template."""
     ops = operations()
-    assert len(ops) == 26
+    assert len(ops) == 27
     assert ops["CalculateOrder"] == ("POST", "/v2/orders/calculate")
     assert ops["AddGroupToCustomer"] == ("PUT", "/v2/customers/{customer_id}/groups/{group_id}")
     assert ops["SearchCustomers"] == ("POST", "/v2/customers/search")

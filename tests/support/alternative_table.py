@@ -84,7 +84,19 @@ ALTERNATIVES: dict[tuple[str, str | None], dict[str, Any]] = {
         "examples": [{"gross": 915, "percentage": "10", "applied": 91},
                      {"gross": 925, "percentage": "10", "applied": 92}],
     },
-    ("pricing-rule-stacking", None): {"stack": False},
+    ("discount-phase-order", None): {
+        "within_phase": "smallest-first", "example": {"gross": 999, "catalog": 95, "ad_hoc": 50},
+    },
+    ("order-discount-split", None): {"remainder": "last-line", "shares": [33, 33, 34]},
+    ("auto-apply-taxes", None): {"applies": "when-enabled"},
+    ("pricing-rule-references", None): {"status": 200},
+    ("order-limits", None): {
+        "max_line_items": 500, "status": 400, "code": "ARRAY_LENGTH_TOO_LONG",
+        "amount_code": "INVALID_VALUE", "category": INVALID,
+    },
+    ("update-order-version-mismatch", None): {
+        "status": 409, "code": "CONFLICT", "category": INVALID,
+    },
     ("pricing-rule-dates", None): {"inclusive": False},
     ("pricing-blocklists", None): {"blocked": True},
     ("order-unknown-location", None): {"status": 400, "code": "INVALID_VALUE", "category": INVALID},

@@ -51,13 +51,16 @@ class Shop:
     currency: str
     rules: set[str] = field(default_factory=set)
     _own: tuple[str, str] | None = None
+    timezone: str = "UTC"
 
     @classmethod
     def open(cls, check: Check) -> Shop:
         resp = check.client.retrieve_location("main")
         expect_status(resp, 200, "retrieving the main location")
         location = resp.body["location"]
-        return cls(check, str(location["id"]), str(location.get("currency") or "USD"))
+        currency = str(location.get("currency") or "USD")
+        zone = str(location.get("timezone") or "UTC")
+        return cls(check, str(location["id"]), currency, timezone=zone)
 
     @property
     def prefix(self) -> str:
@@ -148,12 +151,23 @@ class Shop:
         }
         return {"type": "PRICING_RULE", "id": client_id, "pricing_rule_data": body}
 
-    def upsert(self, *batches: list[Json], key: str | None = None) -> Response:
-        return self.check.client.batch_upsert_catalog(list(batches), key or self.check.new_key())
+    def tax(self, client_id: str, percentage: str, **data: Any) -> Json:
+        body = {"name": self.check.new_name("tax"), "percentage": percentage, **data}
+        return {"type": "TAX", "id": client_id, "tax_data": body}
 
-    def created(self, *objects: Json) -> dict[str, str]:
+    def time_period(self, client_id: str, event: str) -> Json:
+        return {"type": "TIME_PERIOD", "id": client_id, "time_period_data": {"event": event}}
+
+    def upsert(
+        self, *batches: list[Json], key: str | None = None, version: str | None = None
+    ) -> Response:
+        """A batch upsert (under `version` instead of the check's, when given)."""
+        key = key or self.check.new_key()
+        return self.check.client.batch_upsert_catalog(list(batches), key, version=version)
+
+    def created(self, *objects: Json, version: str | None = None) -> dict[str, str]:
         """Upsert `objects` in one batch; client id -> server id for every `#` id."""
-        resp = self.upsert(list(objects))
+        resp = self.upsert(list(objects), version=version)
         expect_status(resp, 200, "creating catalog objects")
         mapped = {
             str(m["client_object_id"]): str(m["object_id"]) for m in resp.get("id_mappings") or []
@@ -161,7 +175,8 @@ class Shop:
         wanted = {str(o["id"]) for o in objects} | {
             str(v["id"])
             for o in objects
-            for v in (o.get("item_data") or {}).get("variations") or []
+            for data, member in (("item_data", "variations"), ("modifier_list_data", "modifiers"))
+            for v in (o.get(data) or {}).get(member) or []
         }
         expect_true(wanted <= set(mapped), f"id_mappings lack {sorted(wanted - set(mapped))}", resp)
         self.rules |= {mapped[str(o["id"])] for o in objects if o["type"] == "PRICING_RULE"}
@@ -170,7 +185,8 @@ class Shop:
     def adopt(self) -> None:
         """Put this check's catalog objects no answer reported (a partly failed batch) in the
         ledger, so that they are deleted like everything else the check made."""
-        types = ["ITEM", "ITEM_VARIATION", "CATEGORY", "DISCOUNT", "PRODUCT_SET", "PRICING_RULE"]
+        types = ["ITEM", "ITEM_VARIATION", "CATEGORY", "DISCOUNT", "PRODUCT_SET", "PRICING_RULE",
+                 "TAX", "TIME_PERIOD", "MODIFIER_LIST"]  # fmt: skip
         query = {"prefix_query": {"attribute_name": "name", "attribute_prefix": self.prefix}}
         resp = self.check.client.search_catalog({"object_types": types, "query": query})
         for obj in resp.get("objects") or [] if resp.status == 200 else []:

@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -150,7 +151,10 @@ def _endpoint(customers: CustomerStore, commerce: CommerceStore, config: Emulato
                 query=request.query_params if request.scope["query_string"] else {},
                 body=body,
             )
-            result = operation.handler(call)
+            if operation.threaded:  # a large order is priced while other sellers are served
+                result = await run_in_threadpool(operation.handler, call)
+            else:
+                result = operation.handler(call)
         except SquareError as error:
             return error_response(error, config, operation.name, version)
         headers = {HEADER: version.version}  # versioning-overview: success echoes the version

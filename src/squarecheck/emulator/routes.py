@@ -28,6 +28,9 @@ class Operation:
     path: str
     handler: Handler
     has_body: bool = False
+    #: runs in a worker thread: its long work (pricing) happens outside the store's lock, so
+    #: other sellers are served meanwhile; every other handler holds the lock throughout
+    threaded: bool = False
     segments: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -124,9 +127,10 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "SearchCatalogObjects", "POST", "/v2/catalog/search", cat.search_catalog_objects, True
     ),
-    Operation("CalculateOrder", "POST", "/v2/orders/calculate", orders.calculate_order, True),
-    Operation("CreateOrder", "POST", "/v2/orders", orders.create_order, True),
+    Operation("CalculateOrder", "POST", "/v2/orders/calculate", orders.calculate_order, True, True),
+    Operation("CreateOrder", "POST", "/v2/orders", orders.create_order, True, True),
     Operation("RetrieveOrder", "GET", "/v2/orders/{order_id}", orders.retrieve_order),
+    Operation("UpdateOrder", "PUT", "/v2/orders/{order_id}", orders.update_order, True, True),
 )
 
 

@@ -20,7 +20,7 @@ from squarecheck.target.ledger import Ledger
 
 Json = dict[str, Any]
 UPSERTS = ("UpsertCatalogObject", "BatchUpsertCatalogObjects")
-KEYED = (*UPSERTS, "CreateOrder")
+KEYED = (*UPSERTS, "CreateOrder", "UpdateOrder")
 #: data members whose `name` the schema requires (minLength 1); others may be added or empty
 NAME_REQUIRED = ("item_data", "category_data")
 MAX_ID = 255

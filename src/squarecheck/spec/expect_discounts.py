@@ -22,7 +22,7 @@ class DiscountExpect(TypedDict, total=False):
     examples: list[dict[str, Any]]
     other_body: str
     error: str
-    stack: bool
+    best: str
     inclusive: bool
     blocked: bool
     discounted: bool
@@ -31,3 +31,10 @@ class DiscountExpect(TypedDict, total=False):
     page_size: int
     unknown_status: int
     unknown_code: str
+    # the pricing engine, order limits and UpdateOrder
+    within_phase: str
+    example: dict[str, int]
+    remainder: str
+    shares: list[int]
+    max_line_items: int
+    amount_code: str

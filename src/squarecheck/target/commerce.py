@@ -3,8 +3,9 @@
 `CommerceOperations` is mixed into `Client`: one method per operation, each through
 `Client.request`. The functions below tell the client which existing catalog objects a request
 changes (they must be ones the run created), which objects a response created (they go into the
-ledger) and which it deleted. Orders cannot be deleted on Square, so CreateOrder is refused
-unless the connection allows it (the embedded emulator, or `--create-orders`).
+ledger) and which it deleted. Orders cannot be deleted on Square, so CreateOrder (and
+UpdateOrder, which only changes orders a run created) is refused unless the connection allows
+it (the embedded emulator, or `--create-orders`).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class _Requester(Protocol):
         json_body: Any = ...,
         params: dict[str, Any] | None = ...,
         path_ids: tuple[str, ...] = ...,
+        version: Any = ...,
     ) -> Response: ...
 
 
@@ -59,10 +61,14 @@ class CommerceOperations:
         body = {"idempotency_key": key, "object": obj}
         return self.request("UpsertCatalogObject", "POST", f"{CATALOG}/object", json_body=body)
 
-    def batch_upsert_catalog(self: _Requester, batches: list[list[Json]], key: str) -> Response:
+    def batch_upsert_catalog(
+        self: _Requester, batches: list[list[Json]], key: str, version: str | None = None
+    ) -> Response:
+        """`version`: send this Square-Version instead of the client's own."""
         body = {"idempotency_key": key, "batches": [{"objects": b} for b in batches]}
+        path = f"{CATALOG}/batch-upsert"
         return self.request(
-            "BatchUpsertCatalogObjects", "POST", f"{CATALOG}/batch-upsert", json_body=body
+            "BatchUpsertCatalogObjects", "POST", path, json_body=body, version=version
         )
 
     def retrieve_catalog_object(
@@ -108,14 +114,27 @@ class CommerceOperations:
     def retrieve_order(self: _Requester, order_id: str) -> Response:
         return self.request("RetrieveOrder", "GET", f"/v2/orders/{order_id}")
 
+    def update_order(
+        self: _Requester, order_id: str, order: Json, key: str, clear: list[str] | None = None
+    ) -> Response:
+        body: Json = {"order": order, "idempotency_key": key}
+        if clear is not None:
+            body["fields_to_clear"] = clear
+        return self.request("UpdateOrder", "PUT", f"/v2/orders/{order_id}", json_body=body)
+
 
 def _with_variations(objects: Any) -> Iterator[Json]:
+    """Each object, and the variations (modifiers) nested in an item (a modifier list)."""
     for obj in objects if isinstance(objects, list) else []:
         if isinstance(obj, dict):
             yield obj
-            data = obj.get("item_data")
-            variations = data.get("variations") if isinstance(data, dict) else None
-            yield from (v for v in variations or [] if isinstance(v, dict))
+            for data_key, member in (
+                ("item_data", "variations"),
+                ("modifier_list_data", "modifiers"),
+            ):
+                data = obj.get(data_key)
+                nested = data.get(member) if isinstance(data, dict) else None
+                yield from (v for v in nested or [] if isinstance(v, dict))
 
 
 def changed_ids(operation: str, body: Any) -> tuple[str, ...]:
@@ -175,8 +194,8 @@ def deleted_ids(operation: str, resp: Response, path_ids: tuple[str, ...]) -> li
 
 def refuse_foreign(operation: str, ids: tuple[str, ...], ledger: Ledger, orders: bool) -> None:
     """Only what the run created may change (`ids`); no order unless orders are allowed."""
-    if operation == "CreateOrder" and not orders:
-        raise ToolError("refusing CreateOrder: orders cannot be deleted (see --create-orders)")
+    if operation in ("CreateOrder", "UpdateOrder") and not orders:
+        raise ToolError(f"refusing {operation}: orders cannot be deleted (see --create-orders)")
     for rid in ids:
         if not ledger.owns(rid):
             raise ToolError(f"refusing {operation} on {rid!r}: this run did not create it")

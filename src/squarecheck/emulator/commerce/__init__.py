@@ -2,6 +2,7 @@
 
 The model: `gates` (what the table and faults decide for one request), `store` (catalog and
 order storage over `db/commerce`), `catalog*` (writes, ids, queries, checks), `fields`
-(unrecognized fields), `order_build`, `pricing` and `rulematch` (the priced order), `locations`.
+(unrecognized fields), `order_parse`, `order_build` and `order_render` (an order request priced
+and shown), `order_update` (UpdateOrder's merge), the `pricing` engine, `locations`.
 The handlers, above the `call` frame: `catalog_handlers`, `order_handlers`, `location_handlers`.
 """

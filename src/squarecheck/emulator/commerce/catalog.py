@@ -4,22 +4,28 @@ Semantics from Square's spec (spec-head UpsertCatalogObject, BatchUpsertCatalogO
 DeleteCatalogObject, CatalogObject): `#` ids create objects, any other id updates the live
 object of that id and must send its current `version` (behaviour catalog-version-mismatch); one
 request writes one new version, the write time in epoch milliseconds, to every object it
-touches; deleting an item deletes its variations (behaviour catalog-delete-cascade). An item's
-variations are stored as objects of their own and embedded in the item when it is read. The
-error codes where Square is silent, and whether an object a pricing rule uses may be deleted,
-are the table's (`gates.Gates`).
+touches; deleting an item deletes its variations (behaviour catalog-delete-cascade), a modifier
+list its modifiers. An item's variations (a modifier list's modifiers) are stored as objects of
+their own and embedded in it when it is read. Every id a pricing rule, a product set or an item's
+`tax_ids` names must be a live object of the right type, and every customer group a rule names
+one of the seller's (behaviour pricing-rule-references); a field the request's version does not
+know yet (customer_group_ids_any, maximum_amount_money, minimum_order_subtotal_money) is dropped.
+The error codes where Square is silent, and whether an object a pricing rule uses may be
+deleted, are the table's (`gates.Gates`).
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from squarecheck.emulator.commerce.catalog_ids import resolve, with_variations
-from squarecheck.emulator.commerce.catalog_validate import check_object
+from squarecheck.emulator.commerce.catalog_validate import check_object, check_references
 from squarecheck.emulator.commerce.gates import Gates
+from squarecheck.emulator.commerce.pricing.periods import vevent
 from squarecheck.emulator.commerce.store import CatalogSession
 from squarecheck.emulator.core import clock
 from squarecheck.emulator.core.errors import SquareError, by_code
@@ -32,6 +38,15 @@ DATA_KEYS = {
     "DISCOUNT": "discount_data",
     "PRODUCT_SET": "product_set_data",
     "PRICING_RULE": "pricing_rule_data",
+    "TAX": "tax_data",
+    "TIME_PERIOD": "time_period_data",
+    "MODIFIER_LIST": "modifier_list_data",
+    "MODIFIER": "modifier_data",
+}
+#: data field -> members a version may not know yet (the gates say which it knows)
+GATED = {
+    "discount_data": "maximum_amount_money",
+    "pricing_rule_data": "minimum_order_subtotal_money",
 }
 VERSION_MISMATCH_DETAIL = "Object version does not match latest database version."
 
@@ -59,21 +74,37 @@ def write(
     problems: dict[int, SquareError],
     gates: Gates,
     single: bool = False,
+    group_exists: Callable[[str], bool] = lambda group: True,
 ) -> Written:
     """Write each batch all or nothing; `problems` holds batches already known to be invalid.
 
     `single` is UpsertCatalogObject: one object, whose errors name `object...`.
+    `group_exists` tells whether the seller has a customer group (rules name groups).
     """
     version = session.next_version()
     out = Written(stamp=stamp_of(version))
     ordinals = Ordinals(session)
+    pending = {
+        mapping.get(str(o.get("id")), str(o.get("id"))): str(o.get("type"))
+        for batch in batches
+        for o in with_variations(batch)
+    }
+
+    def type_of(object_id: str) -> str | None:
+        if object_id in pending:
+            return pending[object_id]
+        found = session.get_cached(object_id)
+        return None if found is None or found.get("is_deleted") else str(found["type"])
+
+    checks = None if gates.references_unchecked else gates.references_code
+    refs = (type_of, group_exists, checks)
     for index, batch in enumerate(batches):
         staged: list[Json] = []
         error = problems.get(index)
         if error is None:
             try:
                 where = "" if single else f"batches[{index}]"
-                _stage(session, batch, mapping, version, gates, staged, where, ordinals)
+                _stage(session, batch, mapping, version, gates, staged, where, ordinals, refs)
             except SquareError as failure:
                 error = failure
         if error is not None:
@@ -105,17 +136,23 @@ def _stage(
     staged: list[Json],
     where: str,
     ordinals: Ordinals,
+    refs: tuple[Callable[[str], str | None], Callable[[str], bool], str | None],
 ) -> None:
     """Append to `staged` the stored form of every object of one batch, or raise."""
+    type_of, group_exists, code = refs
     for position, raw in enumerate(batch):
         at = f"{where}.objects[{position}]" if where else "object"
         check_object(raw, at)
         obj = copy.deepcopy(raw)
         resolve(obj, mapping)
         stored = _stored(session, obj, mapping, version, gates, ordinals)
+        if code is not None:
+            check_references(stored, at, type_of, group_exists, code)
         staged.append(stored)
         if obj["type"] == "ITEM":
             _stage_variations(session, obj, stored, mapping, version, gates, staged)
+        elif obj["type"] == "MODIFIER_LIST":
+            _stage_modifiers(session, obj, stored, mapping, version, gates, staged)
 
 
 def _stage_variations(
@@ -148,13 +185,39 @@ def _stage_variations(
             staged.append(_deleted(old, version))
 
 
+def _stage_modifiers(
+    session: CatalogSession,
+    modifier_list: Json,
+    stored_list: Json,
+    mapping: dict[str, str],
+    version: int,
+    gates: Gates,
+    staged: list[Json],
+) -> None:
+    """A modifier list's nested modifiers: written with it; ones it no longer lists are deleted
+    (stored like variations, their list's id in the `item_id` column)."""
+    nested = (modifier_list.get("modifier_list_data") or {}).get("modifiers") or []
+    kept: set[str] = set()
+    for ordinal, raw in enumerate(nested, start=1):
+        modifier = copy.deepcopy(raw)
+        resolve(modifier, mapping)
+        modifier["modifier_data"]["modifier_list_id"] = stored_list["id"]
+        stored = _stored(session, modifier, mapping, version, gates)
+        stored["modifier_data"].setdefault("ordinal", ordinal)
+        staged.append(stored)
+        kept.add(str(stored["id"]))
+    for old in session.variations(str(stored_list["id"])):
+        if str(old["id"]) not in kept and not old.get("is_deleted"):
+            staged.append(_deleted(old, version))
+
+
 def _stored(
     session: CatalogSession,
     obj: Json,
     mapping: dict[str, str],
     version: int,
     gates: Gates,
-    ordinal: Ordinals | int,
+    ordinal: Ordinals | int = 0,
 ) -> Json:
     """The object as it will be stored: server id, the request's version, defaults filled in.
 
@@ -179,8 +242,15 @@ def _stored(
     data = copy.deepcopy(obj[data_key])
     if kind == "ITEM":
         data.pop("variations", None)
+    if kind == "MODIFIER_LIST":
+        data.pop("modifiers", None)
+    if kind == "TIME_PERIOD":
+        data["event"] = vevent(str(data["event"]))
     if kind == "PRICING_RULE" and not gates.groups_field:
         data.pop("customer_group_ids_any", None)  # not part of the rule under this version
+    known = {"discount_data": gates.cap_field, "pricing_rule_data": gates.minimum_field}
+    if data_key in GATED and not known[data_key]:
+        data.pop(GATED[data_key], None)  # not part of the object under this version
     if kind == "ITEM_VARIATION":
         if isinstance(ordinal, Ordinals):
             ordinal = kept_ordinal or ordinal.next(str(data.get("item_id")))
@@ -231,6 +301,10 @@ def render(session: CatalogSession, obj: Json, groups_field: bool) -> Json:
         variations = live_variations(session, str(shown["id"]))
         if variations:
             shown["item_data"]["variations"] = copy.deepcopy(variations)
+    if shown["type"] == "MODIFIER_LIST" and not shown.get("is_deleted"):
+        modifiers = [m for m in session.variations(str(shown["id"])) if not m.get("is_deleted")]
+        if modifiers:
+            shown["modifier_list_data"]["modifiers"] = copy.deepcopy(modifiers)
     if shown["type"] == "PRICING_RULE" and not groups_field:
         shown["pricing_rule_data"].pop("customer_group_ids_any", None)
     return shown
@@ -252,8 +326,8 @@ def refuse_if_referenced(session: CatalogSession, object_id: str, gates: Gates) 
         return
     for rule in session.of_type(["PRICING_RULE"], live=True):
         data = rule.get("pricing_rule_data") or {}
-        uses = (data.get("discount_id"), data.get("match_products_id"))
-        if object_id in uses:
+        uses = [data.get(k) for k in ("discount_id", "match_products_id", "exclude_products_id")]
+        if object_id in uses or object_id in (data.get("time_period_ids") or []):
             raise by_code(gates.referenced_code)(
                 f"Catalog object '{object_id}' is used by pricing rule '{rule['id']}'.",
                 field="object_id",
@@ -271,6 +345,8 @@ def delete(session: CatalogSession, object_ids: list[str], gates: Gates) -> tupl
         doomed = [obj]
         if obj["type"] == "ITEM" and gates.cascade:
             doomed += live_variations(session, object_id)
+        if obj["type"] == "MODIFIER_LIST" and gates.cascade:
+            doomed += [m for m in session.variations(object_id) if not m.get("is_deleted")]
         for gone in doomed:
             session.put(_deleted(gone, version))
             deleted.append(str(gone["id"]))

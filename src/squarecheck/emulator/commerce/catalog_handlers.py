@@ -13,7 +13,7 @@ table may say, a BAD_REQUEST naming the batch (catalog-batch-failure-status).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from squarecheck.emulator.call import Call
@@ -30,6 +30,7 @@ from squarecheck.emulator.core.errors import (
     ArrayLengthTooLong,
     BadRequest,
     InvalidValue,
+    NotFound,
     SquareError,
     by_code,
 )
@@ -89,6 +90,19 @@ def _replayed(
     return seen.body
 
 
+def _groups(call: Call) -> Callable[[str], bool]:
+    """Whether the seller has a customer group (a pricing rule may name only those)."""
+
+    def exists(group_id: str) -> bool:
+        try:
+            call.customers.retrieve_group(call.token, group_id)
+        except NotFound:
+            return False
+        return True
+
+    return exists
+
+
 def _fingerprint(body: Body) -> str:
     return json.dumps({k: v for k, v in body.items() if k != "idempotency_key"}, sort_keys=True)
 
@@ -109,7 +123,9 @@ def _upsert(
         if replay is not None:
             return replay
         mapping = assign([obj for batch in batches for obj in batch])
-        written = catalog.write(session, batches, mapping, problems, gates(call), single)
+        written = catalog.write(
+            session, batches, mapping, problems, gates(call), single, _groups(call)
+        )
         failure = None
         if written.errors:
             failure = written.errors[0]

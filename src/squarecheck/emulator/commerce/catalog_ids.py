@@ -21,11 +21,17 @@ _ALPHABET = string.ascii_uppercase + string.digits
 
 #: data field -> the members that hold ids of other catalog objects (lists end in "[]").
 REFERENCES: dict[str, tuple[str, ...]] = {
-    "item_data": ("category_id", "categories[].id"),
+    "item_data": ("category_id", "categories[].id", "tax_ids[]"),
     "item_variation_data": ("item_id",),
     "product_set_data": ("product_ids_any[]", "product_ids_all[]"),
-    "pricing_rule_data": ("discount_id", "match_products_id"),
-}
+    "pricing_rule_data": (
+        "discount_id", "match_products_id", "exclude_products_id", "apply_products_id",
+        "time_period_ids[]",
+    ),
+    "modifier_data": ("modifier_list_id",),
+}  # fmt: skip
+#: container type -> (data field, member holding nested objects written with it)
+NESTED = {"ITEM": ("item_data", "variations"), "MODIFIER_LIST": ("modifier_list_data", "modifiers")}
 
 
 def new_object_id() -> str:
@@ -34,11 +40,13 @@ def new_object_id() -> str:
 
 
 def with_variations(objects: list[Json]) -> Iterator[Json]:
-    """Each object of a request, and after an item, the variations nested in it."""
+    """Each object of a request, and after an item (a modifier list), the variations (the
+    modifiers) nested in it."""
     for obj in objects:
         yield obj
-        if obj.get("type") == "ITEM":
-            yield from (obj.get("item_data") or {}).get("variations") or []
+        nested = NESTED.get(str(obj.get("type")))
+        if nested is not None:
+            yield from (obj.get(nested[0]) or {}).get(nested[1]) or []
 
 
 def assign(objects: list[Json]) -> dict[str, str]:

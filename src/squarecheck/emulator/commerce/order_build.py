@@ -1,132 +1,214 @@
-"""An order request turned into a priced order (what CalculateOrder returns, CreateOrder stores).
+"""An order request priced: the catalog snapshot it needs, the engine's input, the answer.
 
-Lines are catalog lines (`catalog_object_id` of a live ITEM_VARIATION; its `price_money` unless
-`base_price_money` is given) or ad-hoc lines (`name` and `base_price_money`). With
-`pricing_options.auto_apply_discounts`, the seller's live pricing rules apply (`rulematch`), the
-money is computed by `pricing`, and each applied rule becomes one LINE_ITEM discount (or one
-per rule and line) carrying `pricing_rule_id` (behaviours auto-apply-discounts, pricing-rule-id,
-rule-discount-entries). The errors for an unknown location or variation and another currency
-are the table's (order-unknown-location, order-unknown-catalog-object, order-currency-mismatch).
-Field names and totals follow the Order examples of Square's spec (spec-head).
+A handler takes a `Snapshot` of the live catalog objects the order may need inside the seller's
+session (a short, bounded read), then prices outside the store's lock (`build`), so one large
+order never holds other sellers up. `build` reads the order (`order_parse`), turns the seller's
+live pricing rules into the engine's `Rule`s and its taxes into automatic `Tax`es, prices it
+(`pricing.engine`) and renders Square's Order (`order_render`). With
+`pricing_options.auto_apply_discounts` the rules apply (behaviour auto-apply-discounts); with
+`auto_apply_taxes` the item's taxes, and for an ad-hoc line every tax that
+`applies_to_custom_amounts` ("For catalog-based line items, taxes associated with the catalog
+item are applied. For ad hoc items, Square applies all CatalogTax objects that can be applied to
+custom amounts.", https://developer.squareup.com/docs/orders-api/apply-taxes-and-discounts/auto-apply-taxes).
+A rule whose DISCOUNT, minimum or cap is in another currency than the order never applies (row
+order-currency-mismatch). How many lines an order may have is the table's (row order-limits).
 """
 
 from __future__ import annotations
 
-import secrets
-import string
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from squarecheck.emulator.commerce.pricing import (
-    Application,
+from squarecheck.emulator.commerce import order_render
+from squarecheck.emulator.commerce.order_parse import Reader
+from squarecheck.emulator.commerce.pricing import engine
+from squarecheck.emulator.commerce.pricing.matching import Catalog
+from squarecheck.emulator.commerce.pricing.model import (
+    Bugs,
     Choices,
-    LineInput,
-    LineTotals,
-    OrderTotals,
-    price,
+    Discount,
+    Line,
+    PricingInput,
+    Rule,
+    Tax,
+    When,
+    new_uid,
 )
-from squarecheck.emulator.commerce.rulematch import Bugs, Matching, MatchLine, applications
-from squarecheck.emulator.core import clock
-from squarecheck.emulator.core.errors import (
-    InvalidValue,
-    MissingRequiredParameter,
-    SquareError,
-    by_code,
-)
+from squarecheck.emulator.commerce.pricing.money import AmountTooLarge
+from squarecheck.emulator.commerce.store import CatalogSession
+from squarecheck.emulator.core.errors import ArrayLengthTooLong, InvalidValue, SquareError, by_code
 
 Json = dict[str, Any]
-_UID_ALPHABET = string.ascii_letters + string.digits
+RULE_OBJECTS = ("DISCOUNT", "PRODUCT_SET", "TIME_PERIOD")
 
 
-def new_uid(length: int = 22) -> str:
-    """A server-made uid, like "jWdgP1TpHPFBuVrz81mXVC" in Square's examples."""
-    return "".join(secrets.choice(_UID_ALPHABET) for _ in range(length))
+@dataclass(frozen=True)
+class Snapshot:
+    """The live catalog objects one order may need, read in one short session."""
+
+    objects: Mapping[str, Json]
+    rules: tuple[Json, ...] = ()
+    taxes: tuple[Json, ...] = ()
+
+
+def _named(order: Json) -> Iterable[str]:
+    """Catalog ids the order itself names (lines, modifiers, discounts, taxes)."""
+    for line in order.get("line_items") or []:
+        if line.get("catalog_object_id"):
+            yield str(line["catalog_object_id"])
+        for modifier in line.get("modifiers") or []:
+            if modifier.get("catalog_object_id"):
+                yield str(modifier["catalog_object_id"])
+    for key in ("discounts", "taxes"):
+        for entry in order.get(key) or []:
+            if entry.get("catalog_object_id"):
+                yield str(entry["catalog_object_id"])
+
+
+def snapshot(session: CatalogSession, order: Json, rules: bool, taxes: bool) -> Snapshot:
+    """Read what pricing `order` may look up; objects are shared and never changed."""
+    objects: dict[str, Json] = {}
+
+    def want(object_id: str) -> Json | None:
+        if object_id not in objects:
+            found = session.get_cached(object_id)
+            if found is None or found.get("is_deleted"):
+                return None
+            objects[object_id] = found
+        return objects[object_id]
+
+    for object_id in _named(order):
+        found = want(object_id)
+        if found is not None and found.get("type") == "ITEM_VARIATION":
+            item = want(str((found.get("item_variation_data") or {}).get("item_id")))
+            for tax_id in ((item or {}).get("item_data") or {}).get("tax_ids") or []:
+                want(str(tax_id))
+    live_rules: list[Json] = []
+    if rules:
+        live_rules = session.of_type(["PRICING_RULE"], live=True)
+        if live_rules:
+            for obj in session.of_type(RULE_OBJECTS, live=True):
+                objects.setdefault(str(obj["id"]), obj)
+    live_taxes = session.of_type(["TAX"], live=True) if taxes else []
+    for tax in live_taxes:
+        objects.setdefault(str(tax["id"]), tax)
+    return Snapshot(objects, tuple(live_rules), tuple(live_taxes))
 
 
 @dataclass(frozen=True)
 class Pricing:
-    """Everything pricing reads besides the request: catalog, rules, membership, switches."""
+    """Everything pricing reads besides the request: the snapshot, membership, the gates."""
 
     location: Json
-    catalog: Mapping[str, Json]  # live objects by id (read only)
-    rules: list[Json]  # live PRICING_RULE objects, creation order
+    snapshot: Snapshot
     member_of: frozenset[str]
-    today: date
+    when: When
     auto_apply: bool  # rules apply: the version knows pricing_options and the order asks
+    auto_taxes: bool  # catalog taxes apply: the version knows auto_apply_taxes and it is asked
     options_known: bool  # the version knows pricing_options (it is echoed)
     blocklists: bool  # the version knows pricing_blocklists
     choices: Choices = field(default_factory=Choices)
-    matching: Matching = field(default_factory=Matching)
-    entries_per_line: bool = False  # rule-discount-entries: one entry per rule and line
-    rule_id_shown: bool = True  # pricing-rule-id
-    #: error codes of the table: unknown location, unknown variation, another currency
-    codes: Mapping[str, str] = field(default_factory=dict)
     bugs: Bugs = field(default_factory=Bugs)
+    rule_id_shown: bool = True  # pricing-rule-id
+    max_lines: int = 1000  # order-limits
+    amount_code: str = "VALUE_TOO_HIGH"  # order-limits: an amount past an int64
+    #: error codes of the table: unknown location, unknown catalog object, another currency
+    codes: Mapping[str, str] = field(default_factory=dict)
 
     def error(self, behaviour: str, detail: str, where: str) -> SquareError:
         """The table's error for `behaviour` (its code; NOT_FOUND unless told otherwise)."""
         return by_code(self.codes.get(behaviour, "NOT_FOUND"))(detail, field=where)
 
 
-def _money(amount: int, currency: str) -> Json:
-    return {"amount": amount, "currency": currency}
+def _money_amount(money: Any, currency: str) -> int | None:
+    """An amount in `currency`, or None when the money is in another one."""
+    return int(money["amount"]) if money.get("currency") == currency else None
 
 
-def _line_price(line: Json, index: int, ctx: Pricing) -> tuple[int, Json]:
-    """The unit amount of a line and the catalog facts it shows (name, variation, version)."""
-    where = f"order.line_items[{index}]"
-    shown: Json = {}
-    unit = line.get("base_price_money")
-    object_id = line.get("catalog_object_id")
-    if object_id is not None:
-        variation = ctx.catalog.get(object_id)
-        if variation is None or variation["type"] != "ITEM_VARIATION":
-            raise ctx.error(
-                "order-unknown-catalog-object",
-                f"Item variation with catalog object id '{object_id}' not found.",
-                f"{where}.catalog_object_id",
-            )
-        data = variation["item_variation_data"]
-        item = ctx.catalog.get(str(data.get("item_id"))) or {}
-        shown = {"catalog_object_id": object_id, "catalog_version": variation["version"]}
-        if (item.get("item_data") or {}).get("name"):
-            shown["name"] = item["item_data"]["name"]
-        if data.get("name"):
-            shown["variation_name"] = data["name"]
-        unit = unit or data.get("price_money")
-    elif not line.get("name"):
-        field_name = f"{where}.name"
-        raise MissingRequiredParameter(f"Field must be set: {field_name}", field=field_name)
-    if unit is None:
-        field_name = f"{where}.base_price_money"
-        raise MissingRequiredParameter(f"Field must be set: {field_name}", field=field_name)
-    if unit["currency"] != ctx.location["currency"]:
-        raise ctx.error(
-            "order-currency-mismatch",
-            f"The currency of {where} is not the location's ({ctx.location['currency']}).",
-            f"{where}.base_price_money.currency",
-        )
-    return int(unit["amount"]), shown
+def _rule_discount(obj: Json | None, currency: str) -> Discount | None:
+    """A rule's DISCOUNT as the engine takes it (None: it cannot apply automatically)."""
+    if obj is None or obj.get("type") != "DISCOUNT":
+        return None
+    data = obj.get("discount_data") or {}
+    modifies = data.get("modify_tax_basis") != "DO_NOT_MODIFY_TAX_BASIS"
+    maximum = None
+    if data.get("maximum_amount_money") is not None:
+        maximum = _money_amount(data["maximum_amount_money"], currency)
+        if maximum is None:
+            return None
+    if data.get("discount_type") == "FIXED_PERCENTAGE":
+        percentage = Decimal(str(data.get("percentage")))
+        return Discount(percentage=percentage, maximum=maximum, modifies_tax_basis=modifies)
+    if data.get("discount_type") == "FIXED_AMOUNT":
+        amount = _money_amount(data.get("amount_money") or {}, currency)
+        return None if amount is None else Discount(amount=amount, modifies_tax_basis=modifies)
+    return None  # VARIABLE_*: "specified at the time of sale", never by a rule
 
 
-def _quantity(line: Json, index: int) -> Decimal:
-    quantity = Decimal(str(line["quantity"]))
-    if quantity <= 0:
-        where = f"order.line_items[{index}].quantity"
-        raise InvalidValue(f"`{where}` must be greater than 0.", field=where)
-    return quantity
+def _set(objects: Mapping[str, Json], object_id: Any) -> Json | None:
+    found = objects.get(str(object_id)) if object_id else None
+    return found if found is not None and found.get("type") == "PRODUCT_SET" else None
 
 
-def _blocked(line: Json, ctx: Pricing) -> frozenset[str]:
-    if not ctx.blocklists:
-        return frozenset()
-    blocked = (line.get("pricing_blocklists") or {}).get("blocked_discounts") or []
-    return frozenset(
-        str(b["discount_catalog_object_id"]) for b in blocked if "discount_catalog_object_id" in b
+def rule_of(obj: Json, objects: Mapping[str, Json], currency: str) -> Rule:
+    """A live PRICING_RULE with what it names looked up (missing ones make it apply nowhere)."""
+    data = obj.get("pricing_rule_data") or {}
+    discount_id = str(data.get("discount_id"))
+    match = _set(objects, data.get("match_products_id"))
+    wanted = data.get("time_period_ids") or []
+    events = tuple(
+        str(objects[p]["time_period_data"]["event"])
+        for p in wanted
+        if p in objects and objects[p].get("type") == "TIME_PERIOD"
     )
+    minimum = None
+    if data.get("minimum_order_subtotal_money") is not None:
+        minimum = _money_amount(data["minimum_order_subtotal_money"], currency)
+        match = match if minimum is not None else None
+    return Rule(
+        id=str(obj["id"]),
+        discount_id=discount_id,
+        discount=_rule_discount(objects.get(discount_id), currency),
+        match=match if events or not wanted else None,
+        exclude=_set(objects, data.get("exclude_products_id")),
+        apply=_set(objects, data.get("apply_products_id")),
+        exclude_most_expensive=data.get("exclude_strategy") == "MOST_EXPENSIVE",
+        data=data,
+        periods=events,
+        minimum=minimum,
+    )
+
+
+def auto_taxes(snap: Snapshot, lines: list[Line], catalog_lines: list[bool]) -> tuple[Tax, ...]:
+    """One automatic tax per catalog TAX reaching some line (the module docstring)."""
+    found: list[Tax] = []
+    for obj in snap.taxes:
+        data = obj.get("tax_data") or {}
+        if data.get("enabled") is False:
+            continue
+        reached = tuple(
+            i
+            for i, line in enumerate(lines)
+            if (
+                str(obj["id"]) in line.tax_ids
+                if catalog_lines[i]
+                else data.get("applies_to_custom_amounts")
+            )
+        )
+        if reached:
+            inclusive = data.get("inclusion_type") == "INCLUSIVE"
+            percentage = Decimal(str(data.get("percentage") or "0"))
+            found.append(
+                Tax(new_uid(), percentage, inclusive, "LINE_ITEM", str(obj["id"]), True, reached)
+            )
+    return tuple(found)
+
+
+def _unique(uids: list[str], where: str) -> None:
+    if len(set(uids)) != len(uids):
+        raise InvalidValue(f"Two entries of `{where}` share a uid.", field=where)
 
 
 def build(order: Json, ctx: Pricing) -> Json:
@@ -137,134 +219,49 @@ def build(order: Json, ctx: Pricing) -> Json:
             f"Location with id '{order['location_id']}' not found.",
             "order.location_id",
         )
-    lines: list[Json] = order.get("line_items") or []
-    units = [_line_price(line, i, ctx) for i, line in enumerate(lines)]
-    quantities = [_quantity(line, i) for i, line in enumerate(lines)]
-    found: list[Application] = []
-    if ctx.auto_apply:
-        matching = [
-            MatchLine(line.get("catalog_object_id"), quantities[i], _blocked(line, ctx))
-            for i, line in enumerate(lines)
-        ]
-        found = applications(
-            ctx.rules, ctx.catalog, matching, ctx.member_of, ctx.today, ctx.bugs, ctx.matching
+    raw_lines: list[Json] = order.get("line_items") or []
+    if len(raw_lines) > ctx.max_lines:
+        raise ArrayLengthTooLong(
+            f"`order.line_items` must have at most {ctx.max_lines} items.", field="order.line_items"
         )
-    inputs = [LineInput(unit, quantities[i]) for i, (unit, _) in enumerate(units)]
-    totals = price(inputs, found, ctx.choices)
-    if ctx.entries_per_line:
-        found, totals = _per_line(found, totals)
-    return _render(order, lines, units, found, totals, ctx)
-
-
-def _per_line(
-    found: list[Application], totals: OrderTotals
-) -> tuple[list[Application], OrderTotals]:
-    """Each application split into one per line it discounted (rule-discount-entries)."""
-    split: list[Application] = []
-    lines = [LineTotals(line.gross) for line in totals.lines]
-    for index, application in enumerate(found):
-        for line_index in application.lines:
-            taken = totals.lines[line_index].applied.get(index, 0)
-            if taken > 0:
-                lines[line_index].applied[len(split)] = taken
-                split.append(Application(application.rule_id, application.discount, (line_index,)))
-    applied = [sum(line.applied.get(i, 0) for line in lines) for i in range(len(split))]
-    return split, OrderTotals(lines, applied)
-
-
-def _discount_entry(application: Application, applied: int, ctx: Pricing, currency: str) -> Json:
-    rule = next(r for r in ctx.rules if r["id"] == application.rule_id)
-    discount = ctx.catalog[rule["pricing_rule_data"]["discount_id"]]
-    data = discount["discount_data"]
-    entry: Json = {
-        "uid": new_uid(),
-        "catalog_object_id": discount["id"],
-        "catalog_version": discount["version"],
-        "type": data["discount_type"],
-    }
-    if data.get("name"):
-        entry["name"] = data["name"]
-    if data["discount_type"] == "FIXED_PERCENTAGE":
-        entry["percentage"] = data["percentage"]
-    else:
-        entry["amount_money"] = dict(data["amount_money"])
-    entry["applied_money"] = _money(applied, currency)
-    entry["scope"] = "LINE_ITEM"
-    if ctx.rule_id_shown:
-        entry["pricing_rule_id"] = application.rule_id
-    return entry
-
-
-def _render(
-    order: Json,
-    lines: list[Json],
-    units: list[tuple[int, Json]],
-    found: list[Application],
-    totals: OrderTotals,
-    ctx: Pricing,
-) -> Json:
     currency = str(ctx.location["currency"])
-    kept = [i for i, applied in enumerate(totals.applied) if applied > 0]
-    entries = {i: _discount_entry(found[i], totals.applied[i], ctx, currency) for i in kept}
-    stamp = clock.rfc3339(clock.now())
-    out: Json = {"location_id": order["location_id"]}
-    for name in ("reference_id", "customer_id"):
-        if order.get(name) is not None:
-            out[name] = order[name]
-    out["line_items"] = [
-        _line(line, units[i], totals.lines[i], entries, ctx, currency)
-        for i, line in enumerate(lines)
-    ]
-    if entries:
-        out["discounts"] = [entries[i] for i in kept]
-    zero = _money(0, currency)
-    out["net_amounts"] = {
-        "total_money": _money(totals.total, currency), "tax_money": zero,
-        "discount_money": _money(totals.discount, currency), "tip_money": zero,
-        "service_charge_money": zero,
-    }  # fmt: skip
-    out.update(created_at=stamp, updated_at=stamp, state="OPEN", version=1)
-    out["total_money"] = _money(totals.total, currency)
-    out["total_tax_money"] = zero
-    out["total_discount_money"] = _money(totals.discount, currency)
-    out["total_tip_money"] = zero
-    out["total_service_charge_money"] = zero
-    if ctx.options_known and order.get("pricing_options") is not None:
-        out["pricing_options"] = dict(order["pricing_options"])
-    return out
+    objects = ctx.snapshot.objects
+    reader = Reader(objects, currency, ctx.error, not ctx.bugs.item_match_ignored)
+    discounts = [reader.discount(d, i) for i, d in enumerate(order.get("discounts") or [])]
+    taxes = [reader.tax(t, i) for i, t in enumerate(order.get("taxes") or [])]
+    _unique([d.uid for d, _ in discounts], "order.discounts")
+    _unique([t.uid for t, _ in taxes], "order.taxes")
+    known = ({d.uid for d, _ in discounts}, {t.uid for t, _ in taxes})
+    parsed = [reader.line(raw, i, known) for i, raw in enumerate(raw_lines)]
+    lines = [line for line, _ in parsed]
+    if not ctx.blocklists:
+        lines = [_unblocked(line) for line in lines]
+    rules = (
+        tuple(rule_of(r, objects, currency) for r in ctx.snapshot.rules) if ctx.auto_apply else ()
+    )
+    all_taxes = tuple(t for t, _ in taxes)
+    if ctx.auto_taxes and not ctx.bugs.auto_taxes_ignored:
+        catalog_lines = ["catalog_object_id" in raw for raw in raw_lines]
+        all_taxes += auto_taxes(ctx.snapshot, lines, catalog_lines)
+    inp = PricingInput(
+        tuple(lines), tuple(d for d, _ in discounts), all_taxes, rules, ctx.member_of, ctx.when,
+        ctx.choices, ctx.bugs,
+    )  # fmt: skip
+    sets = {i: o for i, o in objects.items() if o.get("type") == "PRODUCT_SET"}
+    try:
+        priced = engine.price(inp, Catalog(sets))
+    except AmountTooLarge as exc:
+        raise by_code(ctx.amount_code)(str(exc), field=exc.where) from None
+    shown = order_render.Shown(
+        lines=[s for _, s in parsed],
+        discounts={d.uid: s for d, s in discounts},
+        taxes={t.uid: s for t, s in taxes},
+        rule_id_shown=ctx.rule_id_shown,
+        blocklists=ctx.blocklists,
+        options_known=ctx.options_known,
+    )
+    return order_render.render(order, priced, shown, ctx.snapshot.objects, currency)
 
 
-def _line(
-    line: Json,
-    unit: tuple[int, Json],
-    priced: LineTotals,
-    entries: dict[int, Json],
-    ctx: Pricing,
-    currency: str,
-) -> Json:
-    """One line as the order shows it: what was sent, the catalog facts, the money."""
-    amount, shown = unit
-    out: Json = {"uid": line.get("uid") or new_uid(), "quantity": line["quantity"]}
-    name = line.get("name") or shown.get("name")
-    if name:
-        out["name"] = name
-    out.update({k: v for k, v in shown.items() if k != "name"})
-    if line.get("note") is not None:
-        out["note"] = line["note"]
-    out["item_type"] = "ITEM"
-    applied = [
-        {"uid": new_uid(), "discount_uid": entries[i]["uid"], "applied_money": _money(m, currency)}
-        for i, m in priced.applied.items()
-        if i in entries
-    ]
-    if applied:
-        out["applied_discounts"] = applied
-    if ctx.blocklists and line.get("pricing_blocklists") is not None:
-        out["pricing_blocklists"] = line["pricing_blocklists"]
-    out["base_price_money"] = _money(amount, currency)
-    out["variation_total_price_money"] = _money(priced.gross, currency)
-    out["gross_sales_money"] = _money(priced.gross, currency)
-    out["total_tax_money"] = _money(0, currency)
-    out["total_discount_money"] = _money(priced.discount, currency)
-    out["total_money"] = _money(priced.total, currency)
-    return out
+def _unblocked(line: Line) -> Line:
+    return replace(line, blocked=frozenset(), blocked_taxes=frozenset())

@@ -1,12 +1,14 @@
-"""Handlers of CalculateOrder, CreateOrder and RetrieveOrder.
+"""Handlers of CalculateOrder, CreateOrder, UpdateOrder and RetrieveOrder.
 
-Group membership is read live from the customer store at every calculation, so removing a
-customer from a group or deleting the group changes the next price (behaviours
-group-discount-membership-live; whether a deleted group still counts: group-discount-deleted-group).
+Each reads what pricing needs in one short session of the seller (a catalog `Snapshot` and the
+customer's groups, read live at every calculation: behaviours group-discount-membership-live,
+group-discount-deleted-group), prices outside the store's lock (so a large order never holds
+other sellers up), then stores in a second session, re-checking what a concurrent request may
+have changed meanwhile: a reused CreateOrder key replays the first order (create-order-idempotency),
+an UpdateOrder whose order moved on is refused. CalculateOrder stores nothing
+(calculate-order-stores-nothing). UpdateOrder merges a sparse order into the stored one, clears
+`fields_to_clear` and prices it again (update-order-* rows; `order_update`).
 An unknown customer_id prices like a buyer in no group or is refused (order-unknown-customer).
-CalculateOrder stores nothing (calculate-order-stores-nothing); CreateOrder stores the order,
-and a reused idempotency key replays it; another body is refused or replayed as well
-(create-order-idempotency). Every choice where Square is silent is the table's (`_pricing`).
 """
 
 from __future__ import annotations
@@ -15,29 +17,36 @@ import json
 from typing import Any
 
 from squarecheck.emulator.call import Call
+from squarecheck.emulator.commerce import order_update
 from squarecheck.emulator.commerce.fields import refuse_unknown
 from squarecheck.emulator.commerce.gates import Gates, gates_for
 from squarecheck.emulator.commerce.locations import main_location
-from squarecheck.emulator.commerce.order_build import Pricing, build, new_uid
-from squarecheck.emulator.commerce.store import CatalogSession, LiveView, Remembered
+from squarecheck.emulator.commerce.order_build import Pricing, Snapshot, build, snapshot
+from squarecheck.emulator.commerce.pricing.model import When, new_uid
+from squarecheck.emulator.commerce.store import CatalogSession, Remembered
 from squarecheck.emulator.core import clock, schemacheck
 from squarecheck.emulator.core import validate as v
-from squarecheck.emulator.core.errors import BadRequest, NotFound, by_code
+from squarecheck.emulator.core.errors import (
+    ArrayLengthTooLong,
+    BadRequest,
+    MissingRequiredParameter,
+    NotFound,
+    by_code,
+)
 
 Json = dict[str, Any]
 #: Square fields of an order / a line that the emulator does not model (refused, not ignored).
 UNMODELLED_ORDER = (
-    "discounts", "taxes", "service_charges", "fulfillments", "returns", "rewards", "tenders",
-    "refunds", "rounding_adjustment",
+    "service_charges", "fulfillments", "returns", "rewards", "tenders", "refunds",
+    "rounding_adjustment",
 )  # fmt: skip
-UNMODELLED_LINE = (
-    "modifiers", "applied_discounts", "applied_taxes", "applied_service_charges", "quantity_unit",
-    "taxes", "discounts",
-)  # fmt: skip
+UNMODELLED_LINE = ("applied_service_charges", "quantity_unit", "taxes", "discounts")
 
 
 def _refuse_unmodelled(order: Json) -> None:
     found = [f"order.{k}" for k in UNMODELLED_ORDER if order.get(k) not in (None, [])]
+    if order.get("state") not in (None, "OPEN"):
+        found.append("order.state")
     for index, line in enumerate(order.get("line_items") or []):
         if isinstance(line, dict):
             found += [
@@ -51,11 +60,24 @@ def _refuse_unmodelled(order: Json) -> None:
         )
 
 
+def _line_count(call: Call, body: Json) -> None:
+    """Too many lines are refused before the body is validated line by line (row order-limits)."""
+    lines = (
+        (body.get("order") or {}).get("line_items") if isinstance(body.get("order"), dict) else None
+    )
+    most = int(call.expect("order-limits")["max_line_items"])
+    if isinstance(lines, list) and len(lines) > most:
+        raise ArrayLengthTooLong(
+            f"`order.line_items` must have at most {most} items.", field="order.line_items"
+        )
+
+
 def _request(call: Call, schema: str) -> Json:
     body = v.body_object(call.body, call.version)
+    _line_count(call, body)
     schemacheck.check(schema, body)
     refuse_unknown(schema, call.body, call.version)
-    _refuse_unmodelled(body["order"])
+    _refuse_unmodelled(body.get("order") or {})
     pruned: Json = schemacheck.prune(schema, body)
     return pruned
 
@@ -95,38 +117,63 @@ def _group_exists(call: Call, group_id: str) -> bool:
     return True
 
 
-def _pricing(call: Call, session: CatalogSession, order: Json) -> Pricing:
-    """What the request's gates (version and faults) and the seller's catalog decide."""
-    gates = gates_for(call.version, call.config)
-    session.prefetch(["DISCOUNT", "PRODUCT_SET"])
-    live = LiveView(session.view())
-    wanted = bool((order.get("pricing_options") or {}).get("auto_apply_discounts"))
-    return Pricing(
-        location=main_location(call.token),
-        catalog=live,
-        rules=session.of_type(["PRICING_RULE"], live=True),
-        member_of=_membership(call, session, order.get("customer_id"), gates),
-        today=clock.now().date(),  # the location's time zone is UTC
-        auto_apply=(gates.options_known and wanted) or gates.auto_apply_always,
-        options_known=gates.options_known,
-        blocklists=gates.blocklists,
-        choices=gates.choices,
-        matching=gates.matching,
-        entries_per_line=gates.entries_per_line,
-        rule_id_shown=gates.rule_id_shown,
-        codes=dict(gates.codes),
-        bugs=gates.bugs,
-    )
+class Prepared:
+    """What one order's pricing read inside the session, to price after it."""
+
+    def __init__(self, call: Call, session: CatalogSession, order: Json) -> None:
+        self.gates = gates_for(call.version, call.config)
+        options = order.get("pricing_options") or {}
+        gates = self.gates
+        self.auto_apply = (gates.options_known and bool(options.get("auto_apply_discounts"))) or (
+            gates.auto_apply_always
+        )
+        self.auto_taxes = gates.taxes_known and bool(options.get("auto_apply_taxes"))
+        self.snapshot: Snapshot = snapshot(session, order, self.auto_apply, self.auto_taxes)
+        self.member_of = _membership(call, session, order.get("customer_id"), gates)
+        self.location = main_location(call.token)
+
+    def price(self, order: Json) -> Json:
+        """The priced order (outside the session)."""
+        moment = clock.now()  # the location's time zone is UTC
+        gates = self.gates
+        ctx = Pricing(
+            location=self.location,
+            snapshot=self.snapshot,
+            member_of=self.member_of,
+            when=When(moment.date(), moment.replace(tzinfo=None)),
+            auto_apply=self.auto_apply,
+            auto_taxes=self.auto_taxes,
+            options_known=gates.options_known,
+            blocklists=gates.blocklists,
+            choices=gates.choices,
+            bugs=gates.bugs,
+            rule_id_shown=gates.rule_id_shown,
+            max_lines=gates.max_lines,
+            amount_code=gates.amount_code,
+            codes=dict(gates.codes),
+        )
+        return build(order, ctx)
 
 
 def calculate_order(call: Call) -> Json:
-    request = _request(call, "CalculateOrderRequest")
+    order = _request(call, "CalculateOrderRequest")["order"]
     with call.commerce.session(call.token) as session:
-        return {"order": build(request["order"], _pricing(call, session, request["order"]))}
+        prepared = Prepared(call, session, order)
+    return {"order": prepared.price(order)}
 
 
 def _fingerprint(body: Json) -> str:
     return json.dumps({k: v for k, v in body.items() if k != "idempotency_key"}, sort_keys=True)
+
+
+def _replay(call: Call, seen: Remembered, fingerprint: str) -> Json:
+    reuse = call.expect("create-order-idempotency")
+    if seen.fingerprint != fingerprint and reuse["other_body"] == "rejected":
+        raise by_code(reuse["code"])(
+            "Duplicate idempotency key used with a different request body.",
+            field="idempotency_key",
+        )
+    return seen.body
 
 
 def create_order(call: Call) -> Json:
@@ -137,20 +184,63 @@ def create_order(call: Call) -> Json:
     with call.commerce.session(call.token) as session:
         seen = session.remembered("CreateOrder", key) if key else None
         if seen is not None:
-            reuse = call.expect("create-order-idempotency")
-            if seen.fingerprint != fingerprint and reuse["other_body"] == "rejected":
-                raise by_code(reuse["code"])(
-                    "Duplicate idempotency key used with a different request body.",
-                    field="idempotency_key",
-                )
-            return seen.body
-        priced = build(request["order"], _pricing(call, session, request["order"]))
-        order = {"id": new_uid(27), **priced}
+            return _replay(call, seen, fingerprint)
+        prepared = Prepared(call, session, request["order"])
+    order = {"id": new_uid(27), **prepared.price(request["order"])}
+    with call.commerce.session(call.token) as session:
+        seen = session.remembered("CreateOrder", key) if key else None
+        if seen is not None:  # a concurrent request with the key won
+            return _replay(call, seen, fingerprint)
         session.put_order(order)
         answer = {"order": order}
         if key:
             session.remember("CreateOrder", key, Remembered(fingerprint, 200, answer))
         return answer
+
+
+def _stored(session: CatalogSession, order_id: str) -> Json:
+    order = session.order(order_id)
+    if order is None:
+        raise NotFound(f"Order with id '{order_id}' not found.", field="order_id")
+    return order
+
+
+def _check_version(sent: Any, stored: Json, gates: Gates) -> None:
+    if sent is None:
+        raise MissingRequiredParameter("Field must be set: order.version", field="order.version")
+    if sent != stored.get("version"):
+        raise by_code(gates.update_mismatch_code)(
+            f"The order's version is {stored.get('version')}, not {sent}.", field="order.version"
+        )
+
+
+def update_order(call: Call) -> Json:
+    request = _request(call, "UpdateOrderRequest")
+    order_id, key = call.path["order_id"], request.get("idempotency_key")
+    sparse: Json = request.get("order") or {}
+    with call.commerce.session(call.token) as session:
+        stored = _stored(session, order_id)
+        if key and session.remembered("UpdateOrder", key) is not None:
+            return {"order": stored}  # "The latest order version is returned."
+        gates = gates_for(call.version, call.config)
+        _check_version(sparse.get("version"), stored, gates)
+        clears = [] if gates.clear_ignored else list(request.get("fields_to_clear") or [])
+        source = order_update.merged(order_update.source_of(stored), sparse, clears)
+        prepared = Prepared(call, session, source)
+    if prepared.gates.update_not_repriced:
+        priced = {k: v for k, v in stored.items() if k not in ("id", "version")}
+    else:
+        priced = prepared.price(source)
+    updated = {"id": stored["id"], **priced, "created_at": stored["created_at"]}
+    updated["version"] = int(stored["version"]) + 1
+    with call.commerce.session(call.token) as session:
+        if key and session.remembered("UpdateOrder", key) is not None:
+            return {"order": _stored(session, order_id)}
+        _check_version(stored.get("version"), _stored(session, order_id), prepared.gates)
+        session.put_order(updated)
+        if key:
+            session.remember("UpdateOrder", key, Remembered(order_id, 200, {}))
+        return {"order": updated}
 
 
 def retrieve_order(call: Call) -> Json:

@@ -116,7 +116,9 @@ def variations(db: sqlite3.Connection, seller: int, item_id: str) -> list[tuple[
 
 def put(db: sqlite3.Connection, seller: int, obj: Json) -> None:
     """Insert or replace an object; a new one takes the seller's next creation number."""
-    item_id = (obj.get("item_variation_data") or {}).get("item_id")
+    item_id = (obj.get("item_variation_data") or {}).get("item_id") or (
+        obj.get("modifier_data") or {}
+    ).get("modifier_list_id")  # a modifier's list, read like an item's variations
     values = (
         str(obj["type"]),
         key_text(str(item_id)) if item_id else None,

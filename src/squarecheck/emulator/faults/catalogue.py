@@ -23,8 +23,9 @@ from squarecheck.emulator.config import EmulatorConfig
 from squarecheck.emulator.faults.base import Fault, Outgoing
 from squarecheck.emulator.faults.commerce import COMMERCE_FAULTS
 from squarecheck.emulator.faults.customers import CUSTOMER_FAULTS
+from squarecheck.emulator.faults.pricing import PRICING_FAULTS
 
-FAULTS: tuple[type[Fault], ...] = (*CUSTOMER_FAULTS, *COMMERCE_FAULTS)
+FAULTS: tuple[type[Fault], ...] = (*CUSTOMER_FAULTS, *COMMERCE_FAULTS, *PRICING_FAULTS)
 
 #: name -> fault (read-only): `.description` and `.behaviours` for selftest and --list-faults.
 CATALOGUE: MappingProxyType[str, Fault] = MappingProxyType({f.name: f() for f in FAULTS})
