@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -168,9 +169,12 @@ def test_all_selects_every_known_release(run_cli: Callable[..., RunResult]) -> N
 
 
 def test_upgrade_names_every_cutover_between(run_cli: Callable[..., RunResult]) -> None:
-    """--upgrade 2021-03-17 2022-10-19 names the changes of each cutover in between."""
+    """--upgrade 2021-03-17 2022-10-19 names the changes of each cutover in between: the line
+    the run prints starts with them, upgrade.json holds each."""
     run = run_cli("--upgrade", "2021-03-17", "2022-10-19", "-k", "echo")
     assert run.code == 0, run.stdout[-3000:] + run.stderr
     line = next(x for x in run.stdout.splitlines() if x.startswith("upgrade 2021-03-17"))
-    crossed = "2021-04-21, 2021-06-16, 2021-08-18, 2021-10-20, 2021-12-15, 2022-01-20, 2022-03-16"
-    assert f"crossed: {crossed}, 2022-10-19" in line
+    between = [v for v in load_table().cutovers() if "2021-03-17" < v <= "2022-10-19"]
+    assert f"crossed: {between[0]}, {between[1]}" in line
+    report = json.loads((run.run_dir / "upgrade.json").read_text())
+    assert sorted({c["since"] for c in report["changes"]}) == between
