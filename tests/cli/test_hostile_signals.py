@@ -176,11 +176,12 @@ def test_signal_before_any_check_leaves_no_reports(tmp_path: Path) -> None:
     assert assert_whole_or_none(run) is None
 
 
-def test_a_swallowed_interrupt_still_stops_the_run(
+def test_an_interrupt_in_a_gc_callback_is_not_raised_and_still_stops_the_run(
     emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A SIGINT whose KeyboardInterrupt a garbage-collector callback swallows (as hypothesis'
-    did) still stops everything: the next request, the next drawn case, and pytest's loop."""
+    """A SIGINT that arrives inside a garbage-collector callback (hypothesis registers one)
+    raises nothing there, where Python would print it as an unraisable traceback and drop it,
+    and still stops everything: the next request, the next drawn case, and pytest's loop."""
     import gc
     import sys
     from types import SimpleNamespace
@@ -216,7 +217,7 @@ def test_a_swallowed_interrupt_still_stops_the_run(
         gc.callbacks.remove(in_a_gc_callback)
         guard.restore()
     assert guard.received == ["SIGINT"]
-    assert any(isinstance(e, Interrupted) for e in swallowed), swallowed  # it was swallowed
+    assert swallowed == []  # nothing printed and dropped
     assert session.shouldstop == "interrupted by SIGINT"
     assert state.stopped == "interrupted by SIGINT"
     client = Client(state.conn, TOKEN, "2022-03-16")

@@ -162,3 +162,32 @@ def test_plugin_stops_at_the_preflight_like_the_cli(tmp_path: Path) -> None:
     lines = [x for x in done.stdout.splitlines() if x.startswith("STOPPED")]
     assert len(lines) == 1 and "connection refused" in lines[0]
     assert len([x for x in done.stdout.splitlines() if x.strip()]) <= 5
+
+
+def test_unraisable_here_finds_gc_callbacks_and_finalizers_only() -> None:
+    """The signal handler raises nowhere Python would drop the exception: inside a
+    garbage-collector callback or a finalizer; everywhere else it may."""
+    import gc
+    import sys
+
+    from squarecheck.pytest_plugin.interrupts import unraisable_here
+
+    seen: list[bool] = []
+
+    def callback(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            seen.append(unraisable_here(sys._getframe()))
+
+    class Finalized:
+        def __del__(self) -> None:
+            seen.append(unraisable_here(sys._getframe()))
+
+    gc.callbacks.append(callback)
+    try:
+        gc.collect()
+    finally:
+        gc.callbacks.remove(callback)
+    Finalized()
+    assert seen[:1] == [True] and seen[-1] is True
+    assert unraisable_here(sys._getframe()) is False
+    assert unraisable_here(None) is False

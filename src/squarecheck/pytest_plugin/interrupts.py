@@ -15,12 +15,15 @@ ran and never a report that calls an interrupted run clean:
   which would cut that file short. The pytest-xdist controller runs no check: it raises while
   it waits for its workers, and otherwise looks again every tenth of a second (SIGALRM).
 
-A library may swallow the exception (hypothesis' garbage-collector callback once did): the
-run still stops at the next request, at the next generated case drawn, or after the check.
+It never raises where Python cannot pass the exception on: inside a garbage-collector callback
+(hypothesis registers one) or a finalizer, Python would print it as an "unraisable" traceback and
+drop it. There, and wherever a library swallows it, the run still stops at the next request, at
+the next generated case drawn, or after the check.
 """
 
 from __future__ import annotations
 
+import gc
 import signal
 import threading
 from collections.abc import Generator
@@ -36,6 +39,22 @@ from squarecheck.pytest_plugin.state import STATE, RunState
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 #: Where the pytest-xdist controller waits for its workers' events: nothing is being written.
 WAITING = frozenset({"threading.py", "queue.py"})
+#: Functions Python calls where an exception cannot propagate, only be printed and dropped.
+FINALIZERS = frozenset({"__del__"})
+#: How far up the stack to look for such a function: a callback runs near the top of it.
+UNRAISABLE_DEPTH = 64
+
+
+def unraisable_here(frame: FrameType | None) -> bool:
+    """Whether an exception raised in `frame` would be printed and dropped, not propagated:
+    the frame runs inside a garbage-collector callback or a finalizer."""
+    callbacks = {getattr(callback, "__code__", None) for callback in gc.callbacks}
+    depth = 0
+    while frame is not None and depth < UNRAISABLE_DEPTH:
+        if frame.f_code in callbacks or frame.f_code.co_name in FINALIZERS:
+            return True
+        frame, depth = frame.f_back, depth + 1
+    return False
 
 
 class SignalGuard:
@@ -85,7 +104,7 @@ class SignalGuard:
         reason = f"interrupted by {state.interrupted_by}"
         if self.session is not None:
             self.session.shouldstop = reason
-        if state.in_flight:
+        if state.in_flight and not unraisable_here(frame):
             state.in_flight = False  # once per stretch: never again in its own clean-up
             raise Interrupted(name)
         if self.controller:
