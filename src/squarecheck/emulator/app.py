@@ -149,6 +149,7 @@ def _endpoint(customers: CustomerStore, commerce: CommerceStore, config: Emulato
                 path=params,
                 query=request.query_params if request.scope["query_string"] else {},
                 body=body,
+                headers=request.headers,
             )
             result = operation.handler(call)
         except SquareError as error:

@@ -21,7 +21,8 @@ from squarecheck.emulator.core.errors import (
 )
 from squarecheck.emulator.core.versioning import VersionContext
 
-_QUERY_INT = re.compile(r"-?[0-9]{1,18}")
+_QUERY_INT = re.compile(r"-?[0-9]{1,19}")
+INT64 = range(-(2**63), 2**63)  # Square's integers are int64 (`format: int64`)
 _PY_TYPES: Mapping[str, tuple[type, ...]] = MappingProxyType(
     {
         "object": (dict,),
@@ -128,7 +129,8 @@ def non_empty(value: str, field: str, code: str) -> str:
 
 
 def query_int(query: Mapping[str, str], key: str) -> int | None:
-    """An integer query parameter: an optional `-` and ASCII digits, nothing else.
+    """An integer query parameter: an optional `-` and ASCII digits, nothing else, within
+    int64 (every 19-digit int64 included).
 
     Python's `int()` also takes `1_0`, other scripts' digits and surrounding blanks; anything
     but plain digits is INVALID_VALUE (squarecheck's choice).
@@ -136,7 +138,7 @@ def query_int(query: Mapping[str, str], key: str) -> int | None:
     raw = query.get(key)
     if raw is None:
         return None
-    if _QUERY_INT.fullmatch(raw) is None:
+    if _QUERY_INT.fullmatch(raw) is None or int(raw) not in INT64:
         raise InvalidValue(f"Expected {key} to be an integer.", field=key)
     return int(raw)
 
