@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "sweep": "Delete leftovers of a crashed run (resources whose name has a given prefix).",
     "diff": "Compare two runs: new failures, fixes and changed observations.",
     "selftest": "Run the suites against the clean emulator and every injected fault.",
+    "evidence": "Record a real target's answers on unsure rows and propose the table change.",
 }
 
 
@@ -43,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:
-        parser.error("a command is required (serve, run, sweep, diff, selftest)")
+        parser.error("a command is required (serve, run, sweep, diff, selftest, evidence)")
     module = importlib.import_module(f"squarecheck.cli.{args.command}")
     try:
         code: int = module.execute(args)

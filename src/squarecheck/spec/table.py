@@ -8,6 +8,7 @@ neither compares version strings itself. The table is validated against
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -50,26 +51,33 @@ def is_well_formed(version: str) -> bool:
 
 @dataclass(frozen=True)
 class Evidence:
-    """One piece of evidence: a URL, or a repository file (at a ref), and what it shows."""
+    """One piece of evidence: a URL, a repository file (at a ref), or an observation file
+    (specs/observations: what a real target answered), and what it shows."""
 
     shows: str
     url: str = ""
     repo: str = ""
     path: str = ""
     ref: str = ""
+    observation: str = ""
 
     @property
     def href(self) -> str:
-        """Where to read it: the URL, or the file on GitHub (at `ref`, else the default branch)."""
+        """Where to read it: the URL, the file on GitHub (at `ref`, else the default branch),
+        or the observation file, relative to the checkout."""
         if self.url:
             return self.url
+        if self.observation:
+            return f"specs/observations/{self.observation}"
         return f"https://github.com/{self.repo}/blob/{self.ref or 'HEAD'}/{self.path}"
 
     @property
     def label(self) -> str:
-        """A short name for the source: the URL, or `owner/repo:path@ref`."""
+        """A short name for the source: the URL, `owner/repo:path@ref` or the observation."""
         if self.url:
             return self.url
+        if self.observation:
+            return f"specs/observations/{self.observation}"
         return f"{self.repo}:{self.path}" + (f"@{self.ref[:7]}" if self.ref else "")
 
 
@@ -262,6 +270,7 @@ def _evidence(items: list[dict[str, Any]] | None) -> tuple[Evidence, ...]:
             repo=item.get("repo", ""),
             path=item.get("path", ""),
             ref=item.get("ref", ""),
+            observation=item.get("observation", ""),
         )
         for item in items or []
     )
@@ -365,7 +374,17 @@ def load_table_file(path: Path) -> Table:
     return table_from(raw)
 
 
+#: The environment setting naming another behaviour table file (a proposal to try).
+TABLE_ENV = "SQUARECHECK_TABLE"
+
+
+def table_path() -> Path:
+    """The table file in use: `$SQUARECHECK_TABLE` when set, else specs/behaviours.yaml."""
+    chosen = os.environ.get(TABLE_ENV)
+    return Path(chosen) if chosen else specs_dir() / "behaviours.yaml"
+
+
 @lru_cache(maxsize=1)
 def load_table() -> Table:
-    """Load and index `specs/behaviours.yaml` (cached: it is read-only data)."""
-    return load_table_file(specs_dir() / "behaviours.yaml")
+    """Load and index the behaviour table (`table_path`; cached: it is read-only data)."""
+    return load_table_file(table_path())
