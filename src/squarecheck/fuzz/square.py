@@ -22,7 +22,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from schemathesis import Case
 from schemathesis.core import NotSet
 
-from squarecheck.fuzz.document import square_document_for
+from squarecheck.fuzz.document import document_for, square_document_for
 from squarecheck.spec.schemas import is_rfc3339
 
 _INTEGER = re.compile(r"-?[0-9]+")
@@ -76,8 +76,8 @@ def _validator(doc: dict[str, Any], schema: dict[str, Any]) -> Draft202012Valida
 
 
 @lru_cache(maxsize=512)
-def _operation(version: str, operation_id: str) -> Operation | None:
-    doc = square_document_for(version)
+def _operation(version: str, operation_id: str, square: bool) -> Operation | None:
+    doc = square_document_for(version) if square else document_for(version)
     shared = doc["components"].get("parameters", {})
     for item in doc["paths"].values():
         for operation in item.values():
@@ -135,8 +135,14 @@ def _parameter_problems(parameter: Parameter, given: dict[str, Any]) -> list[str
 
 def square_problems(case: Case[Any], version: str) -> list[str]:
     """How Square's own schema for `version` refuses `case` (empty: Square takes it)."""
+    return request_problems(case, version, square=True)
+
+
+def request_problems(case: Case[Any], version: str, square: bool = False) -> list[str]:
+    """How the document for `version` refuses `case`: the one the fuzz suite generates from,
+    or with `square` Square's own (`square_document_for`)."""
     operation_id = str(case.operation.definition.raw.get("operationId"))
-    operation = _operation(version, operation_id)
+    operation = _operation(version, operation_id, square)
     if operation is None:
         return [f"{operation_id} is no operation of the document"]
     given = {"query": dict(case.query or {}), "path": dict(case.path_parameters or {})}
