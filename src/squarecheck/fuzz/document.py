@@ -127,7 +127,7 @@ def _loosen_limit_parameter(doc: dict[str, Any], operation: dict[str, Any]) -> N
 def _document(version: str, declared: bool, square: bool = False) -> str:
     table = load_table()
     doc = bundled_openapi()
-    loosen_for_version(doc, table, version)  # the profile and listing history
+    loosen_for_version(doc, table, version, square)  # the profile and listing history
     tighten(doc)  # rules between fields, checked by hand by the emulator
     if square:  # Square's constraints only (specs/constraints.yaml)
         load_constraints().strip_own(doc, table, version)
@@ -213,13 +213,16 @@ def _referenced(doc: dict[str, Any], start: Any) -> dict[str, Any]:
     return found
 
 
-def unknown_fields(doc: dict[str, Any], schema: Any, value: Any, path: str = "") -> list[str]:
-    """Names of properties in `value` that `schema` (strict, newest) does not declare."""
+def unknown_fields(
+    doc: dict[str, Any], schema: Any, value: Any, path: str = "", everywhere: bool = False
+) -> list[str]:
+    """Names of properties in `value` that `schema` (strict, newest) does not declare: where
+    it refuses others, or with `everywhere` wherever it declares properties at all."""
     nodes = _resolved(doc, schema)
     if not isinstance(value, dict) or not nodes:
         return []
     declared: dict[str, list[Any]] = {}
-    closed = False
+    closed = everywhere and any("properties" in node for node in nodes)
     for node in nodes:
         closed = closed or node.get("additionalProperties") is False
         for key, sub in node.get("properties", {}).items():
@@ -231,7 +234,8 @@ def unknown_fields(doc: dict[str, Any], schema: Any, value: Any, path: str = "")
                 found.append(f"{path}{key}")
             continue
         for sub in declared[key]:
-            found += [f for f in unknown_fields(doc, sub, item, f"{path}{key}.") if f not in found]
+            inner = unknown_fields(doc, sub, item, f"{path}{key}.", everywhere)
+            found += [f for f in inner if f not in found]
     return found
 
 

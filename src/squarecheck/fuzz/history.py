@@ -55,9 +55,22 @@ def _drop_parameter(doc: dict[str, Any], operation_id: str, name: str) -> None:
     operation["parameters"] = [p for p in operation.get("parameters", []) if named(p) != name]
 
 
-def loosen_for_version(doc: dict[str, Any], table: Table, version: str) -> None:
-    """Remove from `doc` (in place) the constraints `version` did not have yet."""
+def loosen_for_version(
+    doc: dict[str, Any], table: Table, version: str, square: bool = False
+) -> None:
+    """Remove from `doc` (in place) the constraints `version` did not have yet.
+
+    Where that a version lacked a constraint is itself assumed (no maximum length before
+    2022-10-19, any number of phone digits), the document generated from keeps it: valid
+    cases stay valid whichever way a target chose; Square's own document (`square`) drops
+    it.
+    """
     schemas: dict[str, Any] = doc["components"]["schemas"]
+
+    def lacks(behaviour_id: str, outcome: str) -> bool:
+        chosen = square or table[behaviour_id].basis_at(version) != "assumed"
+        return chosen and expect[behaviour_id]["outcome"] != outcome
+
     expect = {b: table[b].expect(version) for b in (
         "list-limit-parameter", "customer-version-mismatch", "update-customer-empty-body",
         "customer-field-lengths", "customer-phone-validity", "customer-birthday-input",
@@ -73,10 +86,10 @@ def loosen_for_version(doc: dict[str, Any], table: Table, version: str) -> None:
         schemas["UpdateCustomerRequest"].pop("minProperties", None)
     for name in PROFILE_BODIES:
         properties = schemas[name]["properties"]
-        if expect["customer-field-lengths"]["outcome"] != "rejected":
+        if lacks("customer-field-lengths", "rejected"):
             for field in LIMITED_FIELDS:
                 properties[field].pop("maxLength", None)
-        if expect["customer-phone-validity"]["outcome"] != "rejected":
+        if lacks("customer-phone-validity", "rejected"):
             properties["phone_number"]["anyOf"][1]["pattern"] = PHONE_CHARACTERS
         if expect["customer-birthday-input"]["outcome"] != "accepted":
             properties["birthday"]["anyOf"][1]["pattern"] = DATE_WITH_YEAR
