@@ -70,7 +70,8 @@ def fuzz_each_operation(conn: Connection, token: str, version: str, examples: in
         for name, count in report.by_check.items():
             total.by_check[name] = total.by_check.get(name, 0) + count
         cleanup(conn.ledger.pending(), Client(conn, token, version, [], validate=False).with_token)
-        print(f"  {op or ' -> '.join(sequence or ())}: {report.cases} cases", flush=True)
+        name = op or " -> ".join(sequence or ())
+        print(f"  {name}: {report.cases} cases, {len(report.findings)} failing", flush=True)
     return total
 
 
@@ -86,7 +87,8 @@ def main() -> None:
     with EmulatorServer(port=0) as server:
         for version in versions:
             token = f"sqc-emu-{secrets.token_hex(8)}"
-            conn = Connection(server.url, Redactor([token]), Ledger("sqc-bench-"))
+            ledger = Ledger("sqc-bench-")  # the emulator's orders may be created
+            conn = Connection(server.url, Redactor([token]), ledger, create_orders=True)
             start = time.perf_counter()
             if args.examples:
                 report = fuzz_each_operation(conn, token, version, args.examples)
