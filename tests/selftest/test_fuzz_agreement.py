@@ -5,8 +5,8 @@ Each case is a request the document and the emulator once judged differently (fo
 `squarecheck run -m fuzz --fuzz-examples 100` and at 1,000 examples, or by `st run`): an empty
 birthday, email or phone accepted where the document had a pattern; a valid 19-digit
 `version` refused; a percentage discount without its percentage, an empty `types` filter, an
-ignored page limit beyond 64 bits. Both sides are asked: the document (`request_problems`)
-and the emulator over HTTP.
+ignored page limit beyond 64 bits (in the query and in a body). Both sides are asked: the
+document (`request_problems`) and the emulator over HTTP.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ CASES: list[tuple[str, str, str, str, str, dict[str, Any], Any, bool]] = [
      {"version": 9223372036854775807}, None, True),
     ("beyond-int64-limit", OLD, "ListCustomerGroups", "GET", "/v2/customers/groups",
      {"limit": 2**70}, None, False),
+    ("beyond-int64-body-limit", OLD, "SearchCustomers", "POST", "/v2/customers/search", {},
+     {"limit": 2**63}, False),
     ("empty-types", NEW, "ListCatalog", "GET", "/v2/catalog/list", {"types": ""}, None, True),
     ("percentage-without-value", NEW, "UpsertCatalogObject", "POST", "/v2/catalog/object", {},
      {"idempotency_key": "k", "object": {**DISCOUNT, "discount_data": {

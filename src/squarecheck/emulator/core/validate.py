@@ -93,8 +93,9 @@ def typed(
 ) -> Any:
     """`obj[key]` if present and of JSON type `kind`; None if absent (or null, when nullable).
 
-    An explicit null where the schema has no null is a wrong type (EXPECTED_<TYPE>). With
-    `integral` (behaviour integral-numbers) 46.0 counts as the integer 46.
+    An explicit null where the schema has no null is a wrong type (EXPECTED_<TYPE>), and so is
+    an integer beyond 64 bits. With `integral` (behaviour integral-numbers) 46.0 counts as the
+    integer 46.
     """
     if key not in obj or (obj[key] is None and nullable):
         return None
@@ -102,8 +103,8 @@ def typed(
     if kind == "integer" and integral and isinstance(value, float) and value.is_integer():
         value = int(value)
     ok = isinstance(value, _PY_TYPES[kind])
-    if kind == "integer" and isinstance(value, bool):
-        ok = False
+    if kind == "integer" and (isinstance(value, bool) or (ok and value not in INT64)):
+        ok = False  # Square's integers are 64-bit
     if not ok:
         raise EXPECTED_TYPE[kind](f"Expected {field} to be a {kind}.", field=field)
     return value
