@@ -1,7 +1,7 @@
 """Create, retrieve, update and delete a customer group (behaviour family lifecycle).
 
 behaviour group-lifecycle (spec-head); group-not-found (handling-errors);
-group-name-required (assumed)
+group-name-refused (Square's SDK sandbox tests); group-name-required (assumed: the codes)
 """
 
 from __future__ import annotations
@@ -10,7 +10,14 @@ from typing import Any, Literal
 
 import pytest
 
-from squarecheck.checks import Check, expect_equal, expect_error, expect_status, expect_true
+from squarecheck.checks import (
+    Check,
+    acceptance,
+    expect_equal,
+    expect_error,
+    expect_status,
+    expect_true,
+)
 from squarecheck.target.client import Response
 
 GROUP_FIELDS = ("id", "name", "created_at", "updated_at")
@@ -110,17 +117,30 @@ NAMELESS: dict[str, tuple[dict[str, Any], Literal["code_missing", "code_empty"]]
 }
 
 
+def _nameless(check: Check, op: str, case: str) -> Response:
+    body = NAMELESS[case][0]
+    if op == "CreateCustomerGroup":
+        return check.client.create_group(None, body={**body, "idempotency_key": check.new_key()})
+    return check.client.update_group(_created(check)["id"], None, body=body)
+
+
+@pytest.mark.check("group-name-refused", "{op}", "{case} refused")
+@pytest.mark.parametrize("case", list(NAMELESS))
+@pytest.mark.parametrize("op", ["CreateCustomerGroup", "UpdateCustomerGroup"])
+def test_name_refused(check: Check, op: str, case: str) -> None:
+    """A body without a usable group name gets a 4xx Square error."""
+    resp = check.judge(_nameless(check, op, case))
+    check.observe(outcome=acceptance(resp))
+    expect_true(400 <= resp.status < 500, f"{resp.operation} answered {resp.status}", resp)
+    expect_true(bool(resp.first_error()), "the refusal has no errors[] envelope", resp)
+
+
 @pytest.mark.check("group-name-required", "{op}", "{case}")
 @pytest.mark.parametrize("case", list(NAMELESS))
 @pytest.mark.parametrize("op", ["CreateCustomerGroup", "UpdateCustomerGroup"])
 def test_name_required(check: Check, op: str, case: str) -> None:
     """A body without a usable group name is refused with a 400."""
-    body, code_key = NAMELESS[case]
-    if op == "CreateCustomerGroup":
-        resp = check.client.create_group(None, body={**body, "idempotency_key": check.new_key()})
-    else:
-        group = _created(check)
-        resp = check.client.update_group(group["id"], None, body=body)
-    check.judge(resp)
+    code_key = NAMELESS[case][1]
+    resp = check.judge(_nameless(check, op, case))
     expect = check.expect
     expect_error(resp, status=expect["status"], code=expect[code_key], category=expect["category"])

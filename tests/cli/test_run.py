@@ -157,7 +157,7 @@ def test_cutovers_selects_one_version_per_cutover(run_cli: Callable[..., RunResu
     assert (run.run_dir / "timeline.html").is_file()
     page = (run.run_dir / "index.html").read_text()
     assert 'href="timeline.html"' in page
-    assert "Checked in part</dt><dd>2020-06-25, " in page
+    assert f"Checked in part</dt><dd>{min(narrowed)}, " in page
 
 
 def test_all_selects_every_known_release(run_cli: Callable[..., RunResult]) -> None:

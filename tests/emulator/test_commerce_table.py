@@ -46,7 +46,7 @@ BODY_OPERATIONS = [
     ("POST", CALCULATE),
     ("POST", "/v2/orders"),
 ]
-#: the other plausible choice of each assumed commerce row (as tests/suite/alternative_table.py)
+#: the other plausible choice of each assumed commerce row (as tests/support/alternative_table.py)
 OTHER: dict[str, dict[str, Any]] = {
     "catalog-version-mismatch": {"status": 409, "code": "CONFLICT", "category": INVALID},
     "catalog-update-missing-object": {"status": 400, "code": "BAD_REQUEST", "category": INVALID},

@@ -90,13 +90,13 @@ def test_update_is_sparse_and_null_removes(api: Api) -> None:
 
 
 def test_update_with_stale_version_conflicts(api: Api) -> None:
-    """An UpdateCustomer naming an old version is 409 CONFLICT and changes nothing."""
+    """An UpdateCustomer naming an old version is 400 VERSION_MISMATCH and changes nothing."""
     customer = api.customer()
     path = f"{CUSTOMERS}/{customer['id']}"
     api.ok("PUT", path, json={"note": "one", "version": 0})
     response = api.request("PUT", path, json={"note": "two", "version": 0})
-    assert response.status_code == 409
-    assert error_of(response)["code"] == "CONFLICT"
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "VERSION_MISMATCH"
     assert api.ok("GET", path)["customer"]["note"] == "one"
 
 
@@ -109,10 +109,11 @@ def test_update_with_empty_body(api: Api) -> None:
 
 
 def test_delete_with_and_without_version(api: Api) -> None:
-    """DeleteCustomer returns {}; a stale version query is CONFLICT; afterwards 404."""
+    """DeleteCustomer returns {}; a stale version query is VERSION_MISMATCH; afterwards 404."""
     customer = api.customer()
     path = f"{CUSTOMERS}/{customer['id']}"
-    assert api.request("DELETE", path, params={"version": 5}).status_code == 409
+    stale = api.request("DELETE", path, params={"version": 5})
+    assert (stale.status_code, error_of(stale)["code"]) == (400, "VERSION_MISMATCH")
     assert api.ok("DELETE", path, params={"version": 0}) == {}
     assert api.request("GET", path).status_code == 404
     assert api.request("DELETE", path).status_code == 404

@@ -121,6 +121,11 @@ PROBES: dict[str, tuple[str, Probe, object]] = {
     "cursor-repeats-first-page": (NEW, lambda a: _paged_ids(a, 3, 2), (3, 2, False)),
     "cursor-on-last-page": (NEW, lambda a: _paged_ids(a, 2, 2), (2, 2, False)),
     "limit-ignored": (NEW, lambda a: _paged_ids(a, 3, 1), (3, 1, False)),
+    "group-name-strict": (
+        NEW,
+        lambda a: _status(a, "POST", GROUPS, json={"group": {"name": "Corner-shop regulars"}}),
+        200,
+    ),
     "search-all-as-any": (NEW, lambda a: _search_count(a, "all"), 1),
     "search-none-ignored": (NEW, lambda a: _search_count(a, "none"), 1),
     "search-never-consistent": (NEW, lambda a: _search_count(a, "none"), 1),

@@ -27,7 +27,8 @@ def test_versions_between_cutovers_behave_like_the_earlier_one() -> None:
     assert table.resolve("2022-04-20") == "2022-03-16"
     assert table.resolve("2024-01-18") == "2022-12-14"
     assert table.resolve("2021-03-17") == "2020-12-16"
-    assert table.resolve("2020-06-25") == table.oldest_version
+    assert table.resolve("2020-06-25") == "2020-05-28"
+    assert table.resolve("2020-04-22") == table.oldest_version
 
 
 def test_seed_behaviours_change_at_2022_03_16() -> None:
@@ -131,13 +132,16 @@ def test_cutover_plan_narrows_the_release_before_to_the_changes_there() -> None:
     table = load_table()
     plan = table.cutover_plan()
     assert sorted(plan) == table.select("cutovers")
-    for since in ("2021-04-21", "2021-08-18", "2022-03-16", "2022-12-14", "2024-12-18"):
+    for since in ("2021-04-21", "2021-08-18", "2022-03-16", "2022-12-14", "2025-01-23"):
         assert plan[since] is None
-    assert plan["2021-06-16"] == frozenset(
-        {"customer-group-ids-any-release"}
-    )  # beta to GA: same wire
+    # beta to GA is the same wire, but an item needs a variation from that day on
+    assert plan["2021-06-16"] is None
+    assert plan["2021-05-13"] == frozenset(
+        {"customer-group-ids-any-release", "catalog-item-needs-variation"}
+    )
     assert plan["2020-06-25"] is not None and "discount-rounding" in plan["2020-06-25"]
-    assert plan["2021-09-15"] == frozenset({"update-customer-empty-body"})
+    assert plan["2020-04-22"] == frozenset({"search-text-filters"})
+    assert plan["2021-09-15"] == frozenset({"update-customer-empty-body", "customer-tax-ids"})
     assert plan["2021-07-21"] == frozenset({"list-limit-parameter"})
     assert {"legacy-groups-field", "customer-version-field"} <= (plan["2021-03-17"] or set())
     assert "square-version-echo" not in (plan["2022-02-16"] or set())

@@ -27,7 +27,6 @@ ALTERNATIVES: dict[tuple[str, str | None], dict[str, Any]] = {
         "outcome": "rejected", "status": 400, "code": "IDEMPOTENCY_KEY_REUSED",
     },
     ("invalid-cursor", None): {"status": 400, "code": "BAD_REQUEST", "category": INVALID},
-    ("cursor-lifetime", None): {"expires": True, "ttl_seconds": 300},
     ("group-name-required", None): {
         "status": 400, "category": INVALID, "code_missing": "BAD_REQUEST",
         "code_empty": "INVALID_VALUE",
@@ -39,9 +38,6 @@ ALTERNATIVES: dict[tuple[str, str | None], dict[str, Any]] = {
     ("membership-bumps-version", "2021-04-21"): {"outcome": "unchanged"},
     ("customer-version-mismatch", None): {
         "outcome": "rejected", "status": 409, "code": "CONFLICT", "category": INVALID,
-    },
-    ("customer-version-mismatch", "2021-04-21"): {
-        "outcome": "rejected", "status": 400, "code": "VERSION_MISMATCH", "category": INVALID,
     },
     ("create-customer-needs-a-field", None): {
         "status": 400, "code": "MISSING_REQUIRED_PARAMETER", "category": INVALID,
@@ -61,6 +57,7 @@ ALTERNATIVES: dict[tuple[str, str | None], dict[str, Any]] = {
     },
     ("customer-birthday-input", None): {"outcome": "accepted", "status": 200},
     ("customer-cards-field", None): {"outcome": "empty-list"},
+    ("search-custom-attribute-filter", "2022-03-16"): {"outcome": "filter", "status": 200},
     ("square-version-unreleased-code", None): {
         "status": 400, "code": "API_VERSION_INCOMPATIBLE", "category": INVALID,
         "field": "Square-Version",

@@ -16,7 +16,7 @@ import pytest
 
 from squarecheck.checks.convergence import Convergence, Kind
 from squarecheck.errors import ConformanceFailure
-from squarecheck.spec.table import Basis, Behaviour, Expect, load_table
+from squarecheck.spec.table import BASES, Basis, Behaviour, Expect, load_table
 from squarecheck.target.client import Client, Response
 from squarecheck.target.ledger import Ledger
 
@@ -50,11 +50,18 @@ class Check:
     observed: dict[str, Any] = field(default_factory=dict)
     judged: Response | None = None
     warning: str | None = None
+    relied_on: list[str] = field(default_factory=list)
     _counter: int = 0
 
     @property
     def basis(self) -> Basis:
-        return self.behaviour.basis_at(self.version)
+        """How sure the verdict is: the row's basis, or that of a row the check relied on
+        (`expect_of`) when that one is less sure. A check is enforced no further than the
+        weakest expectation it read."""
+        table = load_table()
+        bases = [self.behaviour.basis_at(self.version)]
+        bases += [table[b].basis_at(self.version) for b in self.relied_on]
+        return max(bases, key=BASES.index)
 
     @property
     def expect(self) -> Expect:
@@ -62,7 +69,10 @@ class Check:
         return self.behaviour.expect(self.version)
 
     def expect_of(self, behaviour_id: str) -> Expect:
-        """The expectation of another behaviour the check relies on, same version."""
+        """The expectation of another behaviour the check relies on, same version (its basis
+        counts towards the check's: `basis`)."""
+        if behaviour_id not in self.relied_on:
+            self.relied_on.append(behaviour_id)
         return load_table()[behaviour_id].expect(self.version)
 
     @property

@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "diff": "Compare two runs: new failures, fixes and changed observations.",
     "selftest": "Run the suites against the clean emulator and every injected fault.",
     "merge": "Combine shard runs (or one run per version) into one run folder with every report.",
+    "evidence": "Record a real target's answers on unsure rows and propose the table change.",
 }
 
 

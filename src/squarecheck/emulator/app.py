@@ -150,6 +150,7 @@ def _endpoint(customers: CustomerStore, commerce: CommerceStore, config: Emulato
                 path=params,
                 query=request.query_params if request.scope["query_string"] else {},
                 body=body,
+                headers=request.headers,
             )
             if operation.threaded:  # a large order is priced while other sellers are served
                 result = await run_in_threadpool(operation.handler, call)

@@ -9,7 +9,7 @@ returns the success body; failures are raised as `SquareError`s.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from squarecheck.emulator.commerce.store import CommerceStore
@@ -33,6 +33,8 @@ class Call:
     path: Mapping[str, str]
     query: Mapping[str, str]
     body: ParsedBody | None = None
+    #: request headers a handler reads (X-Clear-Null), names in lower case
+    headers: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def config(self) -> EmulatorConfig:

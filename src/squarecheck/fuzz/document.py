@@ -20,11 +20,15 @@ from functools import lru_cache
 from typing import Any
 
 from squarecheck.fuzz.history import loosen_for_version
+from squarecheck.fuzz.rules import tighten
+from squarecheck.spec.constraints import load_constraints
 from squarecheck.spec.schemas import bundled_openapi
 from squarecheck.spec.table import load_table
 
 # behaviour id -> how the OpenAPI document is loosened while the table says "ignored"
 UNKNOWN_FIELD_BEHAVIOURS = ("unrecognized-field", "customers-unrecognized-field")
+#: UpdateCustomer ignores unknown fields (nested ones too) where this row says so
+UPDATE_UNKNOWN_FIELDS = "update-customer-unrecognized-field"
 LIMIT_BEHAVIOUR = "limit-out-of-range"
 IGNORED_EVERYWHERE = "catalog-orders-unrecognized-field"
 
@@ -82,11 +86,14 @@ def _declared_only(node: dict[str, Any]) -> None:
         node["additionalProperties"] = False
 
 
+#: What an ignored page limit keeps: a 64-bit integer (Square's integers are int64)
+INT64_BOUNDS = {"minimum": -(2**63), "maximum": 2**63 - 1}
+
+
 def _unbounded_limit(node: dict[str, Any]) -> None:
     limit = node.get("properties", {}).get("limit")
     if isinstance(limit, dict):
-        limit.pop("minimum", None)
-        limit.pop("maximum", None)
+        limit.update(INT64_BOUNDS)
 
 
 def _loosen_body(
@@ -112,19 +119,21 @@ def _loosen_limit_parameter(doc: dict[str, Any], operation: dict[str, Any]) -> N
         if not isinstance(target, dict) or target.get("name") != "limit":
             continue
         inline = copy.deepcopy(target)
-        inline["schema"].pop("minimum", None)
-        inline["schema"].pop("maximum", None)
+        inline["schema"].update(INT64_BOUNDS)
         operation["parameters"][index] = inline
 
 
 @lru_cache(maxsize=32)
-def _document(version: str, declared: bool) -> str:
+def _document(version: str, declared: bool, square: bool = False) -> str:
     table = load_table()
     doc = bundled_openapi()
-    loosen_for_version(doc, table, version)  # the profile and listing history
+    loosen_for_version(doc, table, version, square)  # the profile and listing history
+    tighten(doc)  # rules between fields, checked by hand by the emulator
+    if square:  # Square's constraints only (specs/constraints.yaml)
+        load_constraints().strip_own(doc, table, version)
     # behaviours unrecognized-field, customers-unrecognized-field: "ignored" before the cutover
     lenient_ops: set[str] = set()
-    for behaviour_id in UNKNOWN_FIELD_BEHAVIOURS:
+    for behaviour_id in (*UNKNOWN_FIELD_BEHAVIOURS, UPDATE_UNKNOWN_FIELDS):
         if table[behaviour_id].expect(version).get("outcome") == "ignored":
             lenient_ops.update(table[behaviour_id].operations)
     limit = table[LIMIT_BEHAVIOUR]
@@ -150,6 +159,14 @@ def document_for(version: str, declared: bool = False) -> dict[str, Any]:
     `declared`: the variant for positive generation (see the module docstring).
     """
     loaded: dict[str, Any] = json.loads(_document(version, declared))
+    return loaded
+
+
+def square_document_for(version: str) -> dict[str, Any]:
+    """`document_for(version)` with only Square's constraints: those specs/constraints.yaml
+    calls squarecheck's own under `version` are left out. A request this document refuses,
+    Square's own schema (and documented changes) refuse."""
+    loaded: dict[str, Any] = json.loads(_document(version, False, square=True))
     return loaded
 
 
@@ -196,13 +213,16 @@ def _referenced(doc: dict[str, Any], start: Any) -> dict[str, Any]:
     return found
 
 
-def unknown_fields(doc: dict[str, Any], schema: Any, value: Any, path: str = "") -> list[str]:
-    """Names of properties in `value` that `schema` (strict, newest) does not declare."""
+def unknown_fields(
+    doc: dict[str, Any], schema: Any, value: Any, path: str = "", everywhere: bool = False
+) -> list[str]:
+    """Names of properties in `value` that `schema` (strict, newest) does not declare: where
+    it refuses others, or with `everywhere` wherever it declares properties at all."""
     nodes = _resolved(doc, schema)
     if not isinstance(value, dict) or not nodes:
         return []
     declared: dict[str, list[Any]] = {}
-    closed = False
+    closed = everywhere and any("properties" in node for node in nodes)
     for node in nodes:
         closed = closed or node.get("additionalProperties") is False
         for key, sub in node.get("properties", {}).items():
@@ -214,19 +234,24 @@ def unknown_fields(doc: dict[str, Any], schema: Any, value: Any, path: str = "")
                 found.append(f"{path}{key}")
             continue
         for sub in declared[key]:
-            found += [f for f in unknown_fields(doc, sub, item, f"{path}{key}.") if f not in found]
+            inner = unknown_fields(doc, sub, item, f"{path}{key}.", everywhere)
+            found += [f for f in inner if f not in found]
     return found
 
 
 def _resolved(doc: dict[str, Any], schema: Any) -> list[dict[str, Any]]:
-    """`schema` and everything its $ref chain points at."""
+    """`schema`, everything its $ref chain points at, and the parts of its allOf."""
     out: list[dict[str, Any]] = []
-    while isinstance(schema, dict):
-        out.append(schema)
-        ref = schema.get("$ref")
-        if not isinstance(ref, str) or not ref.startswith("#/components/schemas/"):
-            break
-        schema = _components(doc).get(ref.rsplit("/", 1)[1])
+    pending = [schema]
+    while pending:
+        node = pending.pop(0)
+        if not isinstance(node, dict):
+            continue
+        out.append(node)
+        pending += node.get("allOf", [])
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            pending.append(_components(doc).get(ref.rsplit("/", 1)[1]))
     return out
 
 

@@ -26,6 +26,7 @@ from schemathesis.core.failures import Failure, FailureGroup
 
 from squarecheck.fuzz import commerce
 from squarecheck.fuzz.conformance import VERSIONED, VERSIONLESS, behaviour_for_unknown_fields
+from squarecheck.fuzz.consistent import keep_rules
 from squarecheck.fuzz.document import document_for, operation_fingerprint
 from squarecheck.fuzz.drawn import drawn, hypothesis_settings
 from squarecheck.target.client import MUTATIONS, Client
@@ -172,6 +173,7 @@ class Fuzzer:
                     prefix + name[len(prefix) :] if len(name) >= len(prefix) else prefix + name
                 )
         self._marked = commerce.prepare(op_id, body, self.client.conn.ledger, self._unique)
+        keep_rules(op_id, body)  # client ids unique, a rule's dates in order
         if body is not None and op_id in KEYED and isinstance(body.get("idempotency_key"), str):
             # Distinct keys: a repeated generated key would test key reuse, which has its own
             # version-gated check (behaviour idempotency-key-reuse).

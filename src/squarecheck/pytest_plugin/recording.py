@@ -72,7 +72,7 @@ def build_record(
         version=version,
         resolved_version=table.resolve(version),
         outcome=outcome,
-        basis=behaviour.basis_at(version),
+        basis=ctx.basis if ctx is not None else behaviour.basis_at(version),
         source=table.source_url(behaviour.source_at(version)),
         expected_summary=" ".join(behaviour.summary(version).split()),
         duration=round(duration, 4),

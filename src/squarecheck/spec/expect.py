@@ -32,6 +32,7 @@ class Expect(DiscountExpect, total=False):
     code_phone: str
     max_body_bytes: int
     status_class: str
+    refused_status: int
     # pagination
     min_limit: int
     max_limit: int
@@ -50,9 +51,9 @@ class Expect(DiscountExpect, total=False):
     max_digits: int
     max: dict[str, int]
     format: str
-    suffix: str
     converges: bool
     echo: bool
+    clear_with: str
     # generated requests (schema-conformance)
     server_errors: bool
     declared_status: bool

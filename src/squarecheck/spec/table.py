@@ -7,11 +7,8 @@ neither compares version strings itself. The table is validated against
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Mapping
+import os
 from dataclasses import dataclass, field
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
@@ -21,6 +18,9 @@ import yaml
 from squarecheck.paths import specs_dir
 from squarecheck.spec.expect import EXPECT_KEYS as EXPECT_KEYS  # read here with the rows
 from squarecheck.spec.expect import Expect as Expect
+from squarecheck.spec.table_problems import VERSION_SHAPE
+from squarecheck.spec.table_problems import is_well_formed as is_well_formed
+from squarecheck.spec.table_problems import problems as problems
 
 #: How a row knows what it says, surest first (specs/README.md); `observed` is a real response
 #: of Square's that a third party published.
@@ -30,46 +30,40 @@ BASES: tuple[Basis, ...] = get_args(Basis)
 Selection = Literal["cutovers", "all"]
 SELECTIONS: tuple[Selection, ...] = ("cutovers", "all")
 
-_VERSION_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
 
 class TableError(ValueError):
     """The behaviour table file is missing, not YAML, or breaks behaviours.schema.json."""
 
 
-def is_well_formed(version: str) -> bool:
-    """True for a `YYYY-MM-DD` Square-Version naming a real calendar date (not 2022-02-30)."""
-    if not _VERSION_SHAPE.match(version):
-        return False
-    try:
-        date.fromisoformat(version)
-    except ValueError:
-        return False
-    return True
-
-
 @dataclass(frozen=True)
 class Evidence:
-    """One piece of evidence: a URL, or a repository file (at a ref), and what it shows."""
+    """One piece of evidence: a URL, a repository file (at a ref), or an observation file
+    (specs/observations: what a real target answered), and what it shows."""
 
     shows: str
     url: str = ""
     repo: str = ""
     path: str = ""
     ref: str = ""
+    observation: str = ""
 
     @property
     def href(self) -> str:
-        """Where to read it: the URL, or the file on GitHub (at `ref`, else the default branch)."""
+        """Where to read it: the URL, the file on GitHub (at `ref`, else the default branch),
+        or the observation file, relative to the checkout."""
         if self.url:
             return self.url
+        if self.observation:
+            return f"specs/observations/{self.observation}"
         return f"https://github.com/{self.repo}/blob/{self.ref or 'HEAD'}/{self.path}"
 
     @property
     def label(self) -> str:
-        """A short name for the source: the URL, or `owner/repo:path@ref`."""
+        """A short name for the source: the URL, `owner/repo:path@ref` or the observation."""
         if self.url:
             return self.url
+        if self.observation:
+            return f"specs/observations/{self.observation}"
         return f"{self.repo}:{self.path}" + (f"@{self.ref[:7]}" if self.ref else "")
 
 
@@ -225,7 +219,7 @@ class Table:
     def version_problem(self, version: str) -> str | None:
         """Why `version` cannot be run under (one line), or None for a known release."""
         newest = f"the newest known release is {self.newest_version}"
-        if _VERSION_SHAPE.match(version) and not is_well_formed(version):
+        if VERSION_SHAPE.match(version) and not is_well_formed(version):
             return f"{version} is not a calendar date ({newest})"
         if not is_well_formed(version):
             return f"{version!r} is not a YYYY-MM-DD date ({newest})"
@@ -265,6 +259,7 @@ def _evidence(items: list[dict[str, Any]] | None) -> tuple[Evidence, ...]:
             repo=item.get("repo", ""),
             path=item.get("path", ""),
             ref=item.get("ref", ""),
+            observation=item.get("observation", ""),
         )
         for item in items or []
     )
@@ -296,47 +291,6 @@ def _behaviour(row: dict[str, Any]) -> Behaviour:
         evidence=_evidence(row.get("evidence")),
         depends_on=tuple(row.get("depends_on", [])),
     )
-
-
-@lru_cache(maxsize=1)
-def _schema() -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(
-        (specs_dir() / "behaviours.schema.json").read_text(encoding="utf-8")
-    )
-    return loaded
-
-
-def problems(raw: Any) -> list[str]:
-    """Where `raw` departs from behaviours.schema.json, or from itself (empty when valid)."""
-    from jsonschema import Draft202012Validator
-
-    found = [
-        f"{'/'.join(map(str, e.absolute_path)) or '(top level)'}: {e.message}"
-        for e in Draft202012Validator(_schema()).iter_errors(raw)
-    ]
-    if found or not isinstance(raw, Mapping):
-        return found
-    known = raw["versions"]["known"]
-    found += [f"version {v!r} is no calendar date" for v in known if not is_well_formed(v)]
-    for where, expect in _expectations(raw):
-        unknown = sorted(set(expect) - EXPECT_KEYS)
-        found += [f"{where}: unknown expectation key(s) {unknown}"] if unknown else []
-    ids = [row["id"] for row in raw["behaviours"]]
-    found += [f"behaviour id {i!r} is used twice" for i in sorted(set(ids)) if ids.count(i) > 1]
-    for row in raw["behaviours"]:
-        unknown = [d for d in row.get("depends_on", []) if d not in ids or d == row["id"]]
-        found += [f"{row['id']}: depends_on names no other row: {unknown}"] if unknown else []
-    return found
-
-
-def _expectations(raw: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """Every `expect` mapping of the table, with where it stands."""
-    found = []
-    for index, row in enumerate(raw["behaviours"]):
-        found.append((f"behaviours/{index}/initial/expect", row["initial"].get("expect", {})))
-        for number, change in enumerate(row.get("changes", [])):
-            found.append((f"behaviours/{index}/changes/{number}/expect", change.get("expect", {})))
-    return found
 
 
 def table_from(raw: dict[str, Any], *, checked: bool = False) -> Table:
@@ -377,7 +331,17 @@ def load_table_file(path: Path) -> Table:
     return table_from(raw, checked=True)
 
 
+#: The environment setting naming another behaviour table file (a proposal to try).
+TABLE_ENV = "SQUARECHECK_TABLE"
+
+
+def table_path() -> Path:
+    """The table file in use: `$SQUARECHECK_TABLE` when set, else specs/behaviours.yaml."""
+    chosen = os.environ.get(TABLE_ENV)
+    return Path(chosen) if chosen else specs_dir() / "behaviours.yaml"
+
+
 @lru_cache(maxsize=1)
 def load_table() -> Table:
-    """Load and index `specs/behaviours.yaml` (cached: it is read-only data)."""
-    return load_table_file(specs_dir() / "behaviours.yaml")
+    """Load and index the behaviour table (`table_path`; cached: it is read-only data)."""
+    return load_table_file(table_path())

@@ -28,7 +28,7 @@ from squarecheck.emulator.commerce.gates import Gates
 from squarecheck.emulator.commerce.pricing.periods import vevent
 from squarecheck.emulator.commerce.store import CatalogSession
 from squarecheck.emulator.core import clock
-from squarecheck.emulator.core.errors import SquareError, by_code
+from squarecheck.emulator.core.errors import MissingRequiredParameter, SquareError, by_code
 
 Json = dict[str, Any]
 DATA_KEYS = {
@@ -140,9 +140,21 @@ def _stage(
 ) -> None:
     """Append to `staged` the stored form of every object of one batch, or raise."""
     type_of, group_exists, code = refs
+    # behaviour catalog-item-needs-variation: a variation nested in the item, or one of the
+    # same batch naming it
+    named = {
+        str((o.get("item_variation_data") or {}).get("item_id"))
+        for o in batch
+        if o.get("type") == "ITEM_VARIATION"
+    }
     for position, raw in enumerate(batch):
         at = f"{where}.objects[{position}]" if where else "object"
         check_object(raw, at)
+        if gates.item_needs_variation and _bare_new_item(raw, named):
+            raise MissingRequiredParameter(
+                "An item must be created with at least one variation.",
+                field=f"{at}.item_data.variations",
+            )
         obj = copy.deepcopy(raw)
         resolve(obj, mapping)
         stored = _stored(session, obj, mapping, version, gates, ordinals)
@@ -153,6 +165,14 @@ def _stage(
             _stage_variations(session, obj, stored, mapping, version, gates, staged)
         elif obj["type"] == "MODIFIER_LIST":
             _stage_modifiers(session, obj, stored, mapping, version, gates, staged)
+
+
+def _bare_new_item(raw: Json, named: set[str]) -> bool:
+    """A new (`#` id) ITEM without a nested variation, that no variation of its batch names."""
+    if raw.get("type") != "ITEM" or not str(raw.get("id", "")).startswith("#"):
+        return False
+    nested = (raw.get("item_data") or {}).get("variations")
+    return not nested and str(raw["id"]) not in named
 
 
 def _stage_variations(

@@ -48,6 +48,7 @@ class Gates:
     atomic_batches: bool = True
     cascade: bool = True
     replay_creates: bool = False  # fault catalog-replay-creates
+    item_needs_variation: bool = True  # catalog-item-needs-variation
     missing_code: str = "INVALID_VALUE"  # catalog-update-missing-object
     mismatch_code: str = "VERSION_MISMATCH"  # catalog-version-mismatch
     gone_code: str = "NOT_FOUND"  # catalog-retrieve-deleted
@@ -138,6 +139,8 @@ def gates_for(version: VersionContext, config: EmulatorConfig) -> Gates:
         atomic_batches=not BatchNotAtomic.on(config),
         cascade=not DeleteNoCascade.on(config),
         replay_creates=CatalogReplayCreates.on(config),
+        item_needs_variation=version.expect("catalog-item-needs-variation")["outcome"]
+        == "rejected",
         missing_code=str(version.expect("catalog-update-missing-object")["code"]),
         mismatch_code=str(version.expect("catalog-version-mismatch")["code"]),
         gone_code=str(version.expect("catalog-retrieve-deleted")["code"]),

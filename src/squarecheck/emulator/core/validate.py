@@ -21,7 +21,8 @@ from squarecheck.emulator.core.errors import (
 )
 from squarecheck.emulator.core.versioning import VersionContext
 
-_QUERY_INT = re.compile(r"-?[0-9]{1,18}")
+_QUERY_INT = re.compile(r"-?[0-9]{1,19}")
+INT64 = range(-(2**63), 2**63)  # Square's integers are int64 (`format: int64`)
 _PY_TYPES: Mapping[str, tuple[type, ...]] = MappingProxyType(
     {
         "object": (dict,),
@@ -92,8 +93,9 @@ def typed(
 ) -> Any:
     """`obj[key]` if present and of JSON type `kind`; None if absent (or null, when nullable).
 
-    An explicit null where the schema has no null is a wrong type (EXPECTED_<TYPE>). With
-    `integral` (behaviour integral-numbers) 46.0 counts as the integer 46.
+    An explicit null where the schema has no null is a wrong type (EXPECTED_<TYPE>), and so is
+    an integer beyond 64 bits. With `integral` (behaviour integral-numbers) 46.0 counts as the
+    integer 46.
     """
     if key not in obj or (obj[key] is None and nullable):
         return None
@@ -101,8 +103,8 @@ def typed(
     if kind == "integer" and integral and isinstance(value, float) and value.is_integer():
         value = int(value)
     ok = isinstance(value, _PY_TYPES[kind])
-    if kind == "integer" and isinstance(value, bool):
-        ok = False
+    if kind == "integer" and (isinstance(value, bool) or (ok and value not in INT64)):
+        ok = False  # Square's integers are 64-bit
     if not ok:
         raise EXPECTED_TYPE[kind](f"Expected {field} to be a {kind}.", field=field)
     return value
@@ -128,7 +130,8 @@ def non_empty(value: str, field: str, code: str) -> str:
 
 
 def query_int(query: Mapping[str, str], key: str) -> int | None:
-    """An integer query parameter: an optional `-` and ASCII digits, nothing else.
+    """An integer query parameter: an optional `-` and ASCII digits, nothing else, within
+    int64 (every 19-digit int64 included).
 
     Python's `int()` also takes `1_0`, other scripts' digits and surrounding blanks; anything
     but plain digits is INVALID_VALUE (squarecheck's choice).
@@ -136,7 +139,7 @@ def query_int(query: Mapping[str, str], key: str) -> int | None:
     raw = query.get(key)
     if raw is None:
         return None
-    if _QUERY_INT.fullmatch(raw) is None:
+    if _QUERY_INT.fullmatch(raw) is None or int(raw) not in INT64:
         raise InvalidValue(f"Expected {key} to be an integer.", field=key)
     return int(raw)
 

@@ -16,6 +16,7 @@ from squarecheck.emulator.faults.customers import (
     CursorOnLastPage,
     CursorRepeatsFirstPage,
     DeleteGroupKeepsMembership,
+    GroupNameStrict,
     IdempotencyIgnored,
     LimitIgnored,
     RemoveGroupKeepsMembership,
@@ -49,6 +50,7 @@ class Gates:
     remove_keeps_membership: bool = False
     search_all_as_any: bool = False
     search_none_ignored: bool = False
+    strict_group_names: bool = False  # fault group-name-strict: refuse names with a hyphen
 
 
 CLEAN = Gates()
@@ -78,6 +80,7 @@ def gates_for(version: VersionContext, config: EmulatorConfig) -> Gates:
         remove_keeps_membership=RemoveGroupKeepsMembership.on(config),
         search_all_as_any=SearchAllAsAny.on(config),
         search_none_ignored=SearchNoneIgnored.on(config),
+        strict_group_names=GroupNameStrict.on(config),
     )
 
 

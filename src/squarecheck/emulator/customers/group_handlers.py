@@ -17,7 +17,7 @@ from squarecheck.emulator.call import Body, Call
 from squarecheck.emulator.core import cursors, schemacheck
 from squarecheck.emulator.core import validate as v
 from squarecheck.emulator.core.bodyparse import Path
-from squarecheck.emulator.core.errors import NotFound, by_code
+from squarecheck.emulator.core.errors import InvalidValue, NotFound, by_code
 from squarecheck.emulator.core.records import page_body
 from squarecheck.emulator.customers.gates import gates_for
 
@@ -47,6 +47,8 @@ def _group_name(call: Call, known: Mapping[Path, frozenset[str]], schema: str) -
     name = v.required(group, "name", "string", "group.name", codes["code_missing"])
     v.non_empty(name, "group.name", codes["code_empty"])
     schemacheck.check_shape(schema, body)
+    if gates_for(call.version, call.config).strict_group_names and "-" in name:
+        raise InvalidValue("`group.name` may hold letters, digits and spaces.", field="group.name")
     return str(name)
 
 

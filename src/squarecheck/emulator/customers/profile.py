@@ -5,9 +5,10 @@ Input constraints are those of spec-head's Customer and CreateCustomerRequest de
 force from the versions the behaviour table gives: maximum lengths (customer-field-lengths),
 phone numbers of 9-16 digits (customer-phone-validity), the codes for an invalid email or phone
 (customer-contact-validation), birthdays as YYYY-MM-DD, or MM-DD once customer-birthday-input
-allows it. Output: `version` (customer-version-field), the legacy `groups`
-(legacy-groups-field), the birthday format (customer-birthday-output), `cards`
-(customer-cards-field).
+allows it; `tax_ids` once customer-tax-ids has it, and the address replaced whole or merged
+(customer-address-update, customer-address-clear). Output: `version`
+(customer-version-field), the legacy `groups` (legacy-groups-field), the birthday format
+(customer-birthday-output), `cards` (customer-cards-field), `tax_ids`.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ _VALID_PHONE = re.compile(r"\A\+?\(?(?:[0-9][ ().-]{0,2}){8,15}[0-9]\Z")
 _PHONE_CHARACTERS = re.compile(r"\A\+?[0-9 ().-]*[0-9][0-9 ().-]*\Z")
 _BIRTHDAY = re.compile(r"\A(?:([0-9]{4})-)?(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])\Z")
 _COUNTRY = re.compile(r"\A[A-Z]{2}\Z")
+#: How birthdays were returned before 2022-10-19: the spec's examples' midnight (2022-02-16).
+MIDNIGHT = "T00:00:00-00:00"
 
 
 class ProfileRules:
@@ -119,16 +122,52 @@ def _object(body: Mapping[str, Any], name: str, known: frozenset[str], nullable:
     return kept or None
 
 
-def profile_fields(body: Mapping[str, Any], nullable: bool, ctx: VersionContext) -> dict[str, Any]:
-    """The profile fields present in `body`, validated; with `nullable`, null means remove."""
+class AddressPatch(dict[str, str]):
+    """A sparse address update (behaviour customer-address-update, from 2022-11-16): the
+    members set; `unset` names those sent as null, which are removed."""
+
+    def __init__(self, members: Mapping[str, str], unset: frozenset[str]) -> None:
+        super().__init__(members)
+        self.unset = unset
+
+    def applied_to(self, stored: Mapping[str, str] | None) -> dict[str, str] | None:
+        """The stored address with this patch applied (None when nothing is left)."""
+        merged = {k: v for k, v in (stored or {}).items() if k not in self.unset}
+        merged.update(self)
+        return merged or None
+
+
+def _address(body: Mapping[str, Any], ctx: VersionContext, clear_null: bool) -> Any:
+    """An UpdateCustomer `address`: the whole new address (None removes it) until
+    customer-address-update merges; from then on an `AddressPatch`, and null removes the
+    address only with `X-Clear-Null: true` (behaviour customer-address-clear). Returns
+    `...` when the address is to be left as it is."""
+    kept = _object(body, "address", ADDRESS_FIELDS, nullable=True)
+    if ctx.expect("customer-address-update")["outcome"] != "merged":
+        return kept
+    if body["address"] is None:
+        return None if clear_null else ...
+    unset = frozenset(k for k, value in body["address"].items() if value is None)
+    return AddressPatch(kept or {}, unset & ADDRESS_FIELDS)
+
+
+def profile_fields(
+    body: Mapping[str, Any], nullable: bool, ctx: VersionContext, clear_null: bool = False
+) -> dict[str, Any]:
+    """The profile fields present in `body`, validated; with `nullable` (UpdateCustomer), null
+    means remove, and `clear_null` is the request's `X-Clear-Null: true` header."""
     rules = ProfileRules(ctx)
     fields: dict[str, Any] = {}
     for name in STRING_FIELDS:
         if name in body:
             fields[name] = _string(body, name, nullable, rules)
-    if "address" in body:
+    if "address" in body and nullable:
+        address = _address(body, ctx, clear_null)
+        if address is not ...:
+            fields["address"] = address
+    elif "address" in body:
         fields["address"] = _object(body, "address", ADDRESS_FIELDS, nullable)
-    if "tax_ids" in body:
+    if "tax_ids" in body and ctx.expect("customer-tax-ids")["outcome"] == "stored":
         fields["tax_ids"] = _object(body, "tax_ids", TAX_ID_FIELDS, nullable)
     return fields
 
@@ -150,7 +189,9 @@ def present(
             shown["groups"] = legacy
     birthday = ctx.expect("customer-birthday-output")
     if shown.get("birthday") and birthday.get("format") == "midnight-timestamp":
-        shown["birthday"] = f"{shown['birthday']}{birthday['suffix']}"
+        shown["birthday"] = f"{shown['birthday']}{MIDNIGHT}"
     if ctx.expect("customer-cards-field")["outcome"] == "empty-list":
         shown["cards"] = []
+    if ctx.expect("customer-tax-ids")["outcome"] != "stored":
+        shown.pop("tax_ids", None)
     return shown

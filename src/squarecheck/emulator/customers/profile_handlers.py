@@ -34,11 +34,7 @@ from squarecheck.emulator.customers.profile import (
     present,
     profile_fields,
 )
-from squarecheck.emulator.customers.search_query import (
-    SEARCH_FIELDS,
-    SEARCH_FIELDS_WITHOUT_SEGMENTS,
-    parse_query,
-)
+from squarecheck.emulator.customers.search_query import parse_query, search_fields
 
 CREATE_CUSTOMER_FIELDS: Mapping[Path, frozenset[str]] = MappingProxyType(
     {
@@ -137,7 +133,8 @@ def update_customer(call: Call) -> Body:
     schemacheck.check_shape(
         "UpdateCustomerRequest", {k: v for k, v in body.items() if checked or k != "version"}
     )
-    fields = profile_fields(body, nullable=True, ctx=call.version)
+    clear_null = call.headers.get("x-clear-null", "").strip().lower() == "true"
+    fields = profile_fields(body, nullable=True, ctx=call.version, clear_null=clear_null)
     version = _stated_version(call, body["version"]) if "version" in body else None
     try:
         customer = call.customers.update_customer(call.token, customer_id, fields, version)
@@ -185,14 +182,22 @@ def list_customers(call: Call) -> Body:
 def search_customers(call: Call) -> Body:
     assert call.body is not None
     body = v.body_object(call.body, call.version)
-    segments = call.expect("search-segment-filter")["outcome"] == "filter"
-    known = SEARCH_FIELDS if segments else SEARCH_FIELDS_WITHOUT_SEGMENTS
+    # a filter the version does not have yet is an unrecognized field there
+    text, segments, attributes = (
+        call.expect(row)["outcome"] == "filter"
+        for row in (
+            "search-text-filters",
+            "search-segment-filter",
+            "search-custom-attribute-filter",
+        )
+    )
+    known = search_fields(text=text, segments=segments, custom_attribute=attributes)
     v.reject_unrecognized(call.body, known, call.version, "customers-unrecognized-field")
     raw_limit = v.typed(body, "limit", "integer", "limit", integral=v.integral(call.version))
     limit = v.page_limit(raw_limit, call.version, 100)
     cursor = cursors.accept(v.typed(body, "cursor", "string", "cursor") or None, call.version)
     count = bool(v.typed(body, "count", "boolean", "count"))
-    query = parse_query(body, segments)
+    query = parse_query(body, segments, text_filters=text, custom_attribute=attributes)
     with cursors.cursor_errors(call.version):
         gates = gates_for(call.version, call.config)
         page = call.customers.search_customers(call.token, query, limit, cursor, count, gates)

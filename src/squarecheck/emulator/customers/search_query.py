@@ -55,14 +55,33 @@ SEARCH_FIELDS: Mapping[Path, frozenset[str]] = MappingProxyType(
         ("query", "sort"): frozenset({"field", "order"}),
     }
 )
-#: The same before the `segment_ids` filter existed (behaviour search-segment-filter).
-SEARCH_FIELDS_WITHOUT_SEGMENTS: Mapping[Path, frozenset[str]] = MappingProxyType(
-    {
-        path: names - {"segment_ids"}
-        for path, names in SEARCH_FIELDS.items()
-        if path != (*_FILTER, "segment_ids")
+_TEXT_FILTERS = ("email_address", "phone_number", "reference_id")
+
+
+def search_fields(
+    *, text: bool = True, segments: bool = True, custom_attribute: bool = True
+) -> Mapping[Path, frozenset[str]]:
+    """SEARCH_FIELDS without the filters a version does not have yet: the text filters
+    (search-text-filters), `segment_ids` (search-segment-filter) and `custom_attribute`
+    (search-custom-attribute-filter)."""
+    gone = {
+        name
+        for name, present in (
+            *((n, text) for n in _TEXT_FILTERS),
+            ("segment_ids", segments),
+            ("custom_attribute", custom_attribute),
+        )
+        if not present
     }
-)
+    return MappingProxyType(
+        {
+            path: names - gone if path == _FILTER else names
+            for path, names in SEARCH_FIELDS.items()
+            if not (path[:-1] == _FILTER and path[-1] in gone)
+        }
+    )
+
+
 #: spec-head CustomerCreationSource.
 CREATION_SOURCES = (
     "OTHER",
@@ -122,48 +141,67 @@ def _refuse_segments(flt: Mapping[str, Any], segments: bool) -> None:
             raise BadRequest(f"Segment with id '{segment}' not found.", field="segment_ids")
 
 
-def parse_query(body: Mapping[str, Any], segments: bool = True) -> CustomerQuery:
+def _creation_source(flt: Mapping[str, Any]) -> tuple[tuple[str, ...], str] | None:
+    """The creation_source filter: its values and INCLUDE or EXCLUDE."""
+    source = v.typed(flt, "creation_source", "object", "query.filter.creation_source")
+    if source is None:
+        return None
+    values = _ids(source, "values", "query.filter.creation_source.values")
+    for value in values:
+        v.one_of(value, CREATION_SOURCES, "query.filter.creation_source.values", InvalidEnumValue)
+    rule = v.one_of(
+        v.typed(source, "rule", "string", "query.filter.creation_source.rule"),
+        ("INCLUDE", "EXCLUDE"),
+        "query.filter.creation_source.rule",
+        InvalidEnumValue,
+    )
+    return (values, rule)
+
+
+def _text_filters(flt: Mapping[str, Any]) -> tuple[tuple[str, TextFilter], ...]:
+    """The email_address, phone_number and reference_id filters (exact or fuzzy)."""
+    text = []
+    for name in _TEXT_FILTERS:
+        wanted = v.typed(flt, name, "object", f"query.filter.{name}")
+        if wanted is not None:
+            exact = v.typed(wanted, "exact", "string", f"query.filter.{name}.exact")
+            fuzzy = v.typed(wanted, "fuzzy", "string", f"query.filter.{name}.fuzzy")
+            text.append((name, TextFilter(exact=exact, fuzzy=fuzzy)))
+    return tuple(text)
+
+
+def parse_query(
+    body: Mapping[str, Any],
+    segments: bool = True,
+    *,
+    text_filters: bool = True,
+    custom_attribute: bool = True,
+) -> CustomerQuery:
     """The validated `query` of a SearchCustomers body (filters, sort).
 
-    Without `segments` (versions before the filter existed) `segment_ids` is not looked at.
+    A filter a version does not have yet is not looked at: `segment_ids` without `segments`,
+    the email_address, phone_number and reference_id filters without `text_filters`,
+    `custom_attribute` without `custom_attribute`.
     """
     query = v.typed(body, "query", "object", "query") or {}
     flt = v.typed(query, "filter", "object", "query.filter") or {}
     sort = v.typed(query, "sort", "object", "query.sort") or {}
     groups = v.typed(flt, "group_ids", "object", "query.filter.group_ids") or {}
     prefix = "query.filter.group_ids"
-    source = v.typed(flt, "creation_source", "object", "query.filter.creation_source")
-    creation_source = None
-    if source is not None:
-        values = _ids(source, "values", "query.filter.creation_source.values")
-        for value in values:
-            v.one_of(
-                value, CREATION_SOURCES, "query.filter.creation_source.values", InvalidEnumValue
-            )
-        rule = v.one_of(
-            v.typed(source, "rule", "string", "query.filter.creation_source.rule"),
-            ("INCLUDE", "EXCLUDE"),
-            "query.filter.creation_source.rule",
-            InvalidEnumValue,
-        )
-        creation_source = (values, rule)
     _refuse_segments(flt, segments)
-    attributes = v.typed(flt, "custom_attribute", "object", "query.filter.custom_attribute") or {}
-    text = []
-    for name in ("email_address", "phone_number", "reference_id"):
-        wanted = v.typed(flt, name, "object", f"query.filter.{name}")
-        if wanted is not None:
-            exact = v.typed(wanted, "exact", "string", f"query.filter.{name}.exact")
-            fuzzy = v.typed(wanted, "fuzzy", "string", f"query.filter.{name}.fuzzy")
-            text.append((name, TextFilter(exact=exact, fuzzy=fuzzy)))
+    attributes: dict[str, Any] = {}
+    if custom_attribute:
+        attributes = (
+            v.typed(flt, "custom_attribute", "object", "query.filter.custom_attribute") or {}
+        )
     return CustomerQuery(
         group_any=_ids(groups, "any", f"{prefix}.any"),
         group_all=_ids(groups, "all", f"{prefix}.all"),
         group_none=_ids(groups, "none", f"{prefix}.none"),
-        creation_source=creation_source,
+        creation_source=_creation_source(flt),
         created_at=_time_range(flt, "created_at", "query.filter.created_at"),
         updated_at=_time_range(flt, "updated_at", "query.filter.updated_at"),
-        text=tuple(text),
+        text=_text_filters(flt) if text_filters else (),
         # No profile has custom attributes here, so any attribute filter matches none.
         match_nothing=bool(attributes.get("filters")),
         sort_field=v.one_of(

@@ -29,6 +29,7 @@ from squarecheck.emulator.core.errors import (
 from squarecheck.emulator.core.records import Page
 from squarecheck.emulator.core.search import CustomerQuery
 from squarecheck.emulator.customers.gates import CLEAN, Gates, Shape, shape_for
+from squarecheck.emulator.customers.profile import AddressPatch
 from squarecheck.emulator.db import (
     criteria,
     cursors,
@@ -289,12 +290,15 @@ class CustomerStore(LockedDatabase):
     def update_customer(
         self, token: str, customer_id: str, changes: dict[str, Any], version: int | None
     ) -> dict[str, Any]:
-        """Sparse update: given fields change, `null` removes a field (spec-head UpdateCustomer)."""
+        """Sparse update: given fields change, `null` removes a field (spec-head UpdateCustomer);
+        an `AddressPatch` is merged into the stored address."""
         with self._writing() as db:
             customer = self._customer(db, self._seller(db, token), customer_id)
             self._check_version(customer, version)
             fields = customer.profile()
             for name, value in changes.items():
+                if isinstance(value, AddressPatch):
+                    value = value.applied_to(fields.get(name))
                 if value is None or value == "":
                     fields.pop(name, None)
                 else:

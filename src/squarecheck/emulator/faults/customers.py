@@ -135,6 +135,14 @@ class LimitIgnored(Fault):
     behaviours = ("list-groups-pagination", "limit-out-of-range")
 
 
+class GroupNameStrict(Fault):
+    """Valid requests refused: a group name with a hyphen is 400 INVALID_VALUE, though any
+    string is a name."""
+
+    name = "group-name-strict"
+    behaviours = ("schema-conformance",)
+
+
 class SearchAllAsAny(Fault):
     """SearchCustomers treats group_ids `all` like `any`."""
 
@@ -296,6 +304,7 @@ CUSTOMER_FAULTS: tuple[type[Fault], ...] = (
     CursorRepeatsFirstPage,
     CursorOnLastPage,
     LimitIgnored,
+    GroupNameStrict,
     SearchAllAsAny,
     SearchNoneIgnored,
     SearchNeverConsistent,
