@@ -15,10 +15,10 @@ from urllib.parse import unquote
 
 from squarecheck.emulator.call import Handler
 from squarecheck.emulator.commerce import catalog_handlers as cat
-from squarecheck.emulator.commerce import location_handlers as loc
 from squarecheck.emulator.commerce import order_handlers as orders
 from squarecheck.emulator.customers import group_handlers as h
 from squarecheck.emulator.customers import profile_handlers as c
+from squarecheck.emulator.locations import location_handlers as loc
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ from squarecheck.emulator.call import Call
 from squarecheck.emulator.commerce import order_update
 from squarecheck.emulator.commerce.fields import refuse_unknown
 from squarecheck.emulator.commerce.gates import Gates, gates_for
-from squarecheck.emulator.commerce.locations import main_location
 from squarecheck.emulator.commerce.order_build import Pricing, Snapshot, build, snapshot
 from squarecheck.emulator.commerce.pricing.model import When, new_uid
 from squarecheck.emulator.commerce.store import CatalogSession, Remembered
@@ -33,6 +32,7 @@ from squarecheck.emulator.core.errors import (
     NotFound,
     by_code,
 )
+from squarecheck.emulator.locations.location import main_location
 
 Json = dict[str, Any]
 #: Square fields of an order / a line that the emulator does not model (refused, not ignored).

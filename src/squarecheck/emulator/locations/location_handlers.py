@@ -5,8 +5,8 @@ locations-main)."""
 from __future__ import annotations
 
 from squarecheck.emulator.call import Call
-from squarecheck.emulator.commerce.locations import Json, main_location
 from squarecheck.emulator.core.errors import NotFound
+from squarecheck.emulator.locations.location import Json, main_location
 
 
 def list_locations(call: Call) -> Json:
