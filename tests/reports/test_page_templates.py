@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from squarecheck.reports import diff, timeline
+from squarecheck.reports import timeline
+from squarecheck.reports.compare import diff
 from squarecheck.reports.templating import environment
 from squarecheck.results import load
 from squarecheck.spec.table import load_table

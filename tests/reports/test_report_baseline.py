@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from squarecheck.errors import ReportError
-from squarecheck.reports.baseline import parse_text
+from squarecheck.reports.compare.baseline import parse_text
 from squarecheck.reports.stage import post_run
 from squarecheck.results import load
 from tests.support.reports import NEW, OLD, build_run, check_id, write_run

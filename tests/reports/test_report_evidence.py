@@ -1,4 +1,4 @@
-"""Observations and the table change they propose (reports.observations, reports.proposal)."""
+"""Observations and the table change they propose (reports.evidence.observations, reports.evidence.proposal)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 import yaml
 
 from squarecheck.paths import specs_dir
-from squarecheck.reports.observations import Observation, observe
-from squarecheck.reports.proposal import derive, proposals, proposed_text, unified_diff
+from squarecheck.reports.evidence.observations import Observation, observe
+from squarecheck.reports.evidence.proposal import derive, proposals, proposed_text, unified_diff
 from squarecheck.spec.table import load_table, table_from
 
 ERROR = '{"errors": [{"code": "INVALID_VALUE", "category": "INVALID_REQUEST_ERROR"}]}'

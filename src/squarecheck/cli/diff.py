@@ -14,7 +14,7 @@ from squarecheck import exitcodes
 from squarecheck.cli.common import declare, usage
 from squarecheck.errors import ResultsError, UsageError
 from squarecheck.options import resolve
-from squarecheck.reports import diff
+from squarecheck.reports.compare import diff
 from squarecheck.results import load
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from squarecheck import exitcodes
 from squarecheck.errors import ReportError, ResultsError
-from squarecheck.reports.observations import observation_name, observe, write_observations
-from squarecheck.reports.proposal import proposals, proposed_text, unified_diff
+from squarecheck.reports.evidence.observations import observation_name, observe, write_observations
+from squarecheck.reports.evidence.proposal import proposals, proposed_text, unified_diff
 from squarecheck.results import load
 from squarecheck.spec.table import TableError, load_table_file, table_path
 

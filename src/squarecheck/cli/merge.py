@@ -44,8 +44,8 @@ def _pytest_reports(run_dir: Path, sources: list[tuple[Path, str]]) -> None:
 
 def execute(args: argparse.Namespace) -> int:
     from squarecheck import results as res
-    from squarecheck.reports.baseline import BaselineError
-    from squarecheck.reports.merge import combine
+    from squarecheck.reports.compare.baseline import BaselineError
+    from squarecheck.reports.compare.merge import combine
     from squarecheck.reports.stage import post_run
 
     try:

@@ -25,7 +25,7 @@ from squarecheck import exitcodes
 from squarecheck.errors import ReportError
 from squarecheck.options import Settings
 from squarecheck.pytest_plugin.state import RunState
-from squarecheck.reports.baseline import BaselineError
+from squarecheck.reports.compare.baseline import BaselineError
 from squarecheck.reports.folders import point_latest
 from squarecheck.reports.stage import post_run
 from squarecheck.reports.terminal import render

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from squarecheck.reports import runs
-from squarecheck.reports.baseline import KNOWN, STALE
+from squarecheck.reports.compare.baseline import KNOWN, STALE
 from squarecheck.results import count
 from squarecheck.target.bounds import clip, printable
 

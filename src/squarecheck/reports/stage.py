@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from squarecheck import results as res
-from squarecheck.reports import baseline as bl
 from squarecheck.reports import index, junit, summary, timeline
 from squarecheck.reports import upgrade as up
+from squarecheck.reports.compare import baseline as bl
 from squarecheck.reports.upgrade_md import headline
 from squarecheck.spec.table import Table, is_well_formed, load_table
 

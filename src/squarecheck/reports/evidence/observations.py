@@ -6,7 +6,7 @@ version, outcome, the status and code it judged, what it observed and the exchan
 `assumed` or `inferred` under their version into one `Observation` per row and period (the
 initial expectation, or one change), and `write_observations` keeps them as
 `specs/observations/<run id>.json`, the file a table change cites as its evidence
-(`squarecheck.reports.proposal`).
+(`squarecheck.reports.evidence.proposal`).
 """
 
 from __future__ import annotations

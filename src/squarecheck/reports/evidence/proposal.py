@@ -1,6 +1,6 @@
 """A proposed change of the behaviour table from observations, as a unified diff to review.
 
-For each observed row and period (`reports.observations`): where the target did what the row
+For each observed row and period (`reports.evidence.observations`): where the target did what the row
 expects, the period's basis becomes `observed` and its evidence cites the observation file;
 where it did otherwise, the expectation becomes what it did, when that can be read from the
 checks' answers (status, error code, category, field, detail and an accepted-or-refused
@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from squarecheck.errors import ReportError
-from squarecheck.reports.observations import Observation
+from squarecheck.reports.evidence.observations import Observation
 from squarecheck.spec.table import Table, TableError, table_from
 
 ERROR_KEYS = ("code", "category", "field", "detail")
