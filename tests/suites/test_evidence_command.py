@@ -26,6 +26,7 @@ import yaml
 from squarecheck.emulator.server import EmulatorServer
 from squarecheck.paths import specs_dir
 from squarecheck.spec.table import load_table, table_from
+from squarecheck.target.resolve import SANDBOX_URL
 from tests.support.suites import RunResult, clean_env
 
 INVALID = "INVALID_REQUEST_ERROR"
@@ -77,6 +78,16 @@ def test_evidence_turns_a_run_into_a_diff_that_makes_the_next_run_pass(
     argv += ["--table", "specs/behaviours.yaml", "--diff", "proposal.diff"]
     done = subprocess.run(argv, cwd=tmp_path, env=clean_env(), capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+    assert "note: the run's target (127.0.0.1) is not Square's" in done.stderr
+    as_sandbox = tmp_path / "sandbox-results.json"  # the same answers, from Square's sandbox
+    as_sandbox.write_text(
+        json.dumps({**first.results, "run": {**first.results["run"], "target": SANDBOX_URL}})
+    )
+    argv_sandbox = [*argv[:4], str(as_sandbox), *argv[5:-1], "sandbox.diff"]
+    quiet = subprocess.run(
+        argv_sandbox, cwd=tmp_path, env=clean_env(), capture_output=True, text=True
+    )
+    assert quiet.returncode == 0 and "not Square's" not in quiet.stderr, quiet.stderr
     diff = (tmp_path / "proposal.diff").read_text()
     run_id = first.results["run"]["id"]
     assert diff.startswith("--- a/specs/behaviours.yaml\n+++ b/specs/behaviours.yaml\n")

@@ -15,6 +15,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from squarecheck import exitcodes
 from squarecheck.errors import ReportError, ResultsError
@@ -22,6 +23,10 @@ from squarecheck.reports.evidence.observations import observation_name, observe,
 from squarecheck.reports.evidence.proposal import proposals, proposed_text, unified_diff
 from squarecheck.results import load
 from squarecheck.spec.table import TableError, load_table_file, table_path
+from squarecheck.target.resolve import PRODUCTION_HOST, SANDBOX_URL
+
+#: The hosts whose answers are Square's own; any other target's are observations of that target.
+SQUARE_HOSTS = frozenset({PRODUCTION_HOST, urlsplit(SANDBOX_URL).hostname})
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -65,6 +70,13 @@ def execute(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     if results["run"]["target_kind"] == "emulator":
         return _fail("the run judged the embedded emulator; evidence comes from a real target")
+    host = urlsplit(str(results["run"].get("target") or "")).hostname
+    if host not in SQUARE_HOSTS:
+        print(
+            f"squarecheck evidence: note: the run's target ({host}) is not Square's; review the "
+            "proposal as what that target does, not as what Square does",
+            file=sys.stderr,
+        )
     table_file = args.table or table_path()
     try:
         table = load_table_file(table_file)
