@@ -7,7 +7,8 @@ at least --cases cases were sent; every distinct failure is printed with its cur
 With --examples N it fuzzes every operation once with N examples per mode instead (the fuzz
 suite's `--fuzz-examples N`), and the stateful sequences with N steps' worth: the project agrees
 with itself when this finds no failure at 1,000 (`--examples 1000`, an hour or more per version
-on two shared cores). It exits 1 when anything failed.
+on two shared cores; `--operation ID`, repeatable, fuzzes only those operations). It exits 1
+when anything failed.
 """
 
 from __future__ import annotations
@@ -58,10 +59,15 @@ def fuzz_version(conn: Connection, token: str, version: str, cases: int) -> Fuzz
     return total
 
 
-def fuzz_each_operation(conn: Connection, token: str, version: str, examples: int) -> FuzzReport:
-    """Every operation once with `examples` cases per mode, then every sequence once."""
+def fuzz_each_operation(
+    conn: Connection, token: str, version: str, examples: int, only: list[str] | None = None
+) -> FuzzReport:
+    """Every operation once with `examples` cases per mode, then every sequence once; with
+    `only`, just those operations (to look again at what a long run found)."""
     total = FuzzReport()
     plan = [(op, None) for op in operation_ids()] + [(None, s) for s in SEQUENCES]
+    if only:
+        plan = [(op, None) for op in operation_ids() if op in only]
     for op, sequence in plan:
         fuzzer = Fuzzer(Client(conn, token, version, []), examples)
         report = fuzzer.run_operation(op) if op else fuzzer.run_stateful(sequence or ())
@@ -81,7 +87,17 @@ def main() -> None:
     parser.add_argument("--examples", type=int, help="cases per operation and mode, once each")
     parser.add_argument("--square-version", action="append", dest="versions")
     parser.add_argument("--show", type=int, default=10, help="distinct failures to print")
+    parser.add_argument(
+        "--operation",
+        action="append",
+        dest="operations",
+        metavar="ID",
+        help="with --examples: only this operation (repeatable), no sequences",
+    )
     args = parser.parse_args()
+    unknown = sorted(set(args.operations or ()) - set(operation_ids()))
+    if unknown:
+        parser.error(f"no such operation: {', '.join(unknown)}")
     versions = args.versions or list(load_table().default_selection)
     failed = False
     with EmulatorServer(port=0) as server:
@@ -91,7 +107,7 @@ def main() -> None:
             conn = Connection(server.url, Redactor([token]), ledger, create_orders=True)
             start = time.perf_counter()
             if args.examples:
-                report = fuzz_each_operation(conn, token, version, args.examples)
+                report = fuzz_each_operation(conn, token, version, args.examples, args.operations)
             else:
                 report = fuzz_version(conn, token, version, args.cases)
             wall = time.perf_counter() - start

@@ -317,3 +317,31 @@ def test_locations(new_api: Api) -> None:
     assert new_api.ok("GET", f"/v2/locations/{location['id']}")["location"] == location
     missing = new_api.request("GET", "/v2/locations/NOWHERE")
     assert missing.status_code == 404 and error_of(missing)["code"] == "NOT_FOUND"
+
+
+@pytest.mark.parametrize("state", ["COMPLETED", "CANCELED", "DRAFT"])
+def test_update_order_names_an_unmodelled_state(new_api: Api, state: str) -> None:
+    """A state Square takes and the emulator does not model is refused by name (BAD_REQUEST on
+    `order.state`), not called an invalid value; OPEN, the state every order keeps, is taken;
+    a state of no one's is an invalid enum value."""
+    body = {"location_id": location_id(new_api), "line_items": [line_ad_hoc()]}
+    created = new_api.ok("POST", "/v2/orders", json={"order": body, "idempotency_key": state})
+    order_id, version = created["order"]["id"], created["order"]["version"]
+    path = f"/v2/orders/{order_id}"
+    refused = new_api.request("PUT", path, json={"order": {"version": version, "state": state}})
+    error = error_of(refused)
+    assert (refused.status_code, error["code"], error.get("field")) == (
+        400,
+        "BAD_REQUEST",
+        "order.state",
+    )
+    assert "does not model" in error["detail"]
+    kept = new_api.ok("PUT", path, json={"order": {"version": version, "state": "OPEN"}})
+    assert kept["order"]["state"] == "OPEN"
+    lost = new_api.request("PUT", path, json={"order": {"version": version + 1, "state": "LOST"}})
+    assert error_of(lost)["code"] == "INVALID_ENUM_VALUE"  # no state of Square's either
+
+
+def line_ad_hoc() -> dict[str, Any]:
+    """An ad-hoc line: a name and a price, no catalog object."""
+    return {"name": "x", "quantity": "1", "base_price_money": money(5)}

@@ -64,6 +64,10 @@ def test_business_answers_are_known_per_operation() -> None:
     assert "VERSION_MISMATCH" in business_codes("UpdateCustomer", NEW)
     assert "INVALID_CURSOR" in business_codes("ListCustomers", NEW)
     assert "VALUE_TOO_LONG" not in business_codes("CreateCustomerGroup", NEW)
+    # a pricing rule naming no discount, a stale order, a reused key: answers about the world
+    assert "INVALID_VALUE" in business_codes("BatchUpsertCatalogObjects", NEW)
+    assert "VERSION_MISMATCH" in business_codes("UpdateOrder", NEW)
+    assert "IDEMPOTENCY_KEY_REUSED" in business_codes("CreateOrder", NEW)
 
 
 def _findings(seller: Seller, operation_id: str, examples: int = 2) -> list[Any]:

@@ -1,4 +1,4 @@
-"""Observations and the table change they propose (reports.evidence.observations, reports.evidence.proposal)."""
+"""Observations and the table change they propose (`reports.evidence`)."""
 
 from __future__ import annotations
 

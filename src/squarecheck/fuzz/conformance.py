@@ -35,7 +35,8 @@ BUSINESS_ROWS = (
     "catalog-update-missing-object", "catalog-version-mismatch", "catalog-retrieve-deleted",
     "catalog-delete-referenced", "catalog-search-unknown-attribute", "order-unknown-location",
     "order-unknown-catalog-object", "order-unknown-customer", "order-currency-mismatch",
-    "locations-main",
+    "locations-main", "pricing-rule-references", "update-order-version-mismatch",
+    "catalog-idempotency-key-reused", "create-order-idempotency",
 )  # fmt: skip
 #: Statuses of a refusal that can say a request is malformed.
 REFUSALS = frozenset({400, 415, 422})

@@ -1,7 +1,7 @@
 """A proposed change of the behaviour table from observations, as a unified diff to review.
 
-For each observed row and period (`reports.evidence.observations`): where the target did what the row
-expects, the period's basis becomes `observed` and its evidence cites the observation file;
+For each observed row and period (`reports.evidence.observations`): where the target did what
+the row expects, the period's basis becomes `observed` and its evidence cites the observation file;
 where it did otherwise, the expectation becomes what it did, when that can be read from the
 checks' answers (status, error code, category, field, detail and an accepted-or-refused
 outcome), and the period is `observed` too. A difference the answers cannot express (a key
