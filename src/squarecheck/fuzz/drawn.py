@@ -56,7 +56,7 @@ def hypothesis_settings(examples: int, steps: int = STEPS, *, give_up: bool = Fa
     `give_up`: keep hypothesis' filter_too_much health check, which stops within about fifty
     draws when nearly every one is rejected, where an unsatisfiable strategy otherwise tries a
     thousand times. For this document that happens exactly where there is nothing to negate
-    (tests/selftest/test_fuzzing_drawn.py holds that for every operation and version).
+    (tests/fuzz/test_drawn.py holds that for every operation and version).
     """
     kept = {HealthCheck.filter_too_much} if give_up else set()
     return settings(
