@@ -113,11 +113,16 @@ def _unit(module: str) -> str:
     return parts[1] if len(parts) > 1 else parts[0]
 
 
-def _layer(unit: str) -> int:
-    for index, members in enumerate(LAYERS):
+def _floor(unit: str, floors: tuple[frozenset[str], ...], where: str) -> int:
+    """The index of the floor holding `unit`; a unit on no floor fails, naming where to add it."""
+    for index, members in enumerate(floors):
         if unit in members:
             return index
-    raise AssertionError(f"{unit!r} is on no layer: add it to LAYERS and ARCHITECTURE.md")
+    raise AssertionError(f"{unit!r} is on no floor: add it to {where}")
+
+
+def _layer(unit: str) -> int:
+    return _floor(unit, LAYERS, "LAYERS and ARCHITECTURE.md")
 
 
 def layer_violations(root: Path) -> list[str]:
@@ -146,10 +151,7 @@ def _emulator_unit(module: str) -> str | None:
 
 
 def _emulator_layer(unit: str) -> int:
-    for index, members in enumerate(EMULATOR_LAYERS):
-        if unit in members:
-            return index
-    raise AssertionError(f"{unit!r} is on no emulator floor: add it to EMULATOR_LAYERS")
+    return _floor(unit, EMULATOR_LAYERS, "EMULATOR_LAYERS and ARCHITECTURE.md")
 
 
 def emulator_violations(root: Path) -> list[str]:

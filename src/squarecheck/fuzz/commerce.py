@@ -27,7 +27,7 @@ MAX_ID = 255
 TYPES = ["ITEM", "ITEM_VARIATION", "CATEGORY", "DISCOUNT", "PRODUCT_SET", "PRICING_RULE"]
 
 
-def _objects(operation: str, body: Json) -> Iterator[Json]:
+def upserted_objects(operation: str, body: Json) -> Iterator[Json]:
     """The catalog objects of an upsert body, nested item variations included."""
     if operation == "UpsertCatalogObject":
         found: list[Any] = [body.get("object")]
@@ -82,7 +82,7 @@ def prepare(operation: str, body: Any, ledger: Ledger, unique: Callable[[], str]
     marked = None
     if operation in UPSERTS:
         marked = f"{ledger.prefix}{unique()}-"
-        for obj in _objects(operation, body):
+        for obj in upserted_objects(operation, body):
             _name(obj, marked)
             if _foreign(obj.get("id"), ledger):
                 obj["id"] = "#" + str(obj["id"])[: MAX_ID - 1]

@@ -9,28 +9,11 @@ reversed dates swap. A generated invalid request stays as invalid as it was gene
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
+from squarecheck.fuzz.commerce import MAX_ID, UPSERTS, upserted_objects
+
 Json = dict[str, Any]
-MAX_ID = 255
-
-
-def _objects(body: Json) -> Iterator[Json]:
-    """Every catalog object of an upsert body, nested item variations included."""
-    found: list[Any] = [body.get("object")]
-    batches = body.get("batches")
-    for batch in batches if isinstance(batches, list) else []:
-        objects = batch.get("objects") if isinstance(batch, dict) else None
-        found += objects if isinstance(objects, list) else []
-    for obj in found:
-        if not isinstance(obj, dict):
-            continue
-        yield obj
-        data = obj.get("item_data")
-        variations = data.get("variations") if isinstance(data, dict) else None
-        if isinstance(variations, list):
-            yield from (v for v in variations if isinstance(v, dict))
 
 
 def _distinct_client_ids(objects: list[Json]) -> None:
@@ -59,10 +42,8 @@ def _dates_in_order(objects: list[Json]) -> None:
 
 def keep_rules(operation: str, body: Any) -> None:
     """Make a generated Catalog upsert body keep the rules between objects (in place)."""
-    if operation not in ("UpsertCatalogObject", "BatchUpsertCatalogObjects"):
+    if operation not in UPSERTS or not isinstance(body, dict):
         return
-    if not isinstance(body, dict):
-        return
-    objects = list(_objects(body))
+    objects = list(upserted_objects(operation, body))
     _distinct_client_ids(objects)
     _dates_in_order(objects)
