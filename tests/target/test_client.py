@@ -129,6 +129,24 @@ def test_redaction_and_curl(proxy: Callable[..., LocalServer]) -> None:
     assert exchange.curl.startswith("curl -sS -X POST ")
 
 
+def test_exchange_is_redacted_when_first_read(proxy: Callable[..., LocalServer]) -> None:
+    """An exchange nobody reads costs no redaction; read later, it hides every secret the
+    run knows by then, the echoed token included."""
+    server = proxy()
+    client = _client(server.url, [])
+    scanned: list[str] = []
+    redactor = client.conn.redactor
+    plain = redactor.text
+    redactor.text = lambda value: scanned.append(value) or plain(value)  # type: ignore[method-assign]
+    resp = client.create_group("sqc-test-name token-x and later-secret inside")
+    assert scanned == [] and "token-x" in resp.text
+    redactor.add("later-secret")
+    shown = str(resp.exchange.to_json())
+    assert "token-x" not in shown and "later-secret" not in shown
+    assert shown.count("[REDACTED]") >= 3
+    assert scanned and resp.exchange.request["method"] == "POST"
+
+
 def test_guard_refuses_resources_the_run_did_not_create(
     proxy: Callable[..., LocalServer],
 ) -> None:

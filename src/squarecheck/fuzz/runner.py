@@ -231,7 +231,8 @@ class Fuzzer:
             commerce.adopt(self.client, self._marked)  # what its other batches wrote
         sent = requests.Request(
             method=str(prepared.method),
-            url=resp.exchange.request["url"],
+            # as sent: a finding's message is redacted where it becomes a verdict or a record
+            url=resp.url,
             headers={**headers, **self._auth_headers()},
             data=body,
         ).prepare()

@@ -12,6 +12,8 @@ Modules: `activation` (options -> settings, recorder on), `markers`, `fixtures`,
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from squarecheck.options import argparse_kwargs, names_for, options_for
@@ -60,3 +62,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     markers.tag(items)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Move what imports and collection made (schemas, the table, the items: kept for the
+    whole run) out of the garbage collector's sight, so its full passes during the run and at
+    pytest's exit walk only what the checks make (`gc.freeze`)."""
+    if session.config.stash.get(ACTIVE, False):
+        gc.collect()
+        gc.freeze()

@@ -29,7 +29,7 @@ from squarecheck.target.commerce import (
     track_catalog,
 )
 from squarecheck.target.connection import Connection
-from squarecheck.target.evidence import Exchange, curl_command
+from squarecheck.target.evidence import Exchange, Parts, curl_command
 from squarecheck.target.retry import RetryPolicy
 from squarecheck.target.transport import Raw
 
@@ -61,6 +61,7 @@ class Response:
     version: str | None
     exchange: Exchange
     limits: Limits = field(default_factory=Limits)
+    url: str = ""  # as sent, not redacted (the exchange's is)
 
     def shown(self, value: Any, *, quoted: bool = True) -> str:
         """A target value for a message: (repr'd,) control characters escaped, cut to size."""
@@ -198,26 +199,28 @@ class Client(CommerceOperations):
             body: Any = json.loads(text) if text else None
         except (ValueError, RecursionError):  # not JSON, too deep, or an over-long integer
             body = None
-        shown_body = limits.clip(red.text(body_text)) if body_text is not None else None
-        kept = ("square-version", "content-type", "retry-after")
-        exchange = Exchange(
-            request={
+
+        def parts() -> Parts:
+            """The exchange as shown: every text redacted and cut to size (built when read)."""
+            kept = ("square-version", "content-type", "retry-after")
+            shown_body = limits.clip(red.text(body_text)) if body_text is not None else None
+            request = {
                 "method": method,
                 "url": limits.clip(red.text(raw.url)),
                 "headers": red.headers(req_headers),
                 "body": shown_body,
-            },
-            response={
+            }
+            response = {
                 "status": raw.status,
                 "headers": {
                     k: limits.clip(red.text(v)) for k, v in raw.headers.items() if k.lower() in kept
                 },
                 "body": limits.clip(red.text(text)),
-            },
-            curl=clip(
-                red.text(curl_command(method, raw.url, req_headers, body_text)), limits.max_message
-            ),
-        )
+            }
+            curl = curl_command(method, raw.url, req_headers, body_text)
+            return request, response, clip(red.text(curl), limits.max_message)
+
+        exchange = Exchange.later(parts)
         self.transcript.append(exchange)
         return Response(
             operation=operation,
@@ -228,6 +231,7 @@ class Client(CommerceOperations):
             version=None if sent_version is OMIT else sent_version,
             exchange=exchange,
             limits=limits,
+            url=raw.url,
         )
 
     def _track(self, operation: str, resp: Response, path_ids: tuple[str, ...]) -> None:
