@@ -102,28 +102,28 @@ def source_of(strategy: Any) -> Source | None:
     return None
 
 
-class _Unstorable(ValueError):
+class Unstorable(ValueError):
     """A drawn item that would not read back equal (not plain JSON); such a list is not kept."""
 
 
 def _plain(value: Any) -> Any:
-    """`value` if it survives a JSON round trip unchanged, else _Unstorable."""
+    """`value` if it survives a JSON round trip unchanged, else Unstorable."""
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise _Unstorable("non-finite number")
+            raise Unstorable("non-finite number")
         return value
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, dict) and all(isinstance(k, str) for k in value):
         return {k: _plain(v) for k, v in value.items()}
-    raise _Unstorable(type(value).__name__)
+    raise Unstorable(type(value).__name__)
 
 
-def _encode_case(case: Case[Any], fixed: Mapping[str, str]) -> dict[str, Any]:
+def encode_case(case: Case[Any], fixed: Mapping[str, str]) -> dict[str, Any]:
     if case._auth is not None or case._has_explicit_auth:
-        raise _Unstorable("explicit auth")
+        raise Unstorable("explicit auth")
     left_out = {name.lower() for name in fixed}
     headers = {k: v for k, v in case.headers.items() if k.lower() not in left_out}
     return {
@@ -161,13 +161,13 @@ def _decode_body(raw: dict[str, Any] | None) -> Any:
 
 def _encode(item: Any, fixed: Mapping[str, str]) -> Any:
     if isinstance(item, Case):
-        return _encode_case(item, fixed)
+        return encode_case(item, fixed)
     if isinstance(item, tuple):
         return {"tuple": [_encode(part, fixed) for part in item]}
     return {"value": _plain(item)}
 
 
-def _decode_case(raw: dict[str, Any], source: Source) -> Case[Any]:
+def decode_case(raw: dict[str, Any], source: Source) -> Case[Any]:
     headers: CaseInsensitiveDict[str] = CaseInsensitiveDict(raw["headers"])
     headers.update(source.fixed_headers)
     return Case(
@@ -188,9 +188,9 @@ def _decode_case(raw: dict[str, Any], source: Source) -> Case[Any]:
 
 def _decode(raw: Any, source: Source) -> Any:
     if not isinstance(raw, dict):
-        raise _Unstorable("not an item")
+        raise Unstorable("not an item")
     if raw.get(_CASE) is True:
-        return _decode_case(raw, source)
+        return decode_case(raw, source)
     if isinstance(raw.get("tuple"), list):
         return tuple(_decode(part, source) for part in raw["tuple"])
     return raw["value"]
@@ -198,18 +198,25 @@ def _decode(raw: Any, source: Source) -> Any:
 
 def read(directory: Path, key: tuple[str, str, int], source: Source) -> list[Any] | None:
     """The cases kept for `key`, rebuilt for `source`; None when there is no usable file."""
-    path = path_for(directory, key, source.recipe)
+    doc = read_document(path_for(directory, key, source.recipe))
     try:
-        if path.stat().st_size > MAX_FILE:
-            return None
-        doc = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(doc, dict) or doc.get("key") != key_document(key, source.recipe):
             return None
         items = doc["items"]
         if not isinstance(items, list) or len(items) > key[2]:
             return None
         return [_decode(item, source) for item in items]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return None
+
+
+def read_document(path: Path) -> Any:
+    """The JSON document at `path`, or None when it is missing, too large or not JSON."""
+    try:
+        if path.stat().st_size > MAX_FILE:
+            return None
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
 
 
@@ -221,13 +228,21 @@ def write(directory: Path, key: tuple[str, str, int], items: list[Any], source: 
             "key": key_document(key, source.recipe),
             "items": [_encode(i, source.fixed_headers) for i in items],
         }
-        text = json.dumps(doc, ensure_ascii=True, allow_nan=False)
-    except (_Unstorable, ValueError, TypeError):
+    except (Unstorable, ValueError, TypeError):
         return False
-    path = path_for(directory, key, source.recipe)
+    return write_document(path_for(directory, key, source.recipe), doc)
+
+
+def write_document(path: Path, doc: Any) -> bool:
+    """Write `doc` as JSON at `path`, whole or not at all (written aside, then renamed into
+    place); False when it is not plain JSON or the folder cannot be written."""
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(dir=directory, prefix=".draw-", suffix=".tmp")
+        text = json.dumps(doc, ensure_ascii=True, allow_nan=False)
+    except (ValueError, TypeError):
+        return False
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".draw-", suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(text)

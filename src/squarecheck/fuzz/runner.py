@@ -9,6 +9,7 @@ own check.
 
 from __future__ import annotations
 
+import copy
 import json
 import secrets
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from hypothesis.errors import Flaky
 from schemathesis import Case, GenerationMode
 from schemathesis.core.failures import Failure, FailureGroup
 
-from squarecheck.fuzz import commerce
+from squarecheck.fuzz import casefile, commerce, sequences
 from squarecheck.fuzz.conformance import VERSIONED, VERSIONLESS, behaviour_for_unknown_fields
 from squarecheck.fuzz.consistent import keep_rules
 from squarecheck.fuzz.document import document_for, operation_fingerprint
@@ -322,15 +323,49 @@ class Fuzzer:
             self.judge(_add_unknown(*item) if isinstance(item, tuple) else item, mode)
 
     def run_stateful(self, operations: tuple[str, ...]) -> FuzzReport:
-        """Sequences through the OpenAPI links (and inferred ones) among `operations`."""
+        """Sequences through the OpenAPI links (and inferred ones) among `operations`: replayed
+        when recorded (`fuzz.sequences`) and the target answers as recorded, else drawn."""
+        fingerprints = {op: operation_fingerprint(self.version, True, op) for op in operations}
+        key = sequences.key_document(fingerprints, self.examples)
+        kept = sequences.recorded(key)
+        if kept is not None and sequences.replay(kept, self._rebuild, self._judge_step):
+            return self.report
+        recorder = sequences.Recorder(self._auth_headers())
+        self._draw_sequences(operations, recorder)
+        if recorder.sequences is not None:
+            sequences.keep(key, recorder.sequences)
+        return self.report
+
+    def _rebuild(self, operation_id: str, raw: dict[str, Any]) -> Case[Any]:
+        operation = self.positive_schema.find_operation_by_id(operation_id)  # type: ignore[attr-defined]
+        fixed = self._auth_headers()
+        return casefile.decode_case(copy.deepcopy(raw), casefile.Source(operation, fixed))
+
+    def _judge_step(self, case: Case[Any]) -> tuple[int, Any]:
+        """Send and judge one step of a replayed sequence; its status and body."""
+        self.prepare(case)
+        resp, st_response = self.send(case)
+        self.report.cases += 1
+        try:
+            self._found(case, "stateful", failures_of(case, st_response), resp.exchange)
+        finally:
+            del self.client.transcript[:]
+        return resp.status, resp.body
+
+    def _draw_sequences(self, operations: tuple[str, ...], recorder: sequences.Recorder) -> None:
         fuzzer = self
         subset = self.positive_schema.include(operation_id=list(operations))
         subset.config.generation.update(modes=[GenerationMode.POSITIVE])
 
         class Machine(subset.as_state_machine()):  # type: ignore[misc]
+            def setup(self) -> None:
+                recorder.begin()
+
             def call(self, case: Case[Any], **kwargs: Any) -> schemathesis.Response:
+                recorder.drawn(str(case.operation.definition.raw.get("operationId")), case)
                 fuzzer.prepare(case)
                 self._sent, st_response = fuzzer.send(case)
+                recorder.answered(self._sent.status, self._sent.body)
                 return st_response
 
             def validate_response(
@@ -347,6 +382,6 @@ class Fuzzer:
             Machine.run(settings=hypothesis_settings(self.examples))
         except Flaky:
             # A sequence replayed against a live server can take another path (a bundle that
-            # filled the first time stays empty); the cases already judged stand.
-            pass
-        return self.report
+            # filled the first time stays empty); the cases already judged stand, and what
+            # was recorded is not kept.
+            recorder.sequences = None
