@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from squarecheck import results
+from squarecheck.cli.run import embedded_workers
+from squarecheck.emulator.server import EmulatorServer
 from squarecheck.spec.table import load_table
 from tests.support.suites import RunResult, clean_env, closed_port
 
@@ -101,6 +103,28 @@ def test_workers_run_in_parallel(run_cli: Callable[..., RunResult]) -> None:
     results.validate(doc)
     assert doc["checks"] and {c["family"] for c in doc["checks"]} == {"lifecycle"}
     assert doc["run"]["leftovers"] == 0
+
+
+def test_default_workers_follow_the_free_cpus() -> None:
+    """Without --workers a run on the embedded emulator takes two processes where two or more
+    CPUs are free to it, and one on a single CPU."""
+    assert embedded_workers(cpus=1) is None
+    assert embedded_workers(cpus=2) == embedded_workers(cpus=64) == 2
+
+
+def test_a_default_run_takes_the_default_workers(
+    run_cli: Callable[..., RunResult], emulator: EmulatorServer
+) -> None:
+    """A run without --workers on the embedded emulator says how many processes it took, as
+    many as the free CPUs allow (at most two); against a URL it takes one."""
+    env = {k: v for k, v in clean_env().items() if k != "SQUARECHECK_WORKERS"}
+    expected = embedded_workers() or 1
+    run = run_cli("-k", "echo", env=env)
+    assert run.code == 0, run.stdout[-2000:]
+    assert f"; {expected} worker{'s' if expected > 1 else ''};" in run.stdout
+    assert run.results["run"]["counts"]["passed"] == 2
+    remote = run_cli("--target", emulator.url, "--token", "sqc-test-token", "-k", "echo", env=env)
+    assert remote.code == 0 and "; 1 worker;" in remote.stdout, remote.stdout[-2000:]
 
 
 def test_environment_twins_configure_the_run(run_cli: Callable[..., RunResult]) -> None:

@@ -141,8 +141,11 @@ class RunResult:
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    """The environment without any SQUARECHECK_/SQUARE_ setting of the caller."""
+    """The environment without any SQUARECHECK_/SQUARE_ setting of the caller; each run a
+    test starts takes one process (SQUARECHECK_WORKERS=1) unless `extra` says otherwise: the
+    test tiers already spread the tests over the cores."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SQUARECHECK_", "SQUARE_"))}
+    env["SQUARECHECK_WORKERS"] = "1"
     env.update(extra)
     return env
 

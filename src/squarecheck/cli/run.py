@@ -87,8 +87,20 @@ def _execute(settings: Settings, guard: SignalGuard) -> int:
             target = Target(url=embedded.url, kind="emulator")
             settings.token = settings.token or embedded.token
             settings.second_token = settings.second_token or embedded.second_token
+            if settings.workers is None:
+                settings.workers = embedded_workers()
         return _run(settings, target, guard)
     return exitcodes.TOOL_ERROR  # pragma: no cover - ExitStack does not swallow
+
+
+def embedded_workers(cpus: int | None = None) -> int | None:
+    """Workers for a run against the embedded emulator when --workers is not given: two where
+    two CPUs are free to the run, else none (one process). The emulator answers each worker
+    on its own connection; a remote target is left one (its rate limits, and searches that
+    converge in the order they were written)."""
+    if cpus is None:
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return 2 if (cpus or 1) >= 2 else None
 
 
 class _Decided:

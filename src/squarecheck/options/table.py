@@ -166,7 +166,8 @@ TABLE: tuple[Option, ...] = (
     _o(
         "workers",
         "--workers",
-        "run checks in N processes (pytest-xdist)",
+        "run checks in N processes (pytest-xdist); default 2 against the embedded emulator "
+        "where two or more CPUs are free to the run, else 1",
         "run",
         cast=_positive(int, "--workers"),
         metavar="N",
