@@ -22,6 +22,7 @@ import requests
 import schemathesis
 from hypothesis import strategies as st
 from hypothesis.errors import Flaky
+from requests.structures import CaseInsensitiveDict
 from schemathesis import Case, GenerationMode
 from schemathesis.core.failures import Failure, FailureGroup
 
@@ -230,13 +231,12 @@ class Fuzzer:
         self._track(op_id, resp, case)
         if op_id == "BatchUpsertCatalogObjects" and self._marked and resp.status != 200:
             commerce.adopt(self.client, self._marked)  # what its other batches wrote
-        sent = requests.Request(
-            method=str(prepared.method),
-            # as sent: a finding's message is redacted where it becomes a verdict or a record
-            url=resp.url,
-            headers={**headers, **self._auth_headers()},
-            data=body,
-        ).prepare()
+        # The request as sent, for the checks; set rather than prepared again (the URL is
+        # already encoded). Not redacted: a finding's message is, where it becomes a verdict
+        # or a record.
+        sent = requests.PreparedRequest()
+        sent.method, sent.url, sent.body = str(prepared.method), resp.url, body
+        sent.headers = CaseInsensitiveDict({**headers, **self._auth_headers()})
         st_response = schemathesis.Response(
             status_code=resp.status,
             headers={k.lower(): [v] for k, v in resp.headers.items()},
