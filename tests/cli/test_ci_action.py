@@ -102,6 +102,7 @@ class Runner:
     inputs: dict[str, str]
     outputs: dict[str, str] = field(default_factory=dict)
     summary: Path = Path()
+    cache: Path = Path()  # the folder the cache step restores and saves
 
     def value(self, expression: str) -> str:
         """The value of a `${{ ... }}` expression the action uses."""
@@ -109,6 +110,11 @@ class Runner:
             return self.inputs[expression.removeprefix("inputs.")]
         if expression == "github.action_path":
             return str(ROOT)
+        runner = {"runner.temp": str(self.workspace / "tmp"), "runner.os": "Linux"}
+        if expression in runner:
+            return runner[expression]
+        if expression in ("github.run_id", "github.run_attempt", "github.job"):
+            return "1"
         match = re.fullmatch(r"steps\.run\.outputs\.([\w-]+)", expression)
         if match:
             return self.outputs.get(match[1], "")
@@ -197,6 +203,9 @@ def _run_action(workspace: Path, venv: Path, job: str, **given: str) -> tuple[Ru
     verdict = -1
     for step in _steps():
         if "uses" in step:
+            if step["uses"].startswith("actions/cache@"):
+                runner.cache = workspace / runner.expand(step["with"]["path"])
+                assert runner.expand(step["with"]["key"]).startswith("squarecheck-fuzz-Linux-")
             if step["uses"].startswith("actions/upload-artifact@"):
                 name, path = (runner.expand(step["with"][k]) for k in ("name", "path"))
                 assert name == runner.outputs["artifact-name"] and name.startswith("squarecheck-")
@@ -215,11 +224,16 @@ def _run_action(workspace: Path, venv: Path, job: str, **given: str) -> tuple[Ru
 
 
 def test_the_action_runs_green_against_the_emulator(tmp_path: Path, venv: Path) -> None:
-    """Installed by its own step, the action runs the suites, exits 0, writes the job summary
-    and names the artifact after the job and the run folder it uploads."""
+    """Installed by its own step, the action runs the suites, exits 0, writes the job summary,
+    names the artifact after the job and the run folder it uploads, and keeps the fuzz suite's
+    recorded sequences in the folder its cache step saves."""
     runner, verdict = _run_action(
-        tmp_path / "ws", venv, "conformance", args='-m "versioning or idempotency"'
+        tmp_path / "ws",
+        venv,
+        "conformance",
+        args='-m "versioning or idempotency or fuzz" -k "not generated_requests"',
     )
+    assert list(runner.cache.glob("seq-*.json"))
     assert (venv / "bin" / "squarecheck").exists()  # the install step installed it
     assert verdict == 0
     assert runner.outputs["exit-code"] == "0"
