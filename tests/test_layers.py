@@ -45,6 +45,7 @@ EMULATOR_LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"routes"}),
     frozenset({"app"}),
     frozenset({"server"}),
+    frozenset({"forked"}),
     frozenset({"embedded"}),
 )
 DOMAINS = ("customers", "commerce", "locations")

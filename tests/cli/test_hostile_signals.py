@@ -5,6 +5,7 @@ Exit code 3 (a run stopped before its end is a tool error, not a verdict)."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import threading
 import time
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from starlette.responses import Response
 
@@ -122,6 +124,26 @@ def test_two_sigterms_at_any_moment_against_the_emulator(tmp_path: Path, delay: 
     run = wait_bounded(*started, timeout=120)
     assert_whole_or_none(run)
     assert "squarecheck sweep" not in run.stdout + run.stderr
+
+
+def test_two_sigterms_in_a_two_worker_run_leave_no_emulator_behind(tmp_path: Path) -> None:
+    """With two workers the embedded emulator runs in a process of its own: two SIGTERMs in
+    the middle of the run still give whole reports saying interrupted, and the emulator ends
+    with the run."""
+    started = start_bounded(tmp_path, ["--workers", "2"], {})
+    banner = re.compile(r"checks against (http://127\.0\.0\.1:\d+) ")
+    found = None
+    while found is None and time.monotonic() - started[-1] < 60:
+        found = banner.search(started[2].read_text())
+        time.sleep(0.1)
+    assert found is not None, started[2].read_text()
+    time.sleep(2.0)
+    _send(started[0], [(signal.SIGTERM, 0.0), (signal.SIGTERM, 0.5)])
+    run = wait_bounded(*started, timeout=120)
+    doc = assert_whole_or_none(run)
+    assert doc is not None and doc["checks"]
+    with pytest.raises(httpx.TransportError):
+        httpx.get(found[1] + "/v2/customers/groups", timeout=2)
 
 
 @pytest.mark.parametrize("kind", ["emulator", "url"])

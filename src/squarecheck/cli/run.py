@@ -82,13 +82,16 @@ def execute(args: argparse.Namespace) -> int:
 def _execute(settings: Settings, guard: SignalGuard) -> int:
     with contextlib.ExitStack() as stack:
         target = settings.target
+        if target is None and settings.workers is None:
+            settings.workers = embedded_workers()
+        if settings.workers == 1:
+            settings.workers = None  # one process: no xdist controller and worker
         if target is None:
-            embedded = stack.enter_context(embedded_emulator())
+            several = (settings.workers or 1) > 1  # the emulator out of the controller's way
+            embedded = stack.enter_context(embedded_emulator(own_process=several))
             target = Target(url=embedded.url, kind="emulator")
             settings.token = settings.token or embedded.token
             settings.second_token = settings.second_token or embedded.second_token
-            if settings.workers is None:
-                settings.workers = embedded_workers()
         return _run(settings, target, guard)
     return exitcodes.TOOL_ERROR  # pragma: no cover - ExitStack does not swallow
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from squarecheck.emulator.forked import ForkedEmulator, fork_possible
 from squarecheck.emulator.server import EmulatorServer
 
 
@@ -31,9 +32,16 @@ def mint_tokens() -> tuple[str, str]:
 
 
 @contextmanager
-def embedded_emulator(faults: Iterable[str] = ()) -> Iterator[Embedded]:
+def embedded_emulator(
+    faults: Iterable[str] = (), *, own_process: bool = False
+) -> Iterator[Embedded]:
     """Start the emulator (with `faults` injected) on 127.0.0.1 and a free port; stop it on
-    exit, whatever ends the block."""
+    exit, whatever ends the block. `own_process`: in a forked child where that is possible
+    (`emulator.forked`: a run with several workers), else in a thread of this process."""
     token, second = mint_tokens()
+    if own_process and fork_possible():
+        with ForkedEmulator(faults) as forked:
+            yield Embedded(url=forked.url, token=token, second_token=second)
+        return
     with EmulatorServer(host="127.0.0.1", port=0, faults=tuple(faults)) as server:
         yield Embedded(url=server.url, token=token, second_token=second)

@@ -149,6 +149,22 @@ class BoundedHttpTools(HttpToolsProtocol):
         self.loop.call_later(LINGER_SECONDS, self.transport.close)
 
 
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to (host, port) and listening, as the emulator serves on."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Inherited by accepted sockets: without it, small responses wait ~40 ms (Nagle).
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind((host, port))
+        sock.listen(512)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
 class EmulatorServer:
     """A running emulator; a context manager, or call `start()` / `stop()` yourself."""
 
@@ -160,7 +176,10 @@ class EmulatorServer:
         search_lag: float = 0.0,
         faults: Iterable[str] = (),
         data: str | os.PathLike[str] | None = None,
+        listening: socket.socket | None = None,
     ) -> None:
+        """`listening`: a socket already bound and listening to serve on instead of binding
+        one (a forked child serves the one its parent bound, `emulator.forked`)."""
         chosen = frozenset(faults)
         unknown = sorted(chosen - set(CATALOGUE))
         if unknown:
@@ -177,6 +196,7 @@ class EmulatorServer:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
+        self._listening = listening
 
     @property
     def url(self) -> str:
@@ -201,13 +221,7 @@ class EmulatorServer:
         return self
 
     def _serve(self, app: Starlette) -> None:
-        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        # Inherited by accepted sockets: without it, small responses wait ~40 ms (Nagle).
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.bind((self.host, self.port))
-        sock.listen(512)
+        sock = self._listening or listening_socket(self.host, self.port)
         self._socket = sock
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
