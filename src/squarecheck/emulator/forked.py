@@ -37,10 +37,12 @@ _PARENT_CHECK = 0.2  # seconds between the child's looks at its parent
 _PR_SET_PDEATHSIG = 1
 
 
-def fork_possible() -> bool:
+def fork_possible(threads: int | None = None) -> bool:
     """True where the emulator can be forked safely: `os.fork` exists and this process runs
-    one thread (forking a threaded process may copy a lock some thread held)."""
-    return hasattr(os, "fork") and threading.active_count() == 1
+    one thread (`threads`, default the live count; forking a threaded process may copy a lock
+    some thread held)."""
+    count = threading.active_count() if threads is None else threads
+    return hasattr(os, "fork") and count == 1
 
 
 class ForkedEmulator:
