@@ -120,10 +120,10 @@ class Recorder:
             return
         self.state.reported = True  # from here on a signal changes nothing in what is written
         doc = {"run": self.run_info(), "checks": self.state.records}
-        write(settings.run_dir / "results.json", doc)
+        written = write(settings.run_dir / "results.json", doc)
         if settings.results_json is not None:
             write(settings.results_json, doc)
-        finish(session, self.state)
+        finish(session, self.state, written)
 
     def run_info(self) -> RunInfo:
         state, settings = self.state, self.state.settings

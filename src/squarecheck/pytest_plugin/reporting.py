@@ -144,8 +144,9 @@ def sweep_advice(settings: Settings, leftovers: int) -> str:
     )
 
 
-def finish(session: pytest.Session, state: RunState) -> None:
-    """The report stage after results.json; the verdict lines; squarecheck's exit code."""
+def finish(session: pytest.Session, state: RunState, written: dict[str, Any]) -> None:
+    """The report stage after results.json (`written`: the document as written there); the
+    verdict lines; squarecheck's exit code."""
     settings = state.settings
     run_dir = settings.run_dir
     pytest_code = int(session.exitstatus)
@@ -157,6 +158,7 @@ def finish(session: pytest.Session, state: RunState) -> None:
             upgrade=(settings.upgrade[0], settings.upgrade[1]) if settings.upgrade else None,
             stopped=bool(state.stopped),
             name=settings.run_name,
+            written=written,
         )
     except BaselineError as exc:
         print(printable(f"squarecheck: {exc}"), file=sys.stderr)  # a usage error: one line
