@@ -13,8 +13,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from squarecheck.emulator.server import EmulatorServer
-
 
 @dataclass(frozen=True)
 class Embedded:
@@ -34,6 +32,10 @@ def mint_tokens() -> tuple[str, str]:
 def embedded_emulator(faults: Iterable[str] = ()) -> Iterator[Embedded]:
     """Start the emulator (with `faults` injected) on 127.0.0.1 and a free port; stop it on
     exit, whatever ends the block."""
+    # imported here: a process that only mints tokens (a pytest-xdist worker) never loads the
+    # HTTP server (uvicorn, starlette, the emulator's app)
+    from squarecheck.emulator.server import EmulatorServer
+
     token, second = mint_tokens()
     with EmulatorServer(host="127.0.0.1", port=0, faults=tuple(faults)) as server:
         yield Embedded(url=server.url, token=token, second_token=second)
