@@ -9,7 +9,7 @@ only for this run.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -21,6 +21,9 @@ class Embedded:
     url: str
     token: str
     second_token: str
+    #: asks the server to shut down without waiting: once no check can reach it any more, it
+    #: shuts down while the run writes its reports (the block's end waits for the rest)
+    stop_soon: Callable[[], None]
 
 
 def mint_tokens() -> tuple[str, str]:
@@ -38,4 +41,4 @@ def embedded_emulator(faults: Iterable[str] = ()) -> Iterator[Embedded]:
 
     token, second = mint_tokens()
     with EmulatorServer(host="127.0.0.1", port=0, faults=tuple(faults)) as server:
-        yield Embedded(url=server.url, token=token, second_token=second)
+        yield Embedded(url=server.url, token=token, second_token=second, stop_soon=server.stop_soon)
