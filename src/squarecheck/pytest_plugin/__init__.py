@@ -72,3 +72,12 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if session.config.stash.get(ACTIVE, False):
         gc.collect()
         gc.freeze()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """A pytest-xdist worker ends after this: what its checks made goes out of the garbage
+    collector's sight too, after pytest's own collections for unraisable exceptions, so that
+    Python's full passes while the process shuts down do not walk it all again."""
+    if config.stash.get(ACTIVE, False) and hasattr(config, "workerinput"):
+        gc.freeze()
