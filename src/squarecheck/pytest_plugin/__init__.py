@@ -23,6 +23,7 @@ from squarecheck.pytest_plugin.breaker import pytest_runtest_protocol
 from squarecheck.pytest_plugin.fixtures import check, fuzz_examples, run_state, squarecheck_state
 from squarecheck.pytest_plugin.state import ACTIVE
 from squarecheck.pytest_plugin.verdicts import pytest_pyfunc_call, pytest_runtest_makereport
+from squarecheck.spec import table
 
 __all__ = [
     "check",
@@ -44,6 +45,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     """Before pytest-html, junitxml and xdist read their options: the run folder's reports,
     and no worker when the preflight stopped the run."""
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:  # the controller checked the table this worker reads, if same
+        table.vouch(workerinput.get("squarecheck_valid_tables", ()))
     markers.register(config)
     point_at_suites(config)
     config.stash[ACTIVE] = is_active(config)

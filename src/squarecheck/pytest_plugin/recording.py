@@ -25,7 +25,7 @@ from squarecheck.results import (
     storable,
     write,
 )
-from squarecheck.spec.table import Behaviour, load_table
+from squarecheck.spec.table import Behaviour, load_table, valid_texts
 from squarecheck.target.bounds import Limits, clip
 from squarecheck.target.redaction import Redactor
 
@@ -98,6 +98,7 @@ class Recorder:
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
         node.workerinput["squarecheck_run_id"] = self.state.settings.run_id
+        node.workerinput["squarecheck_valid_tables"] = valid_texts()
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
