@@ -11,7 +11,8 @@ with the default workers (two on a machine with two or more free CPUs):
 It prints each configuration's median wall time (with min and max), the load average around
 the measurement (the machine may be shared: ratios taken side by side say more than the
 figures), and the ratios the targets are about: warm against 8 s, cold against off, one
-worker against two.
+worker against two; then the run's fixed cost around the checks: from the start to the first
+check, and from the end of the last check to the process's exit (`phase_probe`).
 
     python bench/bench_ci.py [--repeat 3] [--markers EXPR]
 """
@@ -19,6 +20,7 @@ worker against two.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -31,21 +33,31 @@ WARM_TARGET_SECONDS = 8.0
 WORKERS_TARGET_RATIO = 1.3
 
 
-def run_once(report_dir: Path, cache: str, workers: int | None, markers: str | None) -> float:
-    """One `squarecheck run` (None: the default workers); its wall time in seconds (exit code
-    0 required)."""
+BENCH = Path(__file__).resolve().parent
+
+
+def run_once(
+    report_dir: Path, cache: str, workers: int | None, markers: str | None
+) -> tuple[float, float, float]:
+    """One `squarecheck run` (None: the default workers): its wall time, the seconds before
+    its first check and after its last one (exit code 0 required)."""
     cmd = [sys.executable, "-m", "squarecheck", "run", "--report-dir", str(report_dir)]
     cmd += ["--fuzz-cache", cache]
     if workers is not None:
         cmd += ["--workers", str(workers)]
     if markers:
         cmd += ["-m", markers]
-    start = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - start
+    phases = report_dir.parent / "phases.json"
+    env = dict(os.environ, SQUARECHECK_BENCH_PHASES=str(phases))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(BENCH), env.get("PYTHONPATH")]))
+    env["PYTEST_ADDOPTS"] = f"{env.get('PYTEST_ADDOPTS', '')} -p phase_probe".strip()
+    start = time.time()
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
+    end = time.time()
     if done.returncode != 0:
         raise SystemExit(f"squarecheck run exited {done.returncode}: {done.stderr.strip()[-300:]}")
-    return wall
+    seen = json.loads(phases.read_text(encoding="utf-8"))
+    return end - start, seen["first_start"] - start, end - seen["last_stop"]
 
 
 def default_workers() -> int:
@@ -63,6 +75,8 @@ def main() -> None:
     names = ("off", "cold", "warm", "warm -n1", "cold -n1")
     walls: dict[str, list[float]] = {name: [] for name in names}
     print(f"default workers on this machine: {default_workers()}", flush=True)
+    before: dict[str, list[float]] = {name: [] for name in names}
+    after: dict[str, list[float]] = {name: [] for name in names}
     loads = [os.getloadavg()[0]]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -77,7 +91,10 @@ def main() -> None:
                 ("cold -n1", str(cache2), 1),
             )
             for name, setting, workers in plan:
-                walls[name].append(run_once(reports, setting, workers, args.markers))
+                wall, first, last = run_once(reports, setting, workers, args.markers)
+                walls[name].append(wall)
+                before[name].append(first)
+                after[name].append(last)
                 loads.append(os.getloadavg()[0])
             print(
                 f"repeat {repeat + 1}: "
@@ -101,6 +118,10 @@ def main() -> None:
         f"{median['warm -n1'] / median['warm']:.2f} (target >= {WORKERS_TARGET_RATIO}); "
         f"cold: {median['cold -n1'] / median['cold']:.2f}"
     )
+    print("before the first check / after the last check (medians):")
+    for name in names:
+        first, last = statistics.median(before[name]), statistics.median(after[name])
+        print(f"  {name:9} {first:5.2f} s / {last:5.2f} s")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from squarecheck.cli import main
+from squarecheck.cli import console
 
-sys.exit(main())
+sys.exit(console())

@@ -268,11 +268,13 @@ def _surrogate_as_text(match: re.Match[str]) -> str:
     return f"\\\\u{ord(match.group()):04x}"  # in JSON: a backslash, then the code
 
 
-def write(path: Path, doc: Mapping[str, Any], *, checks_valid: bool = False) -> None:
+def write(path: Path, doc: Mapping[str, Any], *, checks_valid: bool = False) -> dict[str, Any]:
     """Validate and write results.json: checks sorted so runs diff cleanly, whole file at once.
 
     `checks_valid`: the checks come from `load`, already validated, so only the rest is
     validated again (the checks are nearly all of a large run's file).
+    Returns the document as written: what `load` would read back from the file, without
+    reading and validating it again (the run's own report stage takes it from here).
     """
     ordered = sorted(doc["checks"], key=lambda c: (c["key"], c["version"], c.get("nodeid", "")))
     out = {"format": FORMAT, "run": doc["run"], "checks": ordered}
@@ -285,3 +287,5 @@ def write(path: Path, doc: Mapping[str, Any], *, checks_valid: bool = False) -> 
     text = _LONE_SURROGATE.sub(_surrogate_as_text, text)
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
+    written: dict[str, Any] = json.loads(text)
+    return written

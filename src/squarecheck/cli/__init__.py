@@ -7,6 +7,7 @@ Each command module exposes `configure(parser)` and `execute(args) -> int` (an e
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from typing import NoReturn
@@ -34,13 +35,18 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(exitcodes.USAGE, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> OneLineParser:
+def build_parser(argv: list[str] | None = None) -> OneLineParser:
+    """The whole command line; when `argv` starts with a command, only that command's options
+    are declared (the others' modules are not even imported): every command is still listed,
+    and `squarecheck COMMAND --help` shows all of its options."""
+    chosen = argv[0] if argv and argv[0] in COMMANDS else None
     parser = OneLineParser(prog="squarecheck", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"squarecheck {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     for name, help_text in COMMANDS.items():
-        module = importlib.import_module(f"squarecheck.cli.{name}")
-        module.configure(sub.add_parser(name, help=help_text, description=help_text))
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        if chosen in (None, name):
+            importlib.import_module(f"squarecheck.cli.{name}").configure(command)
     return parser
 
 
@@ -48,8 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     """Parse, run the command, and map every exception to an exit code: never 1, which only a
     conformance failure may give (see the module docstring of `squarecheck.cli.boundary`)."""
     try:
-        parser = build_parser()
-        args = parser.parse_args(argv)
+        given = sys.argv[1:] if argv is None else argv
+        parser = build_parser(given)
+        args = parser.parse_args(given)
     except (TableError, UsageError) as exc:  # a command's help reads the behaviour table
         return boundary.configuration_error("squarecheck", exc)
     if not args.command:
@@ -67,5 +74,15 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
+def console() -> int:
+    """The `squarecheck` command as a process (the console script, `python -m squarecheck`):
+    `main`, then everything left is moved out of the garbage collector's sight (`gc.freeze`),
+    as the process ends next: Python's full collections while it shuts down walk every object
+    the run made (a few tenths of a second) to free memory that is given back anyway."""
+    code = main()
+    gc.freeze()
+    return code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(console())

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import TYPE_CHECKING
 
 import pytest
@@ -86,13 +86,15 @@ def _execute(settings: Settings, guard: SignalGuard) -> int:
             settings.workers = embedded_workers()
         if settings.workers == 1:
             settings.workers = None  # one process: no xdist controller and worker
+        plugins: list[object] = []
         if target is None:
             several = (settings.workers or 1) > 1  # the emulator out of the controller's way
             embedded = stack.enter_context(embedded_emulator(own_process=several))
             target = Target(url=embedded.url, kind="emulator")
             settings.token = settings.token or embedded.token
             settings.second_token = settings.second_token or embedded.second_token
-        return _run(settings, target, guard)
+            plugins.append(_EmulatorDone(embedded.stop_soon))
+        return _run(settings, target, guard, plugins)
     return exitcodes.TOOL_ERROR  # pragma: no cover - ExitStack does not swallow
 
 
@@ -104,6 +106,22 @@ def embedded_workers(cpus: int | None = None) -> int | None:
     if cpus is None:
         cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return 2 if (cpus or 1) >= 2 else None
+
+
+class _EmulatorDone:
+    """Asks the run's emulator to shut down once every pytest-xdist worker has finished its
+    checks and clean-up (the controller sends it nothing), so that it does while the reports
+    are written. A session that ended any other way stops it when `squarecheck run` ends."""
+
+    def __init__(self, stop_soon: Callable[[], None]) -> None:
+        self.stop_soon = stop_soon
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> Generator[None, None, None]:
+        dsession = session.config.pluginmanager.get_plugin("dsession")
+        if dsession is not None and getattr(dsession, "session_finished", False):
+            self.stop_soon()
+        yield
 
 
 class _Decided:
@@ -119,7 +137,7 @@ class _Decided:
         self.code = state.exit_code if state is not None else None
 
 
-def _run(settings: Settings, target: Target, guard: SignalGuard) -> int:
+def _run(settings: Settings, target: Target, guard: SignalGuard, plugins: list[object]) -> int:
     """The suites through pytest and the squarecheck plugin, which runs the preflight, prints
     the verdict, writes every report and returns squarecheck's exit code; what pytest itself
     decides (a refused option, nothing selected, an interrupt) is mapped here."""
@@ -132,9 +150,10 @@ def _run(settings: Settings, target: Target, guard: SignalGuard) -> int:
         "SQUARE_TOKEN": None,
     }
     decided = _Decided()
+    plugins = [decided, guard, *plugins]
     with _environment(secrets_env):
         try:
-            code = int(pytest.main(pytest_args(settings, target), plugins=[decided, guard]))
+            code = int(pytest.main(pytest_args(settings, target), plugins=plugins))
         except KeyboardInterrupt:  # not from the guard, which pytest always catches
             code = PYTEST_INTERRUPTED
     if decided.code is not None:  # the plugin's own exit code, not one of pytest's

@@ -9,12 +9,9 @@ only for this run.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-
-from squarecheck.emulator.forked import ForkedEmulator, fork_possible
-from squarecheck.emulator.server import EmulatorServer
 
 
 @dataclass(frozen=True)
@@ -24,6 +21,9 @@ class Embedded:
     url: str
     token: str
     second_token: str
+    #: asks the server to shut down without waiting: once no check can reach it any more, it
+    #: shuts down while the run writes its reports (the block's end waits for the rest)
+    stop_soon: Callable[[], None]
 
 
 def mint_tokens() -> tuple[str, str]:
@@ -38,10 +38,15 @@ def embedded_emulator(
     """Start the emulator (with `faults` injected) on 127.0.0.1 and a free port; stop it on
     exit, whatever ends the block. `own_process`: in a forked child where that is possible
     (`emulator.forked`: a run with several workers), else in a thread of this process."""
+    # imported here: a process that only mints tokens (a pytest-xdist worker) never loads the
+    # HTTP server (uvicorn, starlette, the emulator's app)
+    from squarecheck.emulator.forked import ForkedEmulator, fork_possible
+    from squarecheck.emulator.server import EmulatorServer
+
     token, second = mint_tokens()
     if own_process and fork_possible():
         with ForkedEmulator(faults) as forked:
-            yield Embedded(url=forked.url, token=token, second_token=second)
+            yield Embedded(forked.url, token, second, stop_soon=forked.stop_soon)
         return
     with EmulatorServer(host="127.0.0.1", port=0, faults=tuple(faults)) as server:
-        yield Embedded(url=server.url, token=token, second_token=second)
+        yield Embedded(server.url, token, second, stop_soon=server.stop_soon)

@@ -80,13 +80,19 @@ class ForkedEmulator:
             raise RuntimeError(f"the emulator could not start on {self.url}")
         return self
 
+    def stop_soon(self) -> None:
+        """Ask the child to stop without waiting for it (`stop` waits): for a caller with
+        other work meanwhile."""
+        if self.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGUSR1)
+
     def stop(self) -> None:
         """Ask the child to stop, wait for it (kill it after _STOP_TIMEOUT); idempotent."""
+        self.stop_soon()
         pid, self.pid = self.pid, None
         if pid is None:
             return
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGUSR1)
         deadline = time.monotonic() + _STOP_TIMEOUT
         while time.monotonic() < deadline:
             done, _ = os.waitpid(pid, os.WNOHANG)

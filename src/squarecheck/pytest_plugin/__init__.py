@@ -23,6 +23,7 @@ from squarecheck.pytest_plugin.breaker import pytest_runtest_protocol
 from squarecheck.pytest_plugin.fixtures import check, fuzz_examples, run_state, squarecheck_state
 from squarecheck.pytest_plugin.state import ACTIVE
 from squarecheck.pytest_plugin.verdicts import pytest_pyfunc_call, pytest_runtest_makereport
+from squarecheck.spec import table
 
 __all__ = [
     "check",
@@ -44,6 +45,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     """Before pytest-html, junitxml and xdist read their options: the run folder's reports,
     and no worker when the preflight stopped the run."""
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:  # the controller checked the table this worker reads, if same
+        table.vouch(workerinput.get("squarecheck_valid_tables", ()))
     markers.register(config)
     point_at_suites(config)
     config.stash[ACTIVE] = is_active(config)
@@ -79,3 +83,12 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         gc.collect()
         gc.freeze()
         gc.set_threshold(YOUNG_COLLECTION_EVERY, *gc.get_threshold()[1:])
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """A pytest-xdist worker ends after this: what its checks made goes out of the garbage
+    collector's sight too, after pytest's own collections for unraisable exceptions, so that
+    Python's full passes while the process shuts down do not walk it all again."""
+    if config.stash.get(ACTIVE, False) and hasattr(config, "workerinput"):
+        gc.freeze()

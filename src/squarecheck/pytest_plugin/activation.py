@@ -12,7 +12,7 @@ from squarecheck.options import Settings, options_for, require_target_access, re
 from squarecheck.paths import suites_dir
 from squarecheck.pytest_plugin.distribution import CheckScheduling, Sharding
 from squarecheck.pytest_plugin.interrupts import SignalGuard
-from squarecheck.pytest_plugin.recording import HtmlColumns, Recorder
+from squarecheck.pytest_plugin.recording import HtmlColumns, Recorder, WhileWorkersExit
 from squarecheck.pytest_plugin.reporting import (
     RunReporter,
     configure_outputs,
@@ -76,7 +76,10 @@ def activate(config: pytest.Config) -> RunState:
         settings.run_id = workerinput["squarecheck_run_id"]
     redactor = Redactor([settings.token, settings.second_token])
     state = config.stash[STATE] = RunState(settings, redactor)
-    config.pluginmanager.register(Recorder(state), "squarecheck-recorder")
+    recorder = Recorder(state)
+    config.pluginmanager.register(recorder, "squarecheck-recorder")
+    # before Sharding: of two tryfirst hooks pytest calls the one registered later first
+    config.pluginmanager.register(WhileWorkersExit(recorder), "squarecheck-early-reports")
     config.pluginmanager.register(RunReporter(state), "squarecheck-reporter")
     config.pluginmanager.register(CheckScheduling(), "squarecheck-scheduling")
     if settings.shard:

@@ -25,7 +25,7 @@ from squarecheck.results import (
     storable,
     write,
 )
-from squarecheck.spec.table import Behaviour, load_table
+from squarecheck.spec.table import Behaviour, load_table, valid_texts
 from squarecheck.target.bounds import Limits, clip
 from squarecheck.target.redaction import Redactor
 
@@ -98,6 +98,7 @@ class Recorder:
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
         node.workerinput["squarecheck_run_id"] = self.state.settings.run_id
+        node.workerinput["squarecheck_valid_tables"] = valid_texts()
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
@@ -114,16 +115,21 @@ class Recorder:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        """results.json in the run folder (and at --results-json), then the report stage,
+        unless `WhileWorkersExit` wrote them already."""
+        if hasattr(session.config, "workerinput") or self.state.reported:
+            return
+        self.report(session)
+
+    def report(self, session: pytest.Session) -> None:
         """results.json in the run folder (and at --results-json), then the report stage."""
         settings = self.state.settings
-        if hasattr(session.config, "workerinput"):
-            return
         self.state.reported = True  # from here on a signal changes nothing in what is written
         doc = {"run": self.run_info(), "checks": self.state.records}
-        write(settings.run_dir / "results.json", doc)
+        written = write(settings.run_dir / "results.json", doc)
         if settings.results_json is not None:
             write(settings.results_json, doc)
-        finish(session, self.state)
+        finish(session, self.state, written)
 
     def run_info(self) -> RunInfo:
         state, settings = self.state, self.state.settings
@@ -151,6 +157,29 @@ class Recorder:
         if settings.narrowed:
             info["narrowed"] = {v: sorted(ids) for v, ids in sorted(settings.narrowed.items())}
         return info
+
+
+class WhileWorkersExit:
+    """The pytest-xdist controller, once every worker has finished its checks and clean-up and
+    sent its last word (leftovers, why it stopped): the workers are told to exit (execnet's
+    `Gateway.exit`, which leaves the waiting to xdist's own teardown) and the reports are
+    written while they do, not after. A session that ended any other way (interrupted, a
+    worker lost) keeps the usual order: `Recorder` reports last.
+
+    Registered before `distribution.Sharding`, whose exit status fix runs first."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        self.recorder = recorder
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        dsession = session.config.pluginmanager.get_plugin("dsession")
+        if dsession is None or not getattr(dsession, "session_finished", False):
+            return
+        group = getattr(getattr(dsession, "nodemanager", None), "group", None)
+        for gateway in list(group or ()):
+            gateway.exit()
+        self.recorder.report(session)
 
 
 class HtmlColumns:

@@ -25,10 +25,7 @@ from squarecheck import exitcodes
 from squarecheck.errors import ReportError
 from squarecheck.options import Settings
 from squarecheck.pytest_plugin.state import RunState
-from squarecheck.reports.compare.baseline import BaselineError
 from squarecheck.reports.folders import point_latest
-from squarecheck.reports.stage import post_run
-from squarecheck.reports.terminal import render
 from squarecheck.spec.table import load_table
 from squarecheck.target.bounds import printable
 from squarecheck.target.preflight import Preflight, preflight
@@ -144,8 +141,14 @@ def sweep_advice(settings: Settings, leftovers: int) -> str:
     )
 
 
-def finish(session: pytest.Session, state: RunState) -> None:
-    """The report stage after results.json; the verdict lines; squarecheck's exit code."""
+def finish(session: pytest.Session, state: RunState, written: dict[str, Any]) -> None:
+    """The report stage after results.json (`written`: the document as written there); the
+    verdict lines; squarecheck's exit code."""
+    # the report builders (Jinja2 and every page) load here, in the controller at the end only
+    from squarecheck.reports.compare.baseline import BaselineError
+    from squarecheck.reports.stage import post_run
+    from squarecheck.reports.terminal import render
+
     settings = state.settings
     run_dir = settings.run_dir
     pytest_code = int(session.exitstatus)
@@ -157,6 +160,7 @@ def finish(session: pytest.Session, state: RunState) -> None:
             upgrade=(settings.upgrade[0], settings.upgrade[1]) if settings.upgrade else None,
             stopped=bool(state.stopped),
             name=settings.run_name,
+            written=written,
         )
     except BaselineError as exc:
         print(printable(f"squarecheck: {exc}"), file=sys.stderr)  # a usage error: one line

@@ -72,15 +72,18 @@ def post_run(
     upgrade: tuple[str, str] | None = None,
     stopped: bool = False,
     name: str | None = None,
+    written: dict[str, Any] | None = None,
 ) -> PostRunResult:
     """Apply the baseline, write index.html (and the optional reports), rewrite results.json.
 
     A check fails the run when it failed and is not a known failure, or when it is a stale
     baseline entry (listed, but passes now). Raises `ReportError` (one line, no traceback
     needed) for a missing or malformed results.json or an unreadable baseline file.
+    `written`: the document `results.write` just wrote to the folder's results.json (the run's
+    own, validated as it was written); without it results.json is read and validated.
     """
     results_file = run_dir / "results.json"
-    results = res.load(results_file)
+    results = written if written is not None else res.load(results_file)
     table = load_table()
     messages: list[str] = []
 

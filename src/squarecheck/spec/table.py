@@ -7,7 +7,9 @@ neither compares version strings itself. The table is validated against
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -325,10 +327,33 @@ def load_table_file(path: Path) -> Table:
         raise TableError(located.yaml_problem(path, exc)) from None
     if not isinstance(raw, dict):
         raise TableError(f"{path}:1: not a behaviour table (a mapping of versions and behaviours)")
-    found = problems(raw)
-    if found:
-        raise TableError(located.schema_problem(path, text, found[0]))
+    key = _digest(text)
+    if key not in _VALID:
+        found = problems(raw)
+        if found:
+            raise TableError(located.schema_problem(path, text, found[0]))
+        _VALID.add(key)
     return table_from(raw, checked=True)
+
+
+#: sha256 of every table text found valid in this process, or vouched for by the process that
+#: started it (a pytest-xdist controller for its workers): the same text is not checked twice
+_VALID: set[str] = set()
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def valid_texts() -> list[str]:
+    """The digests of the table texts this process found valid, to vouch for in another."""
+    return sorted(_VALID)
+
+
+def vouch(digests: Iterable[str]) -> None:
+    """Table texts with these digests were found valid by the process that started this one;
+    a text that differs in any byte is still checked in full."""
+    _VALID.update(str(d) for d in digests)
 
 
 #: The environment setting naming another behaviour table file (a proposal to try).
