@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -55,7 +56,12 @@ def run_once(
     done = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
     end = time.time()
     if done.returncode != 0:
-        raise SystemExit(f"squarecheck run exited {done.returncode}: {done.stderr.strip()[-300:]}")
+        shown = (done.stdout + done.stderr).strip()[-3000:]
+        kept = Path(tempfile.mkdtemp(prefix="bench-ci-failed-"))
+        shutil.copytree(report_dir, kept / "reports", dirs_exist_ok=True)
+        raise SystemExit(
+            f"squarecheck run exited {done.returncode} (its reports kept in {kept}):\n{shown}"
+        )
     seen = json.loads(phases.read_text(encoding="utf-8"))
     return end - start, seen["first_start"] - start, end - seen["last_stop"]
 

@@ -3,7 +3,8 @@
 Each case is the shrunk form of a generated request that once broke a check: unknown nested
 properties echoed in responses, a birthday returned without its year, length, pattern, type
 and null violations accepted, unknown properties inside search filters accepted after the cutover,
-and an empty `limit` query parameter accepted.
+an empty `limit` query parameter accepted, and an order whose `line_items` is no list answered
+500.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ CASES: list[tuple[str, str, str, str, Any, int]] = [
      {"query": {"filter": {"creation_source": None}}}, 400),
     ("empty-limit-old", LIMIT, "ListCustomerGroups", "/v2/customers/groups", {"limit": ""}, 400),
     ("empty-limit-new", NEW, "ListCustomerGroups", "/v2/customers/groups", {"limit": ""}, 400),
+    ("line-items-a-number", OLD, "CalculateOrder", "/v2/orders/calculate",
+     {"order": {"taxes": [{"name": "t"}], "line_items": -3.5e-165}}, 400),
+    ("line-items-an-object", OLD, "CalculateOrder", "/v2/orders/calculate",
+     {"order": {"location_id": "L", "line_items": {"0": {"quantity": "1"}}}}, 400),
 ]  # fmt: skip
 
 

@@ -55,7 +55,8 @@ def _refuse_unmodelled(order: Any) -> None:
     found = [f"order.{k}" for k in UNMODELLED_ORDER if order.get(k) not in (None, [])]
     if isinstance(order.get("state"), str) and order["state"] in UNMODELLED_STATES:
         found.append("order.state")
-    for index, line in enumerate(order.get("line_items") or []):
+    lines = order.get("line_items")
+    for index, line in enumerate(lines if isinstance(lines, list) else []):
         if isinstance(line, dict):
             found += [
                 f"order.line_items[{index}].{k}"
