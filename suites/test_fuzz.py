@@ -16,25 +16,12 @@ import pytest
 
 from squarecheck.checks import Check, ConformanceFailure
 from squarecheck.fuzz import Fuzzer, FuzzReport, operation_ids
+from squarecheck.fuzz.sequences import CATALOG_SEQUENCE, GROUP_SEQUENCE, MEMBERSHIP_SEQUENCE
 from squarecheck.target.client import Client
 
 pytestmark = pytest.mark.fuzz
 
 SHOWN = 5  # findings spelled out in a failure message
-GROUP_SEQUENCE = (
-    "CreateCustomerGroup",
-    "RetrieveCustomerGroup",
-    "UpdateCustomerGroup",
-    "DeleteCustomerGroup",
-)
-MEMBERSHIP_SEQUENCE = (
-    "CreateCustomer",
-    "CreateCustomerGroup",
-    "AddGroupToCustomer",
-    "RetrieveCustomer",
-    "RemoveGroupFromCustomer",
-)
-CATALOG_SEQUENCE = ("UpsertCatalogObject", "RetrieveCatalogObject", "DeleteCatalogObject")
 
 
 def _fuzzer(check: Check, examples: int) -> Fuzzer:

@@ -12,25 +12,12 @@ import pytest
 from squarecheck.fuzz import drawn as drawing
 from squarecheck.fuzz import runner as fuzzing
 from squarecheck.fuzz import sequences
+from squarecheck.fuzz.sequences import GROUP_SEQUENCE, MEMBERSHIP_SEQUENCE
 from squarecheck.target.client import Client
 from tests.support.selftest import Seller
 
 VERSION = "2022-03-16"
 EXAMPLES = 5
-# two of the fuzz suite's sequences (suites/test_fuzz.py)
-GROUP_SEQUENCE = (
-    "CreateCustomerGroup",
-    "RetrieveCustomerGroup",
-    "UpdateCustomerGroup",
-    "DeleteCustomerGroup",
-)
-MEMBERSHIP_SEQUENCE = (
-    "CreateCustomer",
-    "CreateCustomerGroup",
-    "AddGroupToCustomer",
-    "RetrieveCustomer",
-    "RemoveGroupFromCustomer",
-)
 
 
 @pytest.fixture
@@ -77,7 +64,12 @@ def _run(
 
 
 def _created_ids(sent: Sent) -> set[str]:
-    return {url.rsplit("/", 1)[-1] for op, status, url in sent.requests if "Retrieve" in op}
+    """The ids of resources retrieved (so created by the run): links reach them."""
+    return {
+        url.rsplit("/", 1)[-1]
+        for op, status, url in sent.requests
+        if "Retrieve" in op and status == 200
+    }
 
 
 def test_a_replay_sends_what_drawing_sent_with_this_runs_ids(

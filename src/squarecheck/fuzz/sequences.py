@@ -33,6 +33,22 @@ from schemathesis import Case
 from squarecheck.fuzz import casefile
 from squarecheck.fuzz.drawn import DISK, STEPS
 
+#: The fuzz suite's sequences: the operations each stateful check draws its steps from.
+GROUP_SEQUENCE = (
+    "CreateCustomerGroup",
+    "RetrieveCustomerGroup",
+    "UpdateCustomerGroup",
+    "DeleteCustomerGroup",
+)
+MEMBERSHIP_SEQUENCE = (
+    "CreateCustomer",
+    "CreateCustomerGroup",
+    "AddGroupToCustomer",
+    "RetrieveCustomer",
+    "RemoveGroupFromCustomer",
+)
+CATALOG_SEQUENCE = ("UpsertCatalogObject", "RetrieveCatalogObject", "DeleteCatalogObject")
+
 FORMAT = 1
 KEPT = 64  # sequence records kept per process
 #: Where a value sits in a case: ("path_parameters" | "query" | "headers", name) or
