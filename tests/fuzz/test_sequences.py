@@ -126,7 +126,13 @@ def test_the_file_keeps_no_token_and_a_damaged_one_is_drawn_again(
     sequences._KEPT.clear()
     _, replayed = _run(seller, monkeypatch)
     assert replayed.draws == 0  # read back from the file
-    for damage in ("{", json.dumps({"key": {}, "sequences": []}), text.replace('"status"', '"s"')):
+    damages = (
+        "{",
+        json.dumps({"key": {}, "sequences": []}),
+        text.replace('"status"', '"s"'),
+        text.replace('"method"', '"m"'),  # reads back, but no case rebuilds
+    )
+    for damage in damages:
         path.write_text(damage)
         sequences._KEPT.clear()
         _, again = _run(seller, monkeypatch)

@@ -222,11 +222,15 @@ def replay(
     judge: Callable[[Case[Any]], tuple[int, Any]],
 ) -> bool:
     """Judge every recorded step again, links filled from this run's answers; False at the
-    first step the target answers otherwise than recorded (the rest would be drawn otherwise)."""
+    first step the target answers otherwise than recorded (the rest would be drawn otherwise),
+    or whose recorded case does not rebuild (a damaged file: drawn again, never trusted)."""
     for sequence in sequences:
         answers: list[Any] = []
         for step in sequence:
-            case = rebuild(step.operation, step.case)
+            try:
+                case = rebuild(step.operation, step.case)
+            except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+                return False
             for link in step.links:
                 value = _at(answers[link.step] if link.step < len(answers) else None, link.path)
                 if not isinstance(value, str) or not _put(case, link.place, value):
