@@ -265,8 +265,8 @@ class Fuzzer:
             if rid in self._live[kind]:
                 self._live[kind].remove(rid)
 
-    def judge(self, case: Case[Any], mode: str) -> None:
-        """Send, check, and keep a finding (with its exchange) when a check fails."""
+    def judge(self, case: Case[Any], mode: str) -> Any:
+        """Send, check, and keep a finding (with its exchange) when a check fails; the answer."""
         self.prepare(case)
         resp, st_response = self.send(case)
         self.report.cases += 1
@@ -274,6 +274,7 @@ class Fuzzer:
             self._found(case, mode, failures_of(case, st_response), resp.exchange)
         finally:
             del self.client.transcript[:]  # evidence is kept per finding, not per case
+        return resp
 
     def _found(
         self,
@@ -343,13 +344,7 @@ class Fuzzer:
 
     def _judge_step(self, case: Case[Any]) -> tuple[int, Any]:
         """Send and judge one step of a replayed sequence; its status and body."""
-        self.prepare(case)
-        resp, st_response = self.send(case)
-        self.report.cases += 1
-        try:
-            self._found(case, "stateful", failures_of(case, st_response), resp.exchange)
-        finally:
-            del self.client.transcript[:]
+        resp = self.judge(case, "stateful")
         return resp.status, resp.body
 
     def _draw_sequences(self, operations: tuple[str, ...], recorder: sequences.Recorder) -> None:
