@@ -214,9 +214,10 @@ def test_retrieve_deleted(check: Check) -> None:
 def test_related(check: Check) -> None:
     """A rule retrieved with include_related_objects brings its discount and product set."""
     shop = Shop.open(check)
-    ids = shop.created(
+    ids = shop.created(  # the set names the check's own item: the rule discounts nobody else
+        shop.item("#item", 1000),
         shop.percent("#disc", "10"),
-        shop.product_set("#set", all_products=True),
+        shop.product_set("#set", product_ids_any=["#item"]),
         shop.rule("#rule", "#disc", "#set"),
     )
     resp = check.judge(_get(check, ids["#rule"], related=True))

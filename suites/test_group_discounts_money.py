@@ -6,7 +6,8 @@ pricing-blocklists (https://developer.squareup.com/docs/orders-api/apply-taxes-a
 discount-rounding, discount-fixed-amount, all-products-ad-hoc-lines (assumed); the cap exists
 from 2022-01-20 (spec history), earlier it is dropped like any unrecognized field.
 Rules naming products have no groups; an `all_products` rule is limited to the check's own
-group (and priced for its member), so that it cannot discount other checks' lines.
+group (and priced for its member), written under the newest version where the check's has no
+group field, so that it cannot discount other checks' lines.
 """
 
 from __future__ import annotations
@@ -17,15 +18,29 @@ import pytest
 
 from squarecheck.checks import Check, expect_equal, expect_true
 from squarecheck.checks.discounts import Shop, amount, discount_applies
+from squarecheck.spec.table import load_table
 
 Json = dict[str, Any]
 
 
 def _rule_for(shop: Shop, discount: Json, **products: Any) -> dict[str, str]:
-    """The discount, a product set and a rule; an all_products rule is for the own group only."""
-    groups = {"customer_group_ids_any": [shop.own_group()]} if products.get("all_products") else {}
+    """The discount, a product set and a rule; an all_products rule is for the own group only.
+
+    Under a version without customer_group_ids_any (group-discount-eligibility) the group would
+    be dropped and the rule discount every order of the seller while the check runs, so it is
+    written under the newest version (pricing-version-independent): it never discounts another
+    check's lines, nor, on a real account, anybody's order.
+    """
+    if not products.get("all_products"):
+        rule = shop.rule("#rule", str(discount["id"]), "#set")
+        return shop.created(discount, shop.product_set("#set", **products), rule)
+    groups = {"customer_group_ids_any": [shop.own_group()]}
     rule = shop.rule("#rule", str(discount["id"]), "#set", **groups)
-    return shop.created(discount, shop.product_set("#set", **products), rule)
+    written_under = None
+    if not shop.check.expect_of("group-discount-eligibility")["echoed"]:
+        shop.check.expect_of("pricing-version-independent")
+        written_under = load_table().newest_version
+    return shop.created(discount, shop.product_set("#set", **products), rule, version=written_under)
 
 
 def _priced(shop: Shop, lines: list[Json], discounted: bool) -> Json:

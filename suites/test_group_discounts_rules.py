@@ -247,7 +247,11 @@ def test_references(check: Check) -> None:
     """A rule naming no DISCOUNT, a PRODUCT_SET as its DISCOUNT, or no group is refused as the
     table says (the group is dropped, and the rule accepted, before the field exists)."""
     shop = Shop.open(check)
-    ids = shop.created(shop.product_set("#s", all_products=True), shop.percent("#d", "10"))
+    ids = shop.created(  # a rule accepted discounts only the check's own item
+        shop.item("#i", 1000),
+        shop.product_set("#s", product_ids_any=["#i"]),
+        shop.percent("#d", "10"),
+    )
     nobody = {"customer_group_ids_any": [check.unknown_id()]}
     cases = [
         ("no DISCOUNT", shop.rule("#r", check.unknown_id(), ids["#s"]), False),

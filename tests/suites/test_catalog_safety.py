@@ -185,3 +185,75 @@ def test_catalog_leftovers_are_counted_and_swept(
     )
     assert swept.code == 0 and swept.stdout.count("deleted catalog") == 5
     assert _catalog(emulator.url) == []
+
+
+def _everything_written(url: str) -> dict[str, dict[str, Any]]:
+    """Every catalog object the seller ever had, deleted ones included; id -> object."""
+    found: dict[str, dict[str, Any]] = {}
+    body: dict[str, Any] = {"object_types": TYPES.split(","), "include_deleted_objects": True}
+    while True:
+        answer = httpx.post(f"{url}/v2/catalog/search", headers=_headers(), json=body).json()
+        found.update((o["id"], o) for o in answer.get("objects", []))
+        if not answer.get("cursor"):
+            return found
+        body["cursor"] = answer["cursor"]
+
+
+def _name(obj: dict[str, Any]) -> str:
+    data = next((v for k, v in obj.items() if k.endswith("_data")), None)
+    return str(data.get("name") or "") if isinstance(data, dict) else ""
+
+
+def test_no_rule_of_a_check_discounts_another_checks_lines(
+    emulator: EmulatorServer, run_cli: Callable[..., RunResult]
+) -> None:
+    """Every rule the family writes names only its own check's products, or is for the
+    check's own group: checks running side by side never take each other's lines (a rule
+    with a better or equal discount wins a line), and on a real account nobody's order is
+    discounted. Versions before and after customer_group_ids_any exists, where an
+    `all_products` rule's group would be dropped."""
+    run = run_cli(
+        "--target", emulator.url, "--token", SECRET, "-m", "group_discounts and not fuzz",
+        "--square-version", "2021-03-17", "--square-version", "2021-04-21",
+    )  # fmt: skip
+    assert run.code == 0, run.stdout[-2000:]
+    written = _everything_written(emulator.url)
+    rules = [o for o in written.values() if o["type"] == "PRICING_RULE"]
+    assert len(rules) > 40  # the family's rules, kept as deleted objects
+    for rule in rules:
+        data = rule["pricing_rule_data"]
+        check = _name(rule)[: _name(rule).rindex("-") + 1]
+        products = written.get(str(data.get("match_products_id")), {}).get("product_set_data")
+        if data.get("customer_group_ids_any") or not products:
+            continue  # for the check's own group, or matching nothing
+        assert not products.get("all_products"), f"{_name(rule)} discounts every order"
+        named = [*products.get("product_ids_any", []), *products.get("product_ids_all", [])]
+        foreign = [i for i in named if not _name(written.get(i, {})).startswith(check)]
+        assert not foreign, f"{_name(rule)} names another check's products: {foreign}"
+
+
+def test_a_sellers_own_rule_that_takes_the_lines_is_named(
+    emulator: EmulatorServer, run_cli: Callable[..., RunResult]
+) -> None:
+    """A seller's own rule for every product at 50% wins the check's lines from its 10% rule:
+    the failure names that rule, so the reader knows the account, not the target, is why."""
+    sale = {"name": "Spring sale", "discount_type": "FIXED_PERCENTAGE", "percentage": "50"}
+    promotion = [
+        {"type": "DISCOUNT", "id": "#half", "discount_data": sale},
+        {"type": "PRODUCT_SET", "id": "#all", "product_set_data": {"all_products": True}},
+        {
+            "type": "PRICING_RULE",
+            "id": "#sale",
+            "pricing_rule_data": {"discount_id": "#half", "match_products_id": "#all"},
+        },
+    ]
+    body = {"idempotency_key": "spring-sale", "batches": [{"objects": promotion}]}
+    answer = httpx.post(f"{emulator.url}/v2/catalog/batch-upsert", headers=_headers(), json=body)
+    rule = {m["client_object_id"]: m["object_id"] for m in answer.json()["id_mappings"]}["#sale"]
+    run = run_cli(
+        "--target", emulator.url, "--token", SECRET, "-k", "test_matching and variation",
+        "-m", "not fuzz", "--square-version", "2022-03-16", "--search-timeout", "1",
+    )  # fmt: skip
+    assert run.code == 1, run.stdout[-2000:]
+    (failed,) = run.outcomes("failed")
+    assert f"the seller's other rules {rule} took its lines" in failed["message"]

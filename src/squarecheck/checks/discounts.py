@@ -2,10 +2,11 @@
 and the expectations the behaviour table sets for a priced order.
 
 Every catalog object a check creates is named with the run's prefix. A check judges only the
-discounts of its own rules (by `pricing_rule_id`): other rules of the seller, e.g. another
-check's `all_products` rule, may discount the same lines. Pricing may lag behind membership
-and catalog changes on Square, so a check that waits for a price to change polls within
---search-timeout, as the search checks do.
+discounts of its own rules (by `pricing_rule_id`). Its rules name its own products or are for
+its own group, so that checks running side by side never compete for a line (the best rule
+takes it); a seller's own rule may, and a failure it causes names it. Pricing may lag behind
+membership and catalog changes on Square, so a check that waits for a price to change polls
+within --search-timeout, as the search checks do.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from squarecheck.checks.context import Check
 from squarecheck.checks.expect import expect_equal, expect_status, expect_true
+from squarecheck.errors import ConformanceFailure
 from squarecheck.target.client import Response
 
 Json = dict[str, Any]
@@ -254,9 +256,49 @@ class Shop:
         """What this check's rules took off the whole order."""
         return sum(self.shares(order))
 
+    def rivals(self, order: Json) -> list[str]:
+        """The seller's other rules that discount this check's lines: the best rule takes a
+        line, so one of them (a seller's own promotion on a real account) may keep a check's
+        rule off it."""
+        theirs = {
+            d.get("uid"): str(d["pricing_rule_id"])
+            for d in order.get("discounts") or []
+            if d.get("pricing_rule_id") and d["pricing_rule_id"] not in self.rules
+        }
+        return sorted(
+            {
+                theirs[a.get("discount_uid")]
+                for line in order.get("line_items") or []
+                for a in line.get("applied_discounts") or []
+                if a.get("discount_uid") in theirs
+            }
+        )
+
     def settled(self, price: Callable[[], Json], discounted: bool, what: str) -> Json:
-        """Poll `price` until this check's rules do (or do not) discount it (--search-timeout)."""
-        return self.check.poll(price, lambda order: (self.discount(order) > 0) == discounted, what)
+        """Poll `price` until this check's rules do (or do not) discount it (--search-timeout).
+
+        A check's rule kept off its lines by another rule of the seller says which."""
+        last: list[Json] = []
+
+        def fetch() -> Json:
+            last[:] = [price()]
+            return last[0]
+
+        def done(order: Json) -> bool:
+            return (self.discount(order) > 0) == discounted
+
+        try:
+            return self.check.poll(fetch, done, what)
+        except ConformanceFailure as failure:
+            rivals = self.rivals(last[0]) if last and discounted else []
+            if not rivals:
+                raise
+            raise ConformanceFailure(
+                f"{failure.message}; the seller's other rules {', '.join(rivals)} took its"
+                " lines (the best rule takes a line; use an account without such rules)",
+                operation=failure.operation,
+                version=failure.version,
+            ) from None
 
     def expect_discount(self, order: Json, wanted: int, what: str) -> None:
         self.check.observe(discounted=self.discount(order) > 0)
