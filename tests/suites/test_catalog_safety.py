@@ -257,3 +257,20 @@ def test_a_sellers_own_rule_that_takes_the_lines_is_named(
     assert run.code == 1, run.stdout[-2000:]
     (failed,) = run.outcomes("failed")
     assert f"the seller's other rules {rule} took its lines" in failed["message"]
+
+
+def test_the_main_location_is_retrieved_once_per_version(
+    proxy: Callable[..., LocalServer], run_cli: Callable[..., RunResult]
+) -> None:
+    """The discount checks only build on the main location: it is asked for once per version
+    and token, not once per check."""
+    server = proxy()
+    run = run_cli(
+        "--target", server.url, "--token", SECRET, "-m", "group_discounts and not fuzz",
+        "-k", "test_matching or test_cap", "--workers", "1",
+        "--square-version", "2022-03-16", "--square-version", "2023-01-19",
+    )  # fmt: skip
+    assert run.code == 0, run.stdout[-2000:]
+    assert len(run.outcomes("passed")) == 10
+    seen = server.proxy.seen  # type: ignore[attr-defined]
+    assert seen.count(("GET", "/v2/locations/main")) == 2

@@ -57,9 +57,15 @@ class Shop:
 
     @classmethod
     def open(cls, check: Check) -> Shop:
-        resp = check.client.retrieve_location("main")
-        expect_status(resp, 200, "retrieving the main location")
-        location = resp.body["location"]
+        """The shop at the seller's main location, retrieved once per token and version: a
+        check only builds on it (its own checks are the locations family's)."""
+        client = check.client
+        key = ("main-location", client.token or "", client.version or "")
+        location = client.conn.settled.get(key)
+        if location is None:
+            resp = client.retrieve_location("main")
+            expect_status(resp, 200, "retrieving the main location")
+            location = client.conn.settled[key] = resp.body["location"]
         currency = str(location.get("currency") or "USD")
         zone = str(location.get("timezone") or "UTC")
         return cls(check, str(location["id"]), currency, timezone=zone)

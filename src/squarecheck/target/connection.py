@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
@@ -43,6 +44,9 @@ class Connection:
     interrupted_by: str | None = None
     #: answers the target gave (429s excepted): whether it still answers at all
     answers: int = 0
+    #: what does not change while a run is on (a seller's main location), asked once per
+    #: token and version by the checks that only build on it
+    settled: dict[tuple[str, ...], Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.http = transport.client(self.base_url, self.limits.deadline)
