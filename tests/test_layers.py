@@ -34,7 +34,7 @@ LAYERS: tuple[frozenset[str], ...] = (
 #: (named `*_handlers`) sit above the `call` frame; the rest of the domain, its model, below it.
 #: The two domains share floors and so never import each other.
 EMULATOR_LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"emulator", "config"}),
+    frozenset({"emulator", "config", "sockets"}),
     frozenset({"core"}),
     frozenset({"db"}),
     frozenset({"faults"}),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -125,6 +127,31 @@ def test_a_default_run_takes_the_default_workers(
     assert run.results["run"]["counts"]["passed"] == 2
     remote = run_cli("--target", emulator.url, "--token", "sqc-test-token", "-k", "echo", env=env)
     assert remote.code == 0 and "; 1 worker;" in remote.stdout, remote.stdout[-2000:]
+
+
+def test_an_emulator_that_cannot_start_ends_the_run_in_one_line(tmp_path: Path) -> None:
+    """With several workers the emulator is forked and waited for before the first check; a
+    child that fails to start (here given an unknown fault, as no run can) is exit 3 with one
+    line naming it, and no check runs."""
+    script = (
+        "import sys\n"
+        "from squarecheck.emulator import forked\n"
+        "launch = forked.ForkedEmulator.launch\n"
+        "def broken(self):\n"
+        "    self.faults = ('no-such-fault',)\n"
+        "    return launch(self)\n"
+        "forked.ForkedEmulator.launch = broken\n"
+        "from squarecheck.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    args = ["run", "--workers", "2", "-k", "echo", "--report-dir", str(tmp_path)]
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        capture_output=True, text=True, timeout=120, check=False, env=clean_env(),
+    )  # fmt: skip
+    assert done.returncode == 3, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "the emulator could not start on http://127.0.0.1:" in done.stdout + done.stderr
+    assert "Traceback" not in done.stdout
 
 
 def test_environment_twins_configure_the_run(run_cli: Callable[..., RunResult]) -> None:

@@ -102,3 +102,37 @@ def test_a_process_with_threads_is_not_forked() -> None:
     finally:
         release.set()
         other.join()
+
+
+def test_the_parent_never_loads_the_server_and_waits_only_when_asked() -> None:
+    """A run's embedded emulator, forked: the parent knows its URL at once, never imports the
+    HTTP server (the child does, while the parent goes on), and a request sent before the child
+    serves waits for it in the socket's backlog."""
+    script = (
+        "import sys\n"
+        "from squarecheck.emulator.embedded import embedded_emulator\n"
+        "import httpx\n"
+        "with embedded_emulator(own_process=True) as emu:\n"
+        "    loaded = sorted(m for m in ('uvicorn', 'starlette', 'squarecheck.emulator.app')\n"
+        "                    if m in sys.modules)\n"
+        "    headers = {'Authorization': 'Bearer ' + emu.token}\n"
+        "    early = httpx.get(emu.url + '/v2/customers/groups', headers=headers, timeout=15)\n"
+        "    emu.wait_ready()\n"
+        "    print(loaded, early.status_code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[]", "200"]
+
+
+def test_a_child_that_cannot_start_is_an_error_when_waited_for() -> None:
+    """A child that fails to start (here an unknown fault) is a RuntimeError naming the URL
+    when the parent waits for it, and leaves no process behind."""
+    forked = ForkedEmulator(faults=["no-such-fault"]).launch()
+    pid = forked.pid
+    assert pid is not None
+    with pytest.raises(RuntimeError, match="could not start on http://127.0.0.1:"):
+        forked.wait_ready()
+    assert forked.pid is None and not _alive(pid)

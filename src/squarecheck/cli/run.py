@@ -93,7 +93,7 @@ def _execute(settings: Settings, guard: SignalGuard) -> int:
             target = Target(url=embedded.url, kind="emulator")
             settings.token = settings.token or embedded.token
             settings.second_token = settings.second_token or embedded.second_token
-            plugins.append(_EmulatorDone(embedded.stop_soon))
+            plugins.append(_EmulatorDone(embedded.stop_soon, embedded.wait_ready))
         return _run(settings, target, guard, plugins)
     return exitcodes.TOOL_ERROR  # pragma: no cover - ExitStack does not swallow
 
@@ -109,12 +109,23 @@ def embedded_workers(cpus: int | None = None) -> int | None:
 
 
 class _EmulatorDone:
-    """Asks the run's emulator to shut down once every pytest-xdist worker has finished its
-    checks and clean-up (the controller sends it nothing), so that it does while the reports
-    are written. A session that ended any other way stops it when `squarecheck run` ends."""
+    """Waits for the run's emulator before the first check (a forked one starts while pytest
+    and its workers do), and asks it to shut down once every pytest-xdist worker has finished
+    its checks and clean-up (the controller sends it nothing), so that it does while the
+    reports are written. A session that ended any other way stops it when `squarecheck run`
+    ends."""
 
-    def __init__(self, stop_soon: Callable[[], None]) -> None:
+    def __init__(self, stop_soon: Callable[[], None], wait_ready: Callable[[], object]) -> None:
         self.stop_soon = stop_soon
+        self.wait_ready = wait_ready
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, object, object]:
+        try:
+            self.wait_ready()
+        except RuntimeError as exc:  # the child failed to start: the run cannot go on
+            pytest.exit(str(exc), returncode=exitcodes.TOOL_ERROR)
+        return (yield)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> Generator[None, None, None]:

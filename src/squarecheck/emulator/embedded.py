@@ -24,6 +24,9 @@ class Embedded:
     #: asks the server to shut down without waiting: once no check can reach it any more, it
     #: shuts down while the run writes its reports (the block's end waits for the rest)
     stop_soon: Callable[[], None]
+    #: returns once the server answers (RuntimeError if it could not start): a forked one
+    #: starts while the run does, and is waited for only before the first check
+    wait_ready: Callable[[], object] = lambda: None
 
 
 def mint_tokens() -> tuple[str, str]:
@@ -39,14 +42,18 @@ def embedded_emulator(
     exit, whatever ends the block. `own_process`: in a forked child where that is possible
     (`emulator.forked`: a run with several workers), else in a thread of this process."""
     # imported here: a process that only mints tokens (a pytest-xdist worker) never loads the
-    # HTTP server (uvicorn, starlette, the emulator's app)
+    # HTTP server (uvicorn, starlette, the emulator's app), nor one whose emulator is forked
     from squarecheck.emulator.forked import ForkedEmulator, fork_possible
-    from squarecheck.emulator.server import EmulatorServer
 
     token, second = mint_tokens()
     if own_process and fork_possible():
-        with ForkedEmulator(faults) as forked:
-            yield Embedded(forked.url, token, second, stop_soon=forked.stop_soon)
+        forked = ForkedEmulator(faults).launch()
+        try:
+            yield Embedded(forked.url, token, second, forked.stop_soon, forked.wait_ready)
+        finally:
+            forked.stop()
         return
+    from squarecheck.emulator.server import EmulatorServer
+
     with EmulatorServer(host="127.0.0.1", port=0, faults=tuple(faults)) as server:
         yield Embedded(server.url, token, second, stop_soon=server.stop_soon)

@@ -4,8 +4,10 @@ In one process the emulator's thread shares the interpreter lock with whatever e
 does. With one worker that is the checks themselves, which wait for each answer anyway. With
 several, the process is pytest-xdist's controller, which turns the workers' reports into
 records while they wait for answers; a request that arrives then waits for the lock. So the
-emulator is forked (the parent has everything imported, and forking costs milliseconds) and
-serves a socket the parent bound, so its URL is known before the child starts.
+emulator is forked and serves a socket the parent bound, so its URL is known before the child
+starts. The parent never loads the HTTP server (uvicorn, starlette, the app): the child imports
+it while the parent goes on starting the run (`launch`), and the run waits for it (`wait_ready`)
+only when checks are about to be sent; until then a request would wait in the socket's backlog.
 
 The child leaves the run's signals to the parent: Ctrl-C reaches the whole process group, and
 the parent still needs the emulator while it stops in order and cleans up. It ends when the
@@ -29,7 +31,7 @@ import time
 from collections.abc import Iterable
 from types import TracebackType
 
-from squarecheck.emulator.server import EmulatorServer, listening_socket
+from squarecheck.emulator.sockets import listening_socket
 
 _START_TIMEOUT = 15.0
 _STOP_TIMEOUT = 5.0
@@ -52,9 +54,14 @@ class ForkedEmulator:
         self.faults = tuple(faults)
         self.pid: int | None = None
         self.url = ""
+        self._ready: int | None = None  # the pipe the child writes to once it serves
 
     def start(self) -> ForkedEmulator:
         """Fork the child and return once it accepts requests (RuntimeError if it cannot)."""
+        return self.launch().wait_ready()
+
+    def launch(self) -> ForkedEmulator:
+        """Fork the child and return at once: `url` is known, `wait_ready` says when it serves."""
         sock = listening_socket("127.0.0.1", 0)
         self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
         ready_read, ready_write = os.pipe()
@@ -68,13 +75,22 @@ class ForkedEmulator:
             finally:
                 os._exit(code)
         self.pid = pid
+        self._ready = ready_read
         sock.close()
         os.close(ready_write)
+        return self
+
+    def wait_ready(self, timeout: float = _START_TIMEOUT) -> ForkedEmulator:
+        """Return once the child accepts requests; stop it and raise RuntimeError if it does not
+        within `timeout` (it failed to start). Idempotent."""
+        ready, self._ready = self._ready, None
+        if ready is None:
+            return self
         try:
-            readable, _, _ = select.select([ready_read], [], [], _START_TIMEOUT)
-            started = bool(readable) and os.read(ready_read, 1) == b"1"
+            readable, _, _ = select.select([ready], [], [], timeout)
+            started = bool(readable) and os.read(ready, 1) == b"1"
         finally:
-            os.close(ready_read)
+            os.close(ready)
         if not started:
             self.stop()
             raise RuntimeError(f"the emulator could not start on {self.url}")
@@ -91,6 +107,9 @@ class ForkedEmulator:
         """Ask the child to stop, wait for it (kill it after _STOP_TIMEOUT); idempotent."""
         self.stop_soon()
         pid, self.pid = self.pid, None
+        ready, self._ready = self._ready, None
+        if ready is not None:
+            os.close(ready)
         if pid is None:
             return
         deadline = time.monotonic() + _STOP_TIMEOUT
@@ -122,6 +141,8 @@ def _serve(sock: socket.socket, faults: tuple[str, ...], ready: int, parent: int
     stop = threading.Event()
     signal.signal(signal.SIGUSR1, lambda *_: stop.set())
     _die_with_parent()
+    from squarecheck.emulator.server import EmulatorServer  # the child's own import
+
     server = EmulatorServer(host="127.0.0.1", port=0, faults=faults, listening=sock).start()
     try:
         os.write(ready, b"1")

@@ -29,6 +29,7 @@ from squarecheck.emulator.config import EmulatorConfig
 from squarecheck.emulator.core.errors import BadRequest
 from squarecheck.emulator.core.responses import json_bytes
 from squarecheck.emulator.faults.catalogue import CATALOGUE
+from squarecheck.emulator.sockets import listening_socket
 
 _START_TIMEOUT = 15.0
 #: Bytes of a request's head (request line, header lines and their line ends), and headers.
@@ -147,22 +148,6 @@ class BoundedHttpTools(HttpToolsProtocol):
         if self.transport.can_write_eof():
             self.transport.write_eof()
         self.loop.call_later(LINGER_SECONDS, self.transport.close)
-
-
-def listening_socket(host: str, port: int) -> socket.socket:
-    """A TCP socket bound to (host, port) and listening, as the emulator serves on."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        # Inherited by accepted sockets: without it, small responses wait ~40 ms (Nagle).
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.bind((host, port))
-        sock.listen(512)
-    except BaseException:
-        sock.close()
-        raise
-    return sock
 
 
 class EmulatorServer:
