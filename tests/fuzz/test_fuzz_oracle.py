@@ -8,14 +8,18 @@ valid requests once passed.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+import requests
+import schemathesis
+from requests.structures import CaseInsensitiveDict
 
 from squarecheck.fuzz import Fuzzer
 from squarecheck.fuzz.conformance import business_codes
-from squarecheck.fuzz.runner import schema_for
+from squarecheck.fuzz.runner import failures_of, schema_for
 from squarecheck.fuzz.square import square_problems
 from tests.support.selftest import Seller
 
@@ -83,3 +87,42 @@ def test_a_server_refusing_valid_requests_is_caught(seller_on: Callable[..., Sel
     assert found and all(f.mode == "positive" for f in found)
     assert all("valid_request_accepted" in f.message for f in found)
     assert "INVALID_VALUE" in found[0].message
+
+
+def _answer(case: Any, status: int, body: Any) -> schemathesis.Response:
+    sent = requests.PreparedRequest()
+    sent.method, sent.url = "POST", "http://127.0.0.1/v2/customers/groups"
+    sent.body = json.dumps(case.body).encode()
+    sent.headers = CaseInsensitiveDict({"Content-Type": "application/json"})
+    return schemathesis.Response(
+        status_code=status,
+        headers={"content-type": ["application/json"]},
+        content=json.dumps(body).encode(),
+        request=sent,
+        elapsed=0.0,
+        verify=True,
+    )
+
+
+def test_an_answer_is_judged_in_one_pass_unless_it_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every check runs in one pass; only a failing answer is judged again, versionless checks
+    apart from versioned ones, so that each failure says whether versions may compare it."""
+    case = _case("CreateCustomerGroup", NEW, body={"group": {"name": "VIP"}})
+    passes: list[object] = []
+    validate = type(case).validate_response
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> None:
+        passes.append(kwargs.get("checks"))
+        validate(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(case), "validate_response", counted)
+    stamp = "2022-03-16T00:00:00Z"
+    group = {"id": "G1", "name": "VIP", "created_at": stamp, "updated_at": stamp}
+    assert failures_of(case, _answer(case, 200, {"group": group})) == []
+    assert len(passes) == 1
+    passes.clear()
+    error = {"errors": [{"category": "API_ERROR", "code": "INTERNAL_SERVER_ERROR"}]}
+    found = failures_of(case, _answer(case, 500, error))
+    assert len(passes) == 3
+    assert {f.title for f, _ in found} == {"Server error", "Undocumented status code"}
+    assert all(versionless for _, versionless in found)
