@@ -16,8 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
-
 from squarecheck.errors import Interrupted, ToolError
 from squarecheck.target import transport
 from squarecheck.target.bounds import Limits
@@ -37,7 +35,7 @@ class Connection:
     create_orders: bool = False  # orders cannot be deleted on Square: only when allowed
     limits: Limits = field(default_factory=Limits)
     sleep: Callable[[float], None] = time.sleep
-    http: httpx.Client = field(init=False)
+    http: transport.Pipe = field(init=False)
     #: why no request may be sent any more (an open circuit breaker, an interrupted run)
     halted: str | None = None
     #: the signal that interrupted the run, if one did
@@ -49,7 +47,7 @@ class Connection:
     settled: dict[tuple[str, ...], Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.http = transport.client(self.base_url, self.limits.deadline)
+        self.http = transport.Pipe(self.base_url, self.limits.deadline)
 
     def halt(self, reason: str) -> None:
         """Refuse every further request (each becomes a ToolError naming `reason`)."""
