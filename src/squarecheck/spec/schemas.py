@@ -99,10 +99,38 @@ def registry() -> Registry[Any]:
 
 @cache
 def _validator(name: str) -> Draft202012Validator:
+    """A validator of schema `name`, its references inlined (`inlined`): every response a run
+    receives is validated, and resolving each `$ref` through the registry at every use cost
+    more than the validation itself."""
     docs = _documents()
     if name not in docs:
         raise KeyError(f"no schema named {name!r} in {schemas_dir()}")
-    return Draft202012Validator(docs[name], registry=registry(), format_checker=_format_checker())
+    schema = {**inlined(name), "$id": docs[name]["$id"]}
+    return Draft202012Validator(schema, registry=registry(), format_checker=_format_checker())
+
+
+def inlined(name: str) -> dict[str, Any]:
+    """Schema `name` with each `$ref` (a file name in the same folder) replaced by the schema
+    it names, except one that names a schema on its own way down (a cycle: CatalogObject in
+    its variations), which stays a `$ref` the registry resolves. A `$ref` beside other
+    keywords becomes an `allOf` of the two, as 2020-12 applies both; `oneOf` stays `oneOf`."""
+    docs = _documents()
+
+    def walk(node: Any, seen: tuple[str, ...]) -> Any:
+        if isinstance(node, list):
+            return [walk(item, seen) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        target = ref[: -len(".json")] if isinstance(ref, str) and ref.endswith(".json") else None
+        if target in docs and target not in seen:
+            inner = walk(docs[target], (*seen, target))
+            rest = {k: walk(v, seen) for k, v in node.items() if k != "$ref"}
+            return {"allOf": [inner, rest]} if rest else inner
+        return {k: walk(v, seen) for k, v in node.items() if k not in ("$id", "$schema")}
+
+    result: dict[str, Any] = walk(docs[name], (name,))
+    return result
 
 
 def validate(name: str, instance: Any) -> list[str]:
