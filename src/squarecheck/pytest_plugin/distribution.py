@@ -23,7 +23,7 @@ FUZZ_WEIGHT = 10
 def check_scope(nodeid: str) -> str:
     """The nodeid with its Square-Version masked: equal for every version of one check."""
     head, bracket, params = nodeid.partition("[")
-    return head + bracket + _VERSION_IN_ID.sub("*", params) if bracket else nodeid
+    return head + _VERSION_IN_ID.sub("*", bracket + params) if bracket else nodeid
 
 
 def _weight(item: pytest.Item) -> int:
@@ -73,6 +73,10 @@ class Sharding:
             session.exitstatus = pytest.ExitCode.OK
 
 
+#: checks handed to a worker in one command (xdist's own scheduler sends one at a time)
+UNITS_PER_SEND = 4
+
+
 class CheckScheduling:
     """Under `--workers`, hands each xdist worker whole checks (all versions) at a time."""
 
@@ -85,5 +89,19 @@ class CheckScheduling:
         class ByCheck(LoadScopeScheduling):  # type: ignore[misc]
             def _split_scope(self, nodeid: str) -> str:
                 return check_scope(nodeid)
+
+            def _assign_work_unit(self, node: Any) -> None:
+                """Up to UNITS_PER_SEND checks in one command: a check lasts milliseconds, and
+                each command costs the controller and the worker a round of messages. Towards
+                the end one at a time, so that no worker is left with several to run alone."""
+                indexes: list[int] = []
+                collection = self.registered_collections[node]
+                assigned = self.assigned_work.setdefault(node, {})
+                left = len(self.workqueue) // (4 * max(1, len(self.nodes)))
+                for _ in range(max(1, min(UNITS_PER_SEND, left))):
+                    scope, unit = self.workqueue.popitem(last=False)
+                    assigned[scope] = unit
+                    indexes += [collection.index(i) for i, done in unit.items() if not done]
+                node.send_runtest_some(indexes)
 
         return ByCheck(config, log)
