@@ -32,6 +32,8 @@ from pathlib import Path
 
 WARM_TARGET_SECONDS = 8.0
 WORKERS_TARGET_RATIO = 1.3
+#: the default run's wall time when the fuzz cache was asked for (one worker, drawing all)
+COLD_BEFORE_SECONDS = 22.0
 
 
 BENCH = Path(__file__).resolve().parent
@@ -117,12 +119,21 @@ def main() -> None:
         f"warm against the {WARM_TARGET_SECONDS:g} s target: "
         f"{median['warm'] / WARM_TARGET_SECONDS:.2f}"
     )
-    print(f"cold / off (no slower: <= 1): {median['cold'] / median['off']:.2f}")
+    print(
+        f"cold against the {COLD_BEFORE_SECONDS:g} s of the run before the cache (no slower: "
+        f"<= 1): {median['cold'] / COLD_BEFORE_SECONDS:.2f}; against off (drawing alone): "
+        f"{median['cold'] / median['off']:.2f}"
+    )
     print(f"warm / off: {median['warm'] / median['off']:.2f}")
     print(
         f"one worker / the default ({default_workers()}), warm: "
         f"{median['warm -n1'] / median['warm']:.2f} (target >= {WORKERS_TARGET_RATIO}); "
         f"cold: {median['cold -n1'] / median['cold']:.2f}"
+    )
+    paired = [one / two for one, two in zip(walls["warm -n1"], walls["warm"], strict=True)]
+    print(
+        "  warm, repeat by repeat (the machine's speed drifts): "
+        + ", ".join(f"{r:.2f}" for r in paired)
     )
     print("before the first check / after the last check (medians):")
     for name in names:
