@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.support.interpreter import run_python
 
 
 def test_console_returns_mains_code_and_freezes_what_is_left(tmp_path: Path) -> None:
@@ -20,7 +20,5 @@ def test_console_returns_mains_code_and_freezes_what_is_left(tmp_path: Path) -> 
         "code = console()\n"
         "print(code, gc.get_freeze_count() > 0)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
-    )
+    done = run_python(probe)
     assert done.stdout.split() == ["2", "0", "2", "True"]

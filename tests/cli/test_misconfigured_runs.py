@@ -7,8 +7,6 @@ squarecheck's diagnosis and are not counted.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 import time
 from collections.abc import Callable
@@ -18,6 +16,7 @@ import pytest
 
 from squarecheck.emulator.server import EmulatorServer
 from squarecheck.spec.table import load_table
+from tests.support.interpreter import run_python
 from tests.support.suites import RunResult, clean_env, closed_port
 
 MAX_SECONDS = 15.0
@@ -117,13 +116,7 @@ BROKEN_TABLE = textwrap.dedent(
 def test_broken_table_file(tmp_path: Path) -> None:
     """A typo in behaviours.yaml: exit 2, one line naming the file, the line and the value."""
     started = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, "-c", BROKEN_TABLE, str(tmp_path)],
-        capture_output=True,
-        text=True,
-        env=clean_env(),
-        timeout=60,
-    )
+    done = run_python(BROKEN_TABLE, str(tmp_path), check=False, env=clean_env())
     assert time.monotonic() - started < MAX_SECONDS
     lines = [x for x in (done.stdout + done.stderr).splitlines() if x.strip()]
     assert done.returncode == 2 and len(lines) == 1, lines

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from squarecheck.cli import COMMANDS, build_parser
+from tests.support.interpreter import run_python
 
 
 def test_a_command_line_loads_only_its_commands_module() -> None:
@@ -18,9 +16,7 @@ def test_a_command_line_loads_only_its_commands_module() -> None:
         "build_parser(['diff', 'a', 'b']).parse_args(['diff', 'a', 'b'])\n"
         "print(sorted(n for n in COMMANDS if f'squarecheck.cli.{n}' in sys.modules))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
-    )
+    done = run_python(probe)
     assert done.stdout.strip() == "['diff']"
 
 

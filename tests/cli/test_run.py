@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +13,7 @@ from squarecheck import results
 from squarecheck.cli.run import embedded_workers
 from squarecheck.emulator.server import EmulatorServer
 from squarecheck.spec.table import load_table
+from tests.support.interpreter import run_python
 from tests.support.suites import RunResult, clean_env, closed_port
 
 pytestmark = pytest.mark.e2e  # runs squarecheck end to end in subprocesses
@@ -145,10 +144,7 @@ def test_an_emulator_that_cannot_start_ends_the_run_in_one_line(tmp_path: Path) 
         "sys.exit(main(sys.argv[1:]))\n"
     )
     args = ["run", "--workers", "2", "-k", "echo", "--report-dir", str(tmp_path)]
-    done = subprocess.run(
-        [sys.executable, "-c", script, *args],
-        capture_output=True, text=True, timeout=120, check=False, env=clean_env(),
-    )  # fmt: skip
+    done = run_python(script, *args, check=False, env=clean_env(), timeout=120)
     assert done.returncode == 3, done.stdout[-2000:] + done.stderr[-2000:]
     assert "the emulator could not start on http://127.0.0.1:" in done.stdout + done.stderr
     assert "Traceback" not in done.stdout

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from squarecheck.emulator.forked import ForkedEmulator, fork_possible
+from tests.support.interpreter import run_python
 
 HEADERS = {"Authorization": "Bearer sqc-emu-forked", "Square-Version": "2022-03-16"}
 
@@ -120,9 +121,7 @@ def test_the_parent_never_loads_the_server_and_waits_only_when_asked() -> None:
         "    emu.wait_ready()\n"
         "    print(loaded, early.status_code)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
-    )
+    done = run_python(script, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["[]", "200"]
 

@@ -4,8 +4,7 @@ only the controller runs at the end."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from tests.support.interpreter import run_python
 
 #: modules a worker never needs at start: the HTTP server and the report pages
 NOT_AT_START = ("uvicorn", "starlette", "jinja2", "squarecheck.emulator.server")
@@ -17,7 +16,5 @@ def test_loading_the_plugin_loads_neither_the_emulator_server_nor_the_reports() 
         "import sys, squarecheck.pytest_plugin; "
         f"print(','.join(m for m in {NOT_AT_START!r} if m in sys.modules))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
-    )
+    done = run_python(probe)
     assert done.stdout.strip() == ""
