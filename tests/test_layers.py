@@ -34,7 +34,7 @@ LAYERS: tuple[frozenset[str], ...] = (
 #: (named `*_handlers`) sit above the `call` frame; the rest of the domain, its model, below it.
 #: The two domains share floors and so never import each other.
 EMULATOR_LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"emulator", "config", "sockets"}),
+    frozenset({"emulator", "config"}),
     frozenset({"core"}),
     frozenset({"db"}),
     frozenset({"faults"}),
@@ -45,7 +45,6 @@ EMULATOR_LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"routes"}),
     frozenset({"app"}),
     frozenset({"server"}),
-    frozenset({"forked"}),
     frozenset({"embedded"}),
 )
 DOMAINS = ("customers", "commerce", "locations")

@@ -5,7 +5,6 @@ Exit code 3 (a run stopped before its end is a tool error, not a verdict)."""
 from __future__ import annotations
 
 import os
-import re
 import signal
 import threading
 import time
@@ -129,23 +128,40 @@ def test_two_sigterms_at_any_moment_against_the_emulator(tmp_path: Path, delay: 
 
 
 def test_two_sigterms_in_a_two_worker_run_leave_no_emulator_behind(tmp_path: Path) -> None:
-    """With two workers the embedded emulator runs in a process of its own: two SIGTERMs in
-    the middle of the run still give whole reports saying interrupted, and the emulator ends
-    with the run."""
-    started = start_bounded(tmp_path, ["--workers", "2"], {})
-    banner = re.compile(r"checks against (http://127\.0\.0\.1:\d+) ")
-    found = None
-    while found is None and time.monotonic() - started[-1] < 60:
-        found = banner.search(started[2].read_text())
+    """With two workers each runs an emulator of its own beside its checks: two SIGTERMs in the
+    middle of the run still give whole reports saying interrupted, and every worker, with its
+    emulator, ends with the run."""
+    args = ["--workers", "2", "--square-version", "cutovers"]  # a run that outlasts the wait
+    started = start_bounded(tmp_path, args, {})
+    while "checks against" not in started[2].read_text():
+        assert time.monotonic() - started[-1] < 60, started[2].read_text()
         time.sleep(0.1)
-    assert found is not None, started[2].read_text()
     time.sleep(2.0)
+    workers = children_of(started[0].pid)
+    assert len(workers) >= 2, workers
     _send(started[0], [(signal.SIGTERM, 0.0), (signal.SIGTERM, 0.5)])
     run = wait_bounded(*started, timeout=120)
     doc = assert_whole_or_none(run)
     assert doc is not None and doc["checks"]
-    with pytest.raises(httpx.TransportError):
-        httpx.get(found[1] + "/v2/customers/groups", timeout=2)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    served = {e["request"]["url"].split("/v2/")[0] for c in doc["checks"] for e in c["evidence"]}
+    assert len(served) == 2, served  # one emulator per worker, each gone with it
+    for url in served:
+        with pytest.raises(httpx.TransportError):
+            httpx.get(url + "/v2/customers/groups", timeout=2)
+
+
+def children_of(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (Linux: /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == pid:
+            found.append(int(stat.parent.name))
+    return found
 
 
 @pytest.mark.parametrize("kind", ["emulator", "url"])

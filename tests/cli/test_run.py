@@ -13,7 +13,6 @@ from squarecheck import results
 from squarecheck.cli.run import embedded_workers
 from squarecheck.emulator.server import EmulatorServer
 from squarecheck.spec.table import load_table
-from tests.support.interpreter import run_python
 from tests.support.suites import RunResult, clean_env, closed_port
 
 pytestmark = pytest.mark.e2e  # runs squarecheck end to end in subprocesses
@@ -128,26 +127,41 @@ def test_a_default_run_takes_the_default_workers(
     assert remote.code == 0 and "; 1 worker;" in remote.stdout, remote.stdout[-2000:]
 
 
-def test_an_emulator_that_cannot_start_ends_the_run_in_one_line(tmp_path: Path) -> None:
-    """With several workers the emulator is forked and waited for before the first check; a
-    child that fails to start (here given an unknown fault, as no run can) is exit 3 with one
-    line naming it, and no check runs."""
-    script = (
-        "import sys\n"
-        "from squarecheck.emulator import forked\n"
-        "launch = forked.ForkedEmulator.launch\n"
-        "def broken(self):\n"
-        "    self.faults = ('no-such-fault',)\n"
-        "    return launch(self)\n"
-        "forked.ForkedEmulator.launch = broken\n"
-        "from squarecheck.cli import main\n"
-        "sys.exit(main(sys.argv[1:]))\n"
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_an_emulator_that_cannot_start_ends_the_run_in_one_line(
+    run_cli: Callable[..., RunResult], tmp_path: Path, workers: str
+) -> None:
+    """Each process that runs checks starts its own emulator; one that cannot (here a plugin
+    every process loads breaks the server's start, as no run can) is exit 3 whose verdict
+    names it, with no traceback and no check judged."""
+    (tmp_path / "broken_emulator.py").write_text(
+        "from squarecheck.emulator import server\n"
+        "def broken(self, app):\n"
+        "    raise RuntimeError(f'the emulator could not start on {self.url}')\n"
+        "server.EmulatorServer._serve = broken\n",
+        encoding="utf-8",
     )
-    args = ["run", "--workers", "2", "-k", "echo", "--report-dir", str(tmp_path)]
-    done = run_python(script, *args, check=False, env=clean_env(), timeout=120)
-    assert done.returncode == 3, done.stdout[-2000:] + done.stderr[-2000:]
-    assert "the emulator could not start on http://127.0.0.1:" in done.stdout + done.stderr
-    assert "Traceback" not in done.stdout
+    env = clean_env(PYTHONPATH=str(tmp_path), PYTEST_ADDOPTS="-p broken_emulator")
+    run = run_cli("--workers", workers, "-k", "echo", env=env)
+    assert run.code == 3, run.stdout[-2000:]
+    assert "the emulator could not start on http://127.0.0.1:" in run.stdout
+    assert "Traceback" not in run.stdout + run.stderr
+    assert run.results["run"]["counts"]["error"] == 2
+
+
+def test_each_worker_serves_its_checks_from_an_emulator_of_its_own(
+    run_cli: Callable[..., RunResult],
+) -> None:
+    """With several workers and no --target, each worker starts the emulator beside its checks
+    (no process waits on another's): the checks went to two base URLs, and all passed."""
+    run = run_cli("--workers", "2", "-m", "lifecycle and not fuzz")
+    assert run.code == 0, run.stdout[-3000:]
+    urls = {
+        exchange["request"]["url"].split("/v2/")[0]
+        for check in run.results["checks"]
+        for exchange in check["evidence"]
+    }
+    assert len(urls) == 2, urls
 
 
 def test_environment_twins_configure_the_run(run_cli: Callable[..., RunResult]) -> None:

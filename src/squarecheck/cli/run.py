@@ -1,6 +1,7 @@
 """`squarecheck run`: every suite under every selected version, reports in reports/<run-id>/.
 
-Without --target the embedded emulator is started on a free loopback port for the run. The
+Without --target every process that runs checks (the one process, or each pytest-xdist worker)
+starts the embedded emulator on a free loopback port, in a thread (`pytest_plugin.fixtures`). The
 suites run through pytest and the squarecheck plugin, with a command line generated from the
 options table (`options.pytest_args`); the plugin is the same tool under plain pytest: it runs
 the preflight, prints the verdict, writes report.html, junit.xml, results.json and the report
@@ -14,14 +15,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING
 
 import pytest
 
 from squarecheck import exitcodes
 from squarecheck.cli.common import declare, usage
-from squarecheck.emulator.embedded import embedded_emulator
 from squarecheck.errors import UsageError
 from squarecheck.options import Settings, require_target_access, resolve
 from squarecheck.options.pytest_args import pytest_args
@@ -80,59 +80,22 @@ def execute(args: argparse.Namespace) -> int:
 
 
 def _execute(settings: Settings, guard: SignalGuard) -> int:
-    with contextlib.ExitStack() as stack:
-        target = settings.target
-        if target is None and settings.workers is None:
-            settings.workers = embedded_workers()
-        if settings.workers == 1:
-            settings.workers = None  # one process: no xdist controller and worker
-        plugins: list[object] = []
-        if target is None:
-            several = (settings.workers or 1) > 1  # the emulator out of the controller's way
-            embedded = stack.enter_context(embedded_emulator(own_process=several))
-            target = Target(url=embedded.url, kind="emulator")
-            settings.token = settings.token or embedded.token
-            settings.second_token = settings.second_token or embedded.second_token
-            plugins.append(_EmulatorDone(embedded.stop_soon, embedded.wait_ready))
-        return _run(settings, target, guard, plugins)
-    return exitcodes.TOOL_ERROR  # pragma: no cover - ExitStack does not swallow
+    if settings.target is None and settings.workers is None:
+        settings.workers = embedded_workers()
+    if settings.workers == 1:
+        settings.workers = None  # one process: no xdist controller and worker
+    return _run(settings, settings.target, guard)
 
 
 def embedded_workers(cpus: int | None = None) -> int | None:
     """Workers for a run against the embedded emulator when --workers is not given: two where
-    two CPUs are free to the run, else none (one process). The emulator answers each worker
-    on its own connection; a remote target is left one (its rate limits, and searches that
-    converge in the order they were written)."""
+    two CPUs are free to the run, else none (one process). Each worker then serves its checks
+    from an emulator of its own, in a thread beside them (`pytest_plugin.fixtures`), and no
+    process waits on another's; a remote target is left one (its rate limits, and searches
+    that converge in the order they were written)."""
     if cpus is None:
         cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return 2 if (cpus or 1) >= 2 else None
-
-
-class _EmulatorDone:
-    """Waits for the run's emulator before the first check (a forked one starts while pytest
-    and its workers do), and asks it to shut down once every pytest-xdist worker has finished
-    its checks and clean-up (the controller sends it nothing), so that it does while the
-    reports are written. A session that ended any other way stops it when `squarecheck run`
-    ends."""
-
-    def __init__(self, stop_soon: Callable[[], None], wait_ready: Callable[[], object]) -> None:
-        self.stop_soon = stop_soon
-        self.wait_ready = wait_ready
-
-    @pytest.hookimpl(wrapper=True, tryfirst=True)
-    def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, object, object]:
-        try:
-            self.wait_ready()
-        except RuntimeError as exc:  # the child failed to start: the run cannot go on
-            pytest.exit(str(exc), returncode=exitcodes.TOOL_ERROR)
-        return (yield)
-
-    @pytest.hookimpl(wrapper=True)
-    def pytest_sessionfinish(self, session: pytest.Session) -> Generator[None, None, None]:
-        dsession = session.config.pluginmanager.get_plugin("dsession")
-        if dsession is not None and getattr(dsession, "session_finished", False):
-            self.stop_soon()
-        yield
 
 
 class _Decided:
@@ -148,7 +111,7 @@ class _Decided:
         self.code = state.exit_code if state is not None else None
 
 
-def _run(settings: Settings, target: Target, guard: SignalGuard, plugins: list[object]) -> int:
+def _run(settings: Settings, target: Target | None, guard: SignalGuard) -> int:
     """The suites through pytest and the squarecheck plugin, which runs the preflight, prints
     the verdict, writes every report and returns squarecheck's exit code; what pytest itself
     decides (a refused option, nothing selected, an interrupt) is mapped here."""
@@ -161,7 +124,7 @@ def _run(settings: Settings, target: Target, guard: SignalGuard, plugins: list[o
         "SQUARE_TOKEN": None,
     }
     decided = _Decided()
-    plugins = [decided, guard, *plugins]
+    plugins: list[object] = [decided, guard]
     with _environment(secrets_env):
         try:
             code = int(pytest.main(pytest_args(settings, target), plugins=plugins))

@@ -9,7 +9,7 @@ only for this run.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -21,12 +21,6 @@ class Embedded:
     url: str
     token: str
     second_token: str
-    #: asks the server to shut down without waiting: once no check can reach it any more, it
-    #: shuts down while the run writes its reports (the block's end waits for the rest)
-    stop_soon: Callable[[], None]
-    #: returns once the server answers (RuntimeError if it could not start): a forked one
-    #: starts while the run does, and is waited for only before the first check
-    wait_ready: Callable[[], object] = lambda: None
 
 
 def mint_tokens() -> tuple[str, str]:
@@ -35,25 +29,13 @@ def mint_tokens() -> tuple[str, str]:
 
 
 @contextmanager
-def embedded_emulator(
-    faults: Iterable[str] = (), *, own_process: bool = False
-) -> Iterator[Embedded]:
-    """Start the emulator (with `faults` injected) on 127.0.0.1 and a free port; stop it on
-    exit, whatever ends the block. `own_process`: in a forked child where that is possible
-    (`emulator.forked`: a run with several workers), else in a thread of this process."""
-    # imported here: a process that only mints tokens (a pytest-xdist worker) never loads the
-    # HTTP server (uvicorn, starlette, the emulator's app), nor one whose emulator is forked
-    from squarecheck.emulator.forked import ForkedEmulator, fork_possible
-
-    token, second = mint_tokens()
-    if own_process and fork_possible():
-        forked = ForkedEmulator(faults).launch()
-        try:
-            yield Embedded(forked.url, token, second, forked.stop_soon, forked.wait_ready)
-        finally:
-            forked.stop()
-        return
+def embedded_emulator(faults: Iterable[str] = ()) -> Iterator[Embedded]:
+    """Start the emulator (with `faults` injected) on 127.0.0.1 and a free port, in a thread of
+    this process; stop it on exit, whatever ends the block."""
+    # imported here: a process that only mints tokens never loads the HTTP server (uvicorn,
+    # starlette, the emulator's app)
     from squarecheck.emulator.server import EmulatorServer
 
+    token, second = mint_tokens()
     with EmulatorServer(host="127.0.0.1", port=0, faults=tuple(faults)) as server:
-        yield Embedded(server.url, token, second, stop_soon=server.stop_soon)
+        yield Embedded(server.url, token, second)

@@ -29,7 +29,6 @@ from squarecheck.emulator.config import EmulatorConfig
 from squarecheck.emulator.core.errors import BadRequest
 from squarecheck.emulator.core.responses import json_bytes
 from squarecheck.emulator.faults.catalogue import CATALOGUE
-from squarecheck.emulator.sockets import listening_socket
 
 _START_TIMEOUT = 15.0
 #: Bytes of a request's head (request line, header lines and their line ends), and headers.
@@ -150,6 +149,22 @@ class BoundedHttpTools(HttpToolsProtocol):
         self.loop.call_later(LINGER_SECONDS, self.transport.close)
 
 
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to (host, port) and listening, as the emulator serves on."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Inherited by accepted sockets: without it, small responses wait ~40 ms (Nagle).
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind((host, port))
+        sock.listen(512)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
 class EmulatorServer:
     """A running emulator; a context manager, or call `start()` / `stop()` yourself."""
 
@@ -161,10 +176,7 @@ class EmulatorServer:
         search_lag: float = 0.0,
         faults: Iterable[str] = (),
         data: str | os.PathLike[str] | None = None,
-        listening: socket.socket | None = None,
     ) -> None:
-        """`listening`: a socket already bound and listening to serve on instead of binding
-        one (a forked child serves the one its parent bound, `emulator.forked`)."""
         chosen = frozenset(faults)
         unknown = sorted(chosen - set(CATALOGUE))
         if unknown:
@@ -181,7 +193,6 @@ class EmulatorServer:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
-        self._listening = listening
 
     @property
     def url(self) -> str:
@@ -206,7 +217,7 @@ class EmulatorServer:
         return self
 
     def _serve(self, app: Starlette) -> None:
-        sock = self._listening or listening_socket(self.host, self.port)
+        sock = listening_socket(self.host, self.port)
         self._socket = sock
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
@@ -230,12 +241,6 @@ class EmulatorServer:
             started.wait(0.01)
         if not self._server.started:
             raise RuntimeError(f"the emulator could not start on {self.url}")
-
-    def stop_soon(self) -> None:
-        """Ask uvicorn to exit without waiting (its shutdown takes a few tenths of a second);
-        `stop` then waits for what is left of it. For a caller with other work meanwhile."""
-        if self._server is not None:
-            self._server.should_exit = True
 
     def stop(self) -> None:
         """Ask uvicorn to exit, wait for the thread and close the store; idempotent."""

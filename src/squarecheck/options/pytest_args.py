@@ -65,16 +65,18 @@ def option_args(settings: Settings) -> list[str]:
     return argv
 
 
-def pytest_args(settings: Settings, target: Target) -> list[str]:
+def pytest_args(settings: Settings, target: Target | None) -> list[str]:
     """The whole pytest command line for the suites: where they are, the target, the versions
-    as selected, then every other option that reaches pytest (`option_args`)."""
+    as selected, then every other option that reaches pytest (`option_args`). Without a target
+    each process that runs checks starts the embedded emulator (`pytest_plugin.fixtures`)."""
     suites = suites_dir()
     argv = [str(suites), "-c", str(suites / "pytest.ini"), "--rootdir", str(suites), "-q"]
     # squarecheck itself is imported before pytest starts, which pytest would warn about
     argv += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
-    argv += ["--target", target.url, "--target-kind", target.kind]
+    if target is not None:
+        argv += ["--target", target.url, "--target-kind", target.kind]
     argv += ["--run-id", settings.run_id, "--report-dir", str(settings.report_dir)]
     for version in settings.selection:  # pytest expands keywords the same way
         argv += ["--square-version", version]
-    argv += ["--search-timeout", str(settings.timeout_for(target.kind))]
+    argv += ["--search-timeout", str(settings.timeout_for(target.kind if target else "emulator"))]
     return argv + option_args(settings)
