@@ -1,9 +1,9 @@
-"""The embedded emulator of a run: one way to start it, for the CLI, the plugin and selftest.
+"""The embedded emulator: one way to start it, for the plugin (in each process that runs
+checks without --target) and the selftest's child.
 
-A run against the embedded emulator needs the server on a free loopback port and two sellers'
-tokens (the second for the seller-isolation checks). The emulator accepts any token, so each
-run mints its own: nothing a person set (SQUARECHECK_TOKEN) is sent to a server that lives
-only for this run.
+Checks against the embedded emulator need the server on a free loopback port and two sellers'
+tokens (the second for the seller-isolation checks). The emulator accepts any token, so a run
+given none mints its own, recognisable in a report as the emulator's.
 """
 
 from __future__ import annotations
