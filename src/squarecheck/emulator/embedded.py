@@ -13,6 +13,9 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+#: how reports and the terminal name the target of checks that started the embedded emulator
+EMBEDDED_TARGET = "the embedded emulator"
+
 
 @dataclass(frozen=True)
 class Embedded:

@@ -13,6 +13,7 @@ import pytest
 
 from squarecheck import __version__
 from squarecheck.checks import Check
+from squarecheck.emulator.embedded import EMBEDDED_TARGET
 from squarecheck.pytest_plugin.reporting import finish
 from squarecheck.pytest_plugin.state import RunState
 from squarecheck.results import (
@@ -136,7 +137,7 @@ class Recorder:
         counts = count(state.records)
         info = RunInfo(
             id=settings.run_id,
-            target=settings.target.display if settings.target else "emulator",
+            target=settings.target.display if settings.target else EMBEDDED_TARGET,
             target_kind=settings.target.kind if settings.target else "emulator",
             versions=settings.versions,
             upgrade=None,

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from squarecheck import exitcodes
+from squarecheck.emulator.embedded import EMBEDDED_TARGET
 from squarecheck.errors import ReportError
 from squarecheck.options import Settings
 from squarecheck.pytest_plugin.state import RunState
@@ -112,7 +113,7 @@ class RunReporter:
             return
         self.bannered = True
         settings = self.state.settings
-        target = settings.target.display if settings.target else "the embedded emulator"
+        target = settings.target.display if settings.target else EMBEDDED_TARGET
         workers = getattr(config.option, "numprocesses", None) or 1
         line = (
             f"squarecheck: {checks} checks against {target} under {', '.join(settings.versions)}"
