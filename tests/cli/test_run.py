@@ -96,13 +96,20 @@ def test_selection_matching_nothing_is_a_usage_error(run_cli: Callable[..., RunR
 
 
 def test_workers_run_in_parallel(run_cli: Callable[..., RunResult]) -> None:
-    """--workers 2 runs the checks in two processes and still records every one."""
+    """--workers 2 runs the checks in two processes and still records every one; without
+    --target each worker serves its checks from an emulator of its own (two base URLs)."""
     run = run_cli("--workers", "2", "-m", "lifecycle and not fuzz")
     assert run.code == 0, run.stdout[-3000:]
     doc = run.results
     results.validate(doc)
     assert doc["checks"] and {c["family"] for c in doc["checks"]} == {"lifecycle"}
     assert doc["run"]["leftovers"] == 0
+    urls = {
+        exchange["request"]["url"].split("/v2/")[0]
+        for check in doc["checks"]
+        for exchange in check["evidence"]
+    }
+    assert len(urls) == 2, urls
 
 
 def test_default_workers_follow_the_free_cpus() -> None:
@@ -147,21 +154,6 @@ def test_an_emulator_that_cannot_start_ends_the_run_in_one_line(
     assert "the emulator could not start on http://127.0.0.1:" in run.stdout
     assert "Traceback" not in run.stdout + run.stderr
     assert run.results["run"]["counts"]["error"] == 2
-
-
-def test_each_worker_serves_its_checks_from_an_emulator_of_its_own(
-    run_cli: Callable[..., RunResult],
-) -> None:
-    """With several workers and no --target, each worker starts the emulator beside its checks
-    (no process waits on another's): the checks went to two base URLs, and all passed."""
-    run = run_cli("--workers", "2", "-m", "lifecycle and not fuzz")
-    assert run.code == 0, run.stdout[-3000:]
-    urls = {
-        exchange["request"]["url"].split("/v2/")[0]
-        for check in run.results["checks"]
-        for exchange in check["evidence"]
-    }
-    assert len(urls) == 2, urls
 
 
 def test_environment_twins_configure_the_run(run_cli: Callable[..., RunResult]) -> None:
